@@ -1,0 +1,1 @@
+"""The `clearance` command: a thin Typer layer over the library."""

@@ -1,0 +1,33 @@
+"""State shared by CLI commands: which store to open, and the consoles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from clearance.store import ListStore
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class CliState:
+    db: str | None = None
+    _store: ListStore | None = None
+
+    def store(self) -> ListStore:
+        """Open the store once per command; an empty store gets the bundled snapshot."""
+        if self._store is None:
+            store = ListStore.open(self.db)
+            if store.is_empty():
+                from clearance.snapshot import load_bundled_snapshot
+
+                err_console.print("[dim]First use: loading the bundled offline snapshot…[/dim]")
+                load_bundled_snapshot(store)
+            self._store = store
+        return self._store
+
+
+state = CliState()

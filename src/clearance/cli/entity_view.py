@@ -1,0 +1,99 @@
+"""How an entity and its party look on a terminal (Rich) and in JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from clearance.model import Entity, IdentifierType, Listing
+
+
+def listing_line(listing: Listing) -> str:
+    parts = [listing.list_id + (f"/{listing.sub_list}" if listing.sub_list else "")]
+    if listing.programs:
+        parts.append("programmes " + ", ".join(listing.programs))
+    if listing.listed_on:
+        parts.append(f"since {listing.listed_on}")
+    if listing.effective_on:
+        parts.append(f"effective {listing.effective_on}")
+    if listing.divestment_on:
+        parts.append(f"divestment by {listing.divestment_on}")
+    if listing.end_on:
+        parts.append(f"until {listing.end_on}")
+    if listing.legal_basis:
+        parts.append("; ".join(listing.legal_basis))
+    return ", ".join(parts)
+
+
+def entity_panel(entity: Entity) -> Panel:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+
+    def row(label: str, value: str | None) -> None:
+        if value:
+            table.add_row(label, Text(value))
+
+    row("id", entity.id)
+    row("schema", entity.schema)
+    row("listing", listing_line(entity.listing))
+    row("licence requirement", entity.listing.license_requirement)
+    row("licence policy", entity.listing.license_policy)
+    for name in entity.names:
+        row(f"name ({name.kind.value})", name.value)
+    for ident in entity.identifiers:
+        label = ident.type.value + (f" ({ident.note})" if ident.note else "")
+        value = ident.value + (f" [{ident.country}]" if ident.country else "")
+        value += f" {ident.currency}" if ident.currency else ""
+        row(label, value)
+    for country in entity.countries:
+        row(f"country ({country.role.value})", country.code)
+    for birth in entity.birth_dates:
+        row("birth date", str(birth))
+    for place in entity.birth_places:
+        row("birth place", place)
+    row("gender", entity.gender)
+    for title in entity.titles:
+        row("title", title)
+    for address in entity.addresses:
+        row("address", address.full)
+    for relation in entity.relations:
+        row(relation.kind.replace("_", " "), relation.target_name)
+    for key, values in sorted(entity.properties.items()):
+        row(key, "; ".join(values))
+    row("remarks", entity.remarks)
+    row("source", entity.source_ref)
+    return Panel(table, title=f"[bold]{entity.caption}[/bold]", expand=False)
+
+
+def party_view(entity: Entity, party: list[Entity], history: list[str]) -> Group:
+    listings = Table(title="Listings of this party", show_lines=False)
+    for column in ("record", "list", "programmes", "since", "key facts"):
+        listings.add_column(column)
+    for member in party:
+        facts = []
+        isins = member.identifier_values(IdentifierType.ISIN)
+        if isins:
+            facts.append("ISIN " + ", ".join(isins))
+        if member.listing.license_policy:
+            facts.append("licence policy: " + member.listing.license_policy)
+        elif member.listing.license_requirement:
+            facts.append("licence requirement: " + member.listing.license_requirement)
+        if member.listing.legal_basis:
+            facts.append("; ".join(member.listing.legal_basis))
+        listings.add_row(
+            member.id,
+            member.listing.list_id
+            + (f"/{member.listing.sub_list}" if member.listing.sub_list else ""),
+            ", ".join(member.listing.programs),
+            member.listing.listed_on or "",
+            " | ".join(facts),
+        )
+    parts: list[Any] = [entity_panel(entity), listings]
+    if history:
+        parts.append(Text("Versions: " + "; ".join(history), style="dim"))
+    return Group(*parts)

@@ -1,0 +1,43 @@
+"""Entry point of the `clearance` command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from clearance.cli.context import state
+from clearance.cli.store_commands import register as register_store_commands
+
+app = typer.Typer(
+    name="clearance",
+    help="Sanctions and export-control screening from the governments' own lists.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="CLEARANCE_DB",
+            help="Store: a SQLite file path or a database URL (default: user data directory).",
+        ),
+    ] = None,
+) -> None:
+    state.db = db
+    state._store = None
+
+
+register_store_commands(app)
+
+try:
+    from clearance.cli.match_commands import register as register_match_commands
+except ImportError:  # pragma: no cover - matcher not built yet
+    pass
+else:
+    register_match_commands(app)

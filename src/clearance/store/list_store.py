@@ -1,0 +1,554 @@
+"""The versioned list store: every load a `ListVersion`, screening "as of" any date.
+
+A version is switched in by one transaction, so a reader sees the old version
+or the new one, never half of each; a load that fails validation never gets
+that far (see `record_load`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, insert, select
+
+from clearance.loaders.result import LoadResult
+from clearance.model import Entity
+from clearance.store.database import create_store_engine, default_database_url, migrate
+from clearance.store.party_keys import party_keys
+from clearance.store.schema import (
+    entity_keys,
+    entity_records,
+    list_versions,
+    update_log,
+    version_entities,
+)
+
+MAX_COUNT_DROP = 0.20  # a new version may not lose more than this share of entities
+_CHUNK = 500
+
+
+class StoreError(Exception):
+    """A store operation refused, with a message for the operator."""
+
+
+class VersionRejected(StoreError):
+    """A new version failed a plausibility check; the current version stays."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    role: str  # "sdn", "alt", "add", "comments", "main" …
+    name: str
+    sha256: str  # of the uncompressed official bytes
+    bytes: int
+
+    @classmethod
+    def from_bytes(cls, role: str, name: str, data: bytes) -> SourceFile:
+        return cls(role, name, hashlib.sha256(data).hexdigest(), len(data))
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    id: int
+    list_id: str
+    source: str
+    origin: str
+    files: list[dict[str, Any]]
+    sha256: str
+    retrieved_at: datetime
+    published: str | None
+    entity_count: int
+    status: str
+    warnings: list[str]
+    stats: dict[str, int]
+
+    @property
+    def effective_date(self) -> date:
+        """The date the list was in force from: its publication date, else retrieval."""
+        if self.published:
+            return date.fromisoformat(self.published)
+        return self.retrieved_at.date()
+
+    def age_days(self, today: date | None = None) -> int:
+        return ((today or date.today()) - self.effective_date).days
+
+
+@dataclass
+class LoadOutcome:
+    list_id: str
+    result: str  # "loaded" | "unchanged"
+    version: ListVersion
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EntityChange:
+    entity_id: str
+    fields: list[str]
+
+
+@dataclass
+class ListDiff:
+    list_id: str
+    from_version: ListVersion | None
+    to_version: ListVersion
+    added: list[str]
+    removed: list[str]
+    changed: list[EntityChange]
+
+
+def combined_sha256(files: list[SourceFile]) -> str:
+    """One hash over a list's files (role-ordered): the identity of a version's content."""
+    text = "".join(f"{f.role}:{f.sha256};" for f in sorted(files, key=lambda f: f.role))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _encode(entity: Entity) -> tuple[str, bytes]:
+    text = entity.to_json()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest(), zlib.compress(text.encode("utf-8"), 6)
+
+
+def _decode(blob: bytes) -> Entity:
+    return Entity.from_dict(json.loads(zlib.decompress(blob)))
+
+
+def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _as_of_date(as_of: date | str | None) -> date | None:
+    if as_of is None or isinstance(as_of, date):
+        return as_of
+    return date.fromisoformat(as_of)
+
+
+class ListStore:
+    """All list versions and their entities, in one SQL database."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        migrate(engine)
+
+    @classmethod
+    def open(cls, db: str | None = None) -> ListStore:
+        from clearance.store.database import database_url
+
+        return cls(create_store_engine(database_url(db) if db else default_database_url()))
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    # ---------------------------------------------------------------- versions
+
+    def _row_to_version(self, row: Any) -> ListVersion:
+        retrieved = row.retrieved_at
+        if retrieved.tzinfo is None:
+            retrieved = retrieved.replace(tzinfo=UTC)
+        return ListVersion(
+            id=row.id,
+            list_id=row.list_id,
+            source=row.source,
+            origin=row.origin,
+            files=list(row.files),
+            sha256=row.sha256,
+            retrieved_at=retrieved,
+            published=row.published,
+            entity_count=row.entity_count,
+            status=row.status,
+            warnings=list(row.warnings),
+            stats=dict(row.stats),
+        )
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(list_versions)).scalar() == 0
+
+    def versions(self, list_id: str | None = None) -> list[ListVersion]:
+        query = select(list_versions).order_by(list_versions.c.list_id, list_versions.c.id)
+        if list_id is not None:
+            query = query.where(list_versions.c.list_id == list_id)
+        with self.engine.connect() as conn:
+            return [self._row_to_version(r) for r in conn.execute(query)]
+
+    def version(self, version_id: int) -> ListVersion:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(list_versions).where(list_versions.c.id == version_id)
+            ).first()
+        if row is None:
+            raise StoreError(f"no list version {version_id}")
+        return self._row_to_version(row)
+
+    def current_versions(
+        self, lists: Iterable[str] | None = None, as_of: date | str | None = None
+    ) -> dict[str, ListVersion]:
+        """For each list, the version in force on `as_of` (default: the newest).
+
+        In force means: the latest effective date (publication date, else the
+        retrieval date) not after `as_of`; ties go to the later load.
+        """
+        day = _as_of_date(as_of)
+        wanted = set(lists) if lists is not None else None
+        current: dict[str, ListVersion] = {}
+        for version in self.versions():
+            if version.status != "ok":
+                continue
+            if wanted is not None and version.list_id not in wanted:
+                continue
+            if day is not None and version.effective_date > day:
+                continue
+            best = current.get(version.list_id)
+            if best is None or (version.effective_date, version.id) > (
+                best.effective_date,
+                best.id,
+            ):
+                current[version.list_id] = version
+        return current
+
+    def resolve_version(self, list_id: str, ref: str | int | None) -> ListVersion:
+        """A version by id, by date (the one in force that day) or the current one."""
+        if ref is None:
+            current = self.current_versions([list_id])
+            if list_id not in current:
+                raise StoreError(f"list {list_id!r} has no version in the store")
+            return current[list_id]
+        text = str(ref)
+        if text.isdigit():
+            version = self.version(int(text))
+            if version.list_id != list_id:
+                raise StoreError(f"version {text} belongs to {version.list_id}, not {list_id}")
+            return version
+        try:
+            day = date.fromisoformat(text)
+        except ValueError as exc:
+            raise StoreError(f"not a version id or ISO date: {text!r}") from exc
+        current = self.current_versions([list_id], day)
+        if list_id not in current:
+            raise StoreError(f"list {list_id!r} had no version in force on {day}")
+        return current[list_id]
+
+    # ------------------------------------------------------------------- loads
+
+    def version_with_sha256(self, list_id: str, digest: str) -> ListVersion | None:
+        """A stored version made of exactly these files, if any: loading it again is a no-op."""
+        for version in self.versions(list_id):
+            if version.sha256 == digest and version.status == "ok":
+                return version
+        return None
+
+    def record_unchanged(self, version: ListVersion, source: str) -> LoadOutcome:
+        self.log(version.list_id, source, "unchanged", "identical files already loaded", version.id)
+        return LoadOutcome(version.list_id, "unchanged", version)
+
+    def record_load(
+        self,
+        result: LoadResult,
+        files: list[SourceFile],
+        source: str,
+        origin: str,
+        *,
+        force: bool = False,
+        retrieved_at: datetime | None = None,
+    ) -> LoadOutcome:
+        """Store a fully parsed list as a new version, or do nothing if unchanged.
+
+        Refuses (VersionRejected) a version that drops more than 20 % of the
+        entities of the current one unless `force`: the usual sign of a partial
+        download that still parsed.
+        """
+        list_id = result.list_id
+        digest = combined_sha256(files)
+        known = self.version_with_sha256(list_id, digest)
+        if known is not None:
+            return self.record_unchanged(known, source)
+
+        entities: dict[str, Entity] = {}
+        warnings = list(result.warnings)
+        duplicates = 0
+        for entity in result.entities:
+            if entity.id in entities:
+                duplicates += 1
+                continue
+            entities[entity.id] = entity
+        if duplicates:
+            warnings.append(f"{duplicates} duplicate entity ids in the source; first kept")
+
+        current = self.current_versions([list_id]).get(list_id)
+        if (
+            current is not None
+            and not force
+            and len(entities) < current.entity_count * (1 - MAX_COUNT_DROP)
+        ):
+            message = (
+                f"{list_id}: new file has {len(entities)} entities against "
+                f"{current.entity_count} in the current version {current.id} "
+                f"(a drop of more than {MAX_COUNT_DROP:.0%}); refused, use --force to accept"
+            )
+            self.log(list_id, source, "rejected", message)
+            raise VersionRejected(message)
+
+        encoded = {eid: _encode(e) for eid, e in entities.items()}
+        when = retrieved_at or datetime.now(UTC)
+        with self.engine.begin() as conn:
+            hashes = [h for h, _ in encoded.values()]
+            existing: set[str] = set()
+            for chunk in _chunks(hashes):
+                existing.update(
+                    conn.execute(
+                        select(entity_records.c.hash).where(entity_records.c.hash.in_(chunk))
+                    ).scalars()
+                )
+            new_records = []
+            new_keys = []
+            seen: set[str] = set()
+            for eid, (h, blob) in encoded.items():
+                if h in existing or h in seen:
+                    continue
+                seen.add(h)
+                new_records.append({"hash": h, "entity_id": eid, "data": blob})
+                new_keys.extend({"hash": h, "key": k[:400]} for k in party_keys(entities[eid]))
+            for chunk in _chunks(new_records):
+                conn.execute(insert(entity_records), chunk)
+            for chunk in _chunks(new_keys, 2000):
+                conn.execute(insert(entity_keys), chunk)
+            version_id = conn.execute(
+                insert(list_versions).values(
+                    list_id=list_id,
+                    source=source,
+                    origin=origin,
+                    files=[f.__dict__ for f in files],
+                    sha256=digest,
+                    retrieved_at=when,
+                    published=result.published,
+                    entity_count=len(entities),
+                    status="ok",
+                    warnings=warnings,
+                    stats=result.stats,
+                )
+            ).inserted_primary_key[0]
+            rows = [
+                {"version_id": version_id, "entity_id": eid, "hash": h}
+                for eid, (h, _) in encoded.items()
+            ]
+            for chunk in _chunks(rows, 2000):
+                conn.execute(insert(version_entities), chunk)
+        version = self.version(version_id)
+        self.log(list_id, source, "loaded", f"{len(entities)} entities", version_id)
+        outcome = LoadOutcome(list_id, "loaded", version, warnings=warnings)
+        if current is not None:
+            delta = self.diff(list_id, current.id, version_id)
+            outcome.added, outcome.removed = len(delta.added), len(delta.removed)
+            outcome.changed = len(delta.changed)
+        else:
+            outcome.added = len(entities)
+        return outcome
+
+    def log(
+        self, list_id: str, source: str, result: str, message: str, version_id: int | None = None
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(update_log).values(
+                    list_id=list_id,
+                    at=datetime.now(UTC),
+                    source=source,
+                    result=result,
+                    message=message,
+                    version_id=version_id,
+                )
+            )
+
+    def last_update(self, list_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(update_log)
+                .where(update_log.c.list_id == list_id)
+                .order_by(update_log.c.id.desc())
+                .limit(1)
+            ).first()
+        return dict(row._mapping) if row else None
+
+    # ---------------------------------------------------------------- entities
+
+    def _hashes(self, version_ids: list[int]) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(version_entities.c.entity_id, version_entities.c.hash).where(
+                    version_entities.c.version_id.in_(version_ids)
+                )
+            )
+            return {eid: h for eid, h in rows}
+
+    def entities(
+        self, lists: Iterable[str] | None = None, as_of: date | str | None = None
+    ) -> Iterator[Entity]:
+        """Every entity of the versions in force, list by list."""
+        for version in self.current_versions(lists, as_of).values():
+            yield from self.version_entities(version.id)
+
+    def version_entities(self, version_id: int) -> Iterator[Entity]:
+        query = (
+            select(entity_records.c.data)
+            .join(version_entities, version_entities.c.hash == entity_records.c.hash)
+            .where(version_entities.c.version_id == version_id)
+            .order_by(version_entities.c.entity_id)
+        )
+        with self.engine.connect() as conn:
+            for (blob,) in conn.execute(query):
+                yield _decode(blob)
+
+    def get_entities(self, ids: Iterable[str], as_of: date | str | None = None) -> list[Entity]:
+        """Entities by id, from the versions in force, in the order asked."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
+        found: dict[str, Entity] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted):
+                query = (
+                    select(version_entities.c.entity_id, entity_records.c.data)
+                    .join(entity_records, version_entities.c.hash == entity_records.c.hash)
+                    .where(
+                        and_(
+                            version_entities.c.version_id.in_(version_ids),
+                            version_entities.c.entity_id.in_(chunk),
+                        )
+                    )
+                )
+                for eid, blob in conn.execute(query):
+                    found[eid] = _decode(blob)
+        return [found[i] for i in wanted if i in found]
+
+    def get_entity(self, entity_id: str, as_of: date | str | None = None) -> Entity | None:
+        found = self.get_entities([entity_id], as_of)
+        return found[0] if found else None
+
+    def party(self, entity_id: str, as_of: date | str | None = None) -> list[Entity]:
+        """The entity and every record on any list the sources tie to it (transitively)."""
+        version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
+        members: dict[str, str] = {}  # entity id -> hash
+        with self.engine.connect() as conn:
+            start = conn.execute(
+                select(version_entities.c.entity_id, version_entities.c.hash).where(
+                    and_(
+                        version_entities.c.version_id.in_(version_ids),
+                        version_entities.c.entity_id == entity_id,
+                    )
+                )
+            ).first()
+            if start is None:
+                return []
+            members[start[0]] = start[1]
+            frontier = {start[1]}
+            seen_keys: set[str] = set()
+            while frontier and len(members) < 200:
+                keys = (
+                    set(
+                        conn.execute(
+                            select(entity_keys.c.key).where(entity_keys.c.hash.in_(frontier))
+                        ).scalars()
+                    )
+                    - seen_keys
+                )
+                seen_keys |= keys
+                if not keys:
+                    break
+                rows = conn.execute(
+                    select(version_entities.c.entity_id, version_entities.c.hash)
+                    .join(entity_keys, entity_keys.c.hash == version_entities.c.hash)
+                    .where(
+                        and_(
+                            entity_keys.c.key.in_(keys),
+                            version_entities.c.version_id.in_(version_ids),
+                        )
+                    )
+                ).all()
+                frontier = set()
+                for eid, h in rows:
+                    if eid not in members:
+                        members[eid] = h
+                        frontier.add(h)
+        others = sorted(i for i in members if i != entity_id)
+        return self.get_entities([entity_id, *others], as_of)
+
+    def history(self, entity_id: str) -> list[tuple[ListVersion, str | None]]:
+        """Per version of the entity's list: the record hash it had there (None: absent)."""
+        list_id = entity_id.split(":", 1)[0]
+        with self.engine.connect() as conn:
+            present = dict(
+                conn.execute(
+                    select(version_entities.c.version_id, version_entities.c.hash).where(
+                        version_entities.c.entity_id == entity_id
+                    )
+                ).all()
+            )
+        ordered = sorted(self.versions(list_id), key=lambda v: (v.effective_date, v.id))
+        return [(v, present.get(v.id)) for v in ordered]
+
+    # -------------------------------------------------------------------- diff
+
+    def diff(
+        self, list_id: str, from_ref: str | int | None = None, to_ref: str | int | None = None
+    ) -> ListDiff:
+        """Added, removed and changed entities (with the changed fields) between two versions.
+
+        Defaults: `to` is the current version, `from` the one in force before it.
+        """
+        to_version = self.resolve_version(list_id, to_ref)
+        if from_ref is None:
+            earlier = [
+                v
+                for v in self.versions(list_id)
+                if v.status == "ok"
+                and (v.effective_date, v.id) < (to_version.effective_date, to_version.id)
+            ]
+            from_version = max(earlier, key=lambda v: (v.effective_date, v.id), default=None)
+        else:
+            from_version = self.resolve_version(list_id, from_ref)
+        before = self._hashes([from_version.id]) if from_version else {}
+        after = self._hashes([to_version.id])
+        added = sorted(set(after) - set(before))
+        removed = sorted(set(before) - set(after))
+        changed_ids = sorted(i for i in set(before) & set(after) if before[i] != after[i])
+        changes: list[EntityChange] = []
+        if changed_ids:
+            blobs = self._records(
+                {before[i] for i in changed_ids} | {after[i] for i in changed_ids}
+            )
+            for eid in changed_ids:
+                old, new = blobs[before[eid]].to_dict(), blobs[after[eid]].to_dict()
+                fields = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+                changes.append(EntityChange(eid, fields))
+        return ListDiff(list_id, from_version, to_version, added, removed, changes)
+
+    def _records(self, hashes: set[str]) -> dict[str, Entity]:
+        found: dict[str, Entity] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(hashes)):
+                for h, blob in conn.execute(
+                    select(entity_records.c.hash, entity_records.c.data).where(
+                        entity_records.c.hash.in_(chunk)
+                    )
+                ):
+                    found[h] = _decode(blob)
+        return found
+
+    def screening_key(
+        self, lists: Iterable[str] | None = None, as_of: date | str | None = None
+    ) -> str:
+        """Names the exact set of versions a screening uses: the index cache key."""
+        versions = self.current_versions(lists, as_of)
+        text = ";".join(f"{lid}={v.id}:{v.sha256[:16]}" for lid, v in sorted(versions.items()))
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
