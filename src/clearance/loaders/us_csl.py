@@ -20,6 +20,7 @@ import functools
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,36 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CC = re.compile(r"^[A-Z]{2}$")
 
 
+# CslRecord fields read the same way from every CSV/JSON column of the same name.
+SCALAR_FIELDS = (
+    "entity_number",
+    "type",
+    "title",
+    "start_date",
+    "end_date",
+    "standard_order",
+    "license_requirement",
+    "license_policy",
+    "call_sign",
+    "vessel_type",
+    "gross_tonnage",
+    "gross_registered_tonnage",
+    "vessel_flag",
+    "vessel_owner",
+    "remarks",
+    "source_list_url",
+    "source_information_url",
+)
+MULTI_FIELDS = (
+    "programs",
+    "alt_names",
+    "citizenships",
+    "nationalities",
+    "dates_of_birth",
+    "places_of_birth",
+)
+
+
 @dataclass
 class CslRecord:
     """One CSL row, format-independent: the CSV and JSON readers both produce it."""
@@ -101,7 +132,7 @@ class CslRecord:
     where: str  # "consolidated.csv line 12" or "consolidated.json results[11]"
     raw: dict[str, Any]
     entity_number: str | None = None
-    type: str = ""
+    type: str | None = None
     programs: list[str] = field(default_factory=list)
     title: str | None = None
     addresses: list[Address] = field(default_factory=list)
@@ -500,7 +531,7 @@ def build_entity(record: CslRecord, stats: Counter[str]) -> Entity:
     if sub_list is None:
         stats["sources_without_abbreviation"] += 1
     treasury = is_treasury(record.source)
-    schema = SCHEMA_BY_TYPE.get(record.type.lower())
+    schema = SCHEMA_BY_TYPE.get((record.type or "").lower())
     if schema is None:
         stats["unknown_types"] += 1
         schema = "LegalEntity"
@@ -663,33 +694,16 @@ def _csv_record(row: dict[str, str], where: str, stats: Counter[str]) -> CslReco
         name=one("name") or "",
         where=where,
         raw=dict(row),
-        entity_number=one("entity_number"),
-        type=one("type") or "",
-        programs=_split(row["programs"]),
-        title=one("title"),
         addresses=[parse_csv_address(a) for a in _split(row["addresses"])],
         legal_basis=_split(row["federal_register_notice"]),
-        start_date=one("start_date"),
-        end_date=one("end_date"),
-        standard_order=one("standard_order"),
-        license_requirement=one("license_requirement"),
-        license_policy=one("license_policy"),
-        call_sign=one("call_sign"),
-        vessel_type=one("vessel_type"),
-        gross_tonnage=one("gross_tonnage"),
-        gross_registered_tonnage=one("gross_registered_tonnage"),
-        vessel_flag=one("vessel_flag"),
-        vessel_owner=one("vessel_owner"),
-        remarks=one("remarks"),
-        source_list_url=one("source_list_url"),
-        source_information_url=one("source_information_url"),
-        alt_names=_split(row["alt_names"]),
-        citizenships=_split(row["citizenships"]),
-        nationalities=_split(row["nationalities"]),
-        dates_of_birth=_split(row["dates_of_birth"]),
-        places_of_birth=_split(row["places_of_birth"]),
         ids=_csv_ids(row["ids"], stats),
+        **_fields(one, lambda key: _split(row[key])),
     )
+
+
+def _fields(one: Callable[[str], str | None], many: Callable[[str], list[str]]) -> dict[str, Any]:
+    """The CslRecord fields that every format reads column by column."""
+    return {key: one(key) for key in SCALAR_FIELDS} | {key: many(key) for key in MULTI_FIELDS}
 
 
 def _require(value: str | None, what: str, file: str, **where: Any) -> str:
@@ -800,33 +814,11 @@ def _json_record(result: Any, index: int, file: str, stats: Counter[str]) -> Csl
         name=name,
         where=f"{file} {element}",
         raw=result,
-        entity_number=_json_text(result.get("entity_number")),
-        type=_json_text(result.get("type")) or "",
-        programs=many("programs"),
-        title=_json_text(result.get("title")),
         addresses=[
             _json_address(a, file, f"{element}.addresses[{i}]") for i, a in enumerate(addresses)
         ],
         legal_basis=_split(_json_text(result.get("federal_register_notice"))),
-        start_date=_json_text(result.get("start_date")),
-        end_date=_json_text(result.get("end_date")),
-        standard_order=_json_text(result.get("standard_order")),
-        license_requirement=_json_text(result.get("license_requirement")),
-        license_policy=_json_text(result.get("license_policy")),
-        call_sign=_json_text(result.get("call_sign")),
-        vessel_type=_json_text(result.get("vessel_type")),
-        gross_tonnage=_json_text(result.get("gross_tonnage")),
-        gross_registered_tonnage=_json_text(result.get("gross_registered_tonnage")),
-        vessel_flag=_json_text(result.get("vessel_flag")),
-        vessel_owner=_json_text(result.get("vessel_owner")),
-        remarks=_json_text(result.get("remarks")),
-        source_list_url=_json_text(result.get("source_list_url")),
-        source_information_url=_json_text(result.get("source_information_url")),
-        alt_names=many("alt_names"),
-        citizenships=many("citizenships"),
-        nationalities=many("nationalities"),
-        dates_of_birth=many("dates_of_birth"),
-        places_of_birth=many("places_of_birth"),
+        **_fields(lambda key: _json_text(result.get(key)), many),
         ids=[
             item
             for i, x in enumerate(ids)
