@@ -1,0 +1,68 @@
+"""Counts a batch run keeps as it goes: small, so it survives in the resume file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+SCORE_BINS = 20
+ERROR_SAMPLES = 50
+
+
+@dataclass
+class Summary:
+    """Rows, hits, errors, and hits by list, by effect and by verdict; a score histogram."""
+
+    rows: int = 0
+    hit_rows: int = 0
+    hits: int = 0
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    by_list: Counter[str] = field(default_factory=Counter)
+    by_effect: Counter[str] = field(default_factory=Counter)
+    by_verdict: Counter[str] = field(default_factory=Counter)
+    score_bins: list[int] = field(default_factory=lambda: [0] * SCORE_BINS)
+    seconds: float = 0.0
+
+    def add_error(self, where: str, message: str) -> None:
+        self.errors += 1
+        if len(self.error_samples) < ERROR_SAMPLES:
+            self.error_samples.append(f"{where}: {message}")
+
+    def add_score(self, score: float) -> None:
+        index = min(SCORE_BINS - 1, max(0, int(score * SCORE_BINS)))
+        self.score_bins[index] += 1
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "hit_rows": self.hit_rows,
+            "hits": self.hits,
+            "errors": self.errors,
+            "error_samples": self.error_samples,
+            "by_list": dict(self.by_list),
+            "by_effect": dict(self.by_effect),
+            "by_verdict": dict(self.by_verdict),
+            "score_bins": self.score_bins,
+            "seconds": round(self.seconds, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
+        return cls(
+            rows=int(data["rows"]),
+            hit_rows=int(data["hit_rows"]),
+            hits=int(data["hits"]),
+            errors=int(data["errors"]),
+            error_samples=list(data["error_samples"]),
+            by_list=Counter(data["by_list"]),
+            by_effect=Counter(data["by_effect"]),
+            by_verdict=Counter(data["by_verdict"]),
+            score_bins=list(data["score_bins"]),
+            seconds=float(data["seconds"]),
+        )
