@@ -70,6 +70,7 @@ _SUB_LIST_ALIASES: dict[str, str] = {
     "NS-MBS": MBS,
     "NS-MBS LIST": MBS,
     "FSE": FSE,
+    "NS-ISA": MBS,  # the Iran Sanctions Act list, folded into NS-MBS in 2018
 }
 
 _PARENTHESISED = re.compile(r"\(([^()]+)\)")
@@ -222,8 +223,14 @@ def measure_quotes(fragments: Iterable[str], limit: int = 4, width: int = 240) -
     return quotes
 
 
-def listing_families(listing: Listing, directives: frozenset[Directive]) -> frozenset[str]:
-    """Which canonical families a record belongs to (a non-SDN record may be on several)."""
+def listing_families(
+    listing: Listing, directives: frozenset[Directive], extra_sub_lists: Iterable[str] = ()
+) -> frozenset[str]:
+    """Which canonical families a record belongs to (a non-SDN record may be on several).
+
+    `extra_sub_lists`: further sub-lists a loader recorded for the same record
+    (the OFAC non-SDN loader keeps them in `Entity.properties["subLists"]`).
+    """
     list_id = listing.list_id.lower()
     if list_id.startswith("ofac-sdn"):
         return frozenset({SDN})
@@ -236,9 +243,10 @@ def listing_families(listing: Listing, directives: frozenset[Directive]) -> froz
     if list_id.startswith("eu-"):
         return frozenset({EU})
     if list_id in ("us-csl", "ofac-nonsdn", "ofac-cons"):
-        sub = canonical_sub_list(listing.sub_list)
-        if sub:
-            return frozenset({sub})
+        named = {canonical_sub_list(s) for s in (listing.sub_list, *extra_sub_lists)}
+        named.discard(None)
+        if named:
+            return frozenset(s for s in named if s)
         if list_id == "us-csl":
             return frozenset({CSL_OTHER})
         families = {
@@ -274,7 +282,9 @@ class ListingFacts:
         directives = find_directives(fragments)
         return cls(
             entity=entity,
-            families=listing_families(entity.listing, directives),
+            families=listing_families(
+                entity.listing, directives, entity.properties.get("subLists", ())
+            ),
             directives=directives,
             fragments=tuple(fragments),
             dated_labels=find_dated_labels(fragments),

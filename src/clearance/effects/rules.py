@@ -166,9 +166,10 @@ def un_regime(facts: ListingFacts) -> UnRegime | None:
 
 
 _LIBYA_TRAVEL_BAN_ONLY = Condition(
-    "a Libya listing that names the travel ban but not the asset freeze",
+    "a person's Libya listing that names the travel ban but not the asset freeze",
     lambda f: (
-        (r := un_regime(f)) is not None
+        f.is_person
+        and (r := un_regime(f)) is not None
         and r.name == "Libya"
         and bool(re.search(r"travel ban", f.text, re.I))
         and not re.search(r"asset freeze", f.text, re.I)
@@ -862,6 +863,7 @@ RULES: tuple[EffectRule, ...] = (
     EffectRule(
         id="un-regime-not-recognised",
         families=(UN,),
+        when=~UN_RECOGNISED,
         fallback=True,
         kind=EffectKind.OTHER_LISTING,
         list_name="UN Security Council Consolidated List (regime {programs} not recognised)",
@@ -891,7 +893,7 @@ RULES: tuple[EffectRule, ...] = (
         export=P("supplying goods to the party makes economic resources available to it."),
         import_=P("paying the party for goods makes funds available to it."),
         invest=P(
-            "dealing in the party's funds or securities is prohibited without an OFSI licence."
+            "UK persons may not deal in the party's funds or securities without an OFSI licence."
         ),
     ),
     EffectRule(
@@ -927,7 +929,7 @@ RULES: tuple[EffectRule, ...] = (
         transact=P("EU persons may not make funds or economic resources available to the party."),
         export=P("supplying goods to the party makes economic resources available to it."),
         import_=P("paying the party for goods makes funds available to it."),
-        invest=P("dealing in the party's funds or securities is prohibited."),
+        invest=P("EU persons may not deal in the party's funds or securities."),
     ),
     # ---------------------------------------------------------------- user lists, catch-all
     EffectRule(

@@ -216,11 +216,13 @@ def _dates(rule: EffectRule, facts: ListingFacts) -> tuple[dict[str, str | None]
     }, notes
 
 
-def _header(rule_list_name: str, facts: ListingFacts, dates: Mapping[str, str | None]) -> str:
+def _header(
+    rule: EffectRule, list_name: str, facts: ListingFacts, dates: Mapping[str, str | None]
+) -> str:
     listing = facts.listing
     source = listing.list_id + (f"/{listing.sub_list}" if listing.sub_list else "")
-    parts = [f"{rule_list_name} [{source}]"]
-    if listing.programs:
+    parts = [f"{list_name} [{source}]"]
+    if listing.programs and "{programs}" not in rule.list_name:
         label = "programme" if len(listing.programs) == 1 else "programmes"
         parts.append(f"{label} {', '.join(listing.programs)}")
     if dates["listed_on"] and dates["effective_on"] and dates["effective_on"] != dates["listed_on"]:
@@ -276,7 +278,7 @@ def _render(rule: EffectRule, facts: ListingFacts) -> Effect:
     dates, warnings = _dates(rule, facts)
     values = _template_values(rule, facts, dates)
     list_name = rule.list_name.format_map(values)
-    header = _header(list_name, facts, dates)
+    header = _header(rule, list_name, facts, dates)
     secondary = facts.secondary_sanctions_note()
     if secondary:
         warnings.append(

@@ -1,0 +1,28 @@
+"""Build listed records directly from the model: the real input of the effects layer."""
+
+from __future__ import annotations
+
+from clearance.model import Entity, Identifier, IdentifierType, Listing, Name
+
+
+def listed(
+    list_id: str,
+    sub_list: str | None = None,
+    programs: tuple[str, ...] = (),
+    *,
+    schema: str = "Company",
+    name: str = "TEST PARTY LTD",
+    remarks: str | None = None,
+    isins: tuple[str, ...] = (),
+    properties: dict[str, list[str]] | None = None,
+    **listing: object,
+) -> Entity:
+    return Entity(
+        id=f"{list_id}:{abs(hash((name, sub_list, programs, remarks))) % 10**8}",
+        schema=schema,
+        listing=Listing(list_id, sub_list, programs, **listing),  # type: ignore[arg-type]
+        names=[Name(name)],
+        remarks=remarks,
+        identifiers=[Identifier(IdentifierType.ISIN, i) for i in isins],
+        properties=properties or {},
+    )
