@@ -27,6 +27,7 @@ from clearance.effects.rules import (
 )
 from clearance.model import Entity
 
+_KIND_ORDER = {kind: index for index, kind in enumerate(EffectKind)}
 _OUTCOME_PREFIX = {
     Outcome.PROHIBITED: "PROHIBITED",
     Outcome.LICENCE_REQUIRED: "LICENCE REQUIRED",
@@ -345,7 +346,8 @@ def verdict_for(
     if not in_force:
         none_found = ["No listing in force for this party on the lists screened.", *set_aside]
         return VerdictResult(Verdict.NO_LISTING_FOUND, activity, day, none_found, [], set_aside)
-    in_force.sort(key=lambda e: e.outcome_on(activity, day), reverse=True)
+    # Strongest first; among equals, the broader kind (blocking before a directive).
+    in_force.sort(key=lambda e: (-e.outcome_on(activity, day), _KIND_ORDER[e.kind]))
     strongest = in_force[0].outcome_on(activity, day)
     reasons: list[str] = []
     if strongest is Outcome.NONE:
