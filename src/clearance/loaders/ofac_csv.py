@@ -395,13 +395,13 @@ def _resolve_links(entities: list[Entity], stats: Counter[str]) -> None:
     """Point `Linked To: NAME` at the entity of that primary name when it is unique."""
     by_name: dict[str, list[str]] = defaultdict(list)
     for entity in entities:
-        by_name[entity.caption.casefold()].append(entity.id)
+        by_name[entity.caption.casefold().rstrip(".")].append(entity.id)
     for entity in entities:
         if not entity.relations:
             continue
         resolved = []
         for relation in entity.relations:
-            ids = by_name.get(relation.target_name.casefold(), [])
+            ids = by_name.get(relation.target_name.casefold().rstrip("."), [])
             if len(ids) == 1 and relation.target_id is None:
                 relation = Relation(relation.kind, relation.target_name, ids[0])
                 stats["links_resolved"] += 1

@@ -155,6 +155,7 @@ _ID_VALUE = re.compile(
 )
 _GENERIC_ID = re.compile(r"^(?P<label>[A-Z][\w.'#/-]*(?: [\w.'#/-]+){0,6}?) (?P<rest>\S*\d.*)$")
 _ISIN_IN_TEXT = re.compile(r"\bISIN:?\s+([A-Z]{2}[A-Z0-9]{9}[0-9])\b")
+_ABBREVIATION_END = re.compile(r"(?:^|[\s.])[A-Za-z]\.[A-Za-z]\.$")
 _YEAR_RANGE = re.compile(r"\b(\d{4})\s*-\s*(\d{4})\b")
 _SPACES = re.compile(r"\s+")
 
@@ -174,7 +175,9 @@ _OFAC_COUNTRIES: dict[str, str | None] = {
     "swaziland": "SZ", "vatican city": "VA", "micronesia, federated states of": "FM",
     "netherlands antilles": "AN", "virgin islands, british": "VG", "soviet union": "SU",
     "yugoslavia": "YU", "serbia and montenegro": "CS", "united kingdom": "GB", "u.k.": "GB",
-    "united states": "US", "uae": "AE", "undetermined": None,
+    "united states": "US", "uae": "AE", "st. vincent and the grenadines": "VC",
+    "st. kitts and nevis": "KN", "st. kitts & nevis": "KN", "st. lucia": "LC",
+    "undetermined": None, "none identified": None,
 }
 # fmt: on
 
@@ -224,6 +227,7 @@ def _clean(value: str) -> str:
     return " ".join(value.split()).strip(";").strip()
 
 
+_WHOLE_VALUE_TYPES = {T.PHONE, T.EMAIL, T.WEBSITE}
 _COUNTRY_ROLES = {
     "nationality": CountryRole.NATIONALITY,
     "citizenship": CountryRole.CITIZENSHIP,
@@ -407,7 +411,11 @@ class RemarkFacts:
             return
         if (m := _LABEL.match(item)) is not None:
             label, rest = m["label"], item[m.end() :]
-            if _ID_TYPE_OF_LABEL.get(label.casefold()) is not None:
+            id_type = _ID_TYPE_OF_LABEL.get(label.casefold())
+            if id_type in _WHOLE_VALUE_TYPES:  # "(98)(21)(66153220)" is no country
+                if self._add(label, rest, None, None):
+                    return
+            elif id_type is not None:
                 parts = _ID_VALUE.match(rest)
                 if parts and self._add(label, parts["value"].strip(), parts["country"], None):
                     return
@@ -454,8 +462,8 @@ def parse_ofac_remarks(text: str | None) -> RemarkFacts:
     if not text or text.strip() == "-0-":
         return facts
     body = text.strip()
-    if body.endswith("."):
-        body = body[:-1]
+    if body.endswith(".") and not _ABBREVIATION_END.search(body):
+        body = body[:-1]  # the full stop ending the remarks, unless it ends "S.A." etc.
     for item in _ITEM_SPLIT.split(body):
         facts.add_item(item)
     # ISINs identify themselves: make sure none is lost to an odd label.
