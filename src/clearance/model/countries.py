@@ -95,6 +95,19 @@ _ALIASES = {
     "crimea": "UA",
     "region: gaza": "PS",
     "region: west bank": "PS",
+    "former soviet union": "SU",
+    "st. kitts & nevis": "KN",
+    "saint kitts and nevis": "KN",
+    "hong kong special administrative region": "HK",
+    "macao special administrative region": "MO",
+    "iran (islamic republic of)": "IR",
+    "syrian arab republic": "SY",
+    "russian federation": "RU",
+    "united republic of tanzania": "TZ",
+    "lao people's democratic republic": "LA",
+    "bolivia (plurinational state of)": "BO",
+    "venezuela (bolivarian republic of)": "VE",
+    "republic of moldova": "MD",
 }
 
 _SPACE = re.compile(r"\s+")
@@ -132,9 +145,11 @@ def to_country_code(text: str | None) -> str | None:
             value = getattr(country, attr, None)
             if value and _fold(value) == folded:
                 return str(country.alpha_2)
-    try:
-        matches = pycountry.countries.search_fuzzy(folded)
-    except LookupError:
-        return None
-    # Only accept an unambiguous fuzzy answer: a wrong country is worse than none.
-    return str(matches[0].alpha_2) if len(matches) == 1 else None
+    # UN style "Iran (Islamic Republic of)", "China, Hong Kong Special Administrative Region".
+    if "(" in folded:
+        return to_country_code(folded.split("(", 1)[0])
+    if "," in folded:
+        head, tail = (part.strip() for part in folded.split(",", 1))
+        return _ALIASES.get(tail.split(" special")[0]) or _ALIASES.get(head)
+    # No fuzzy guessing: it is slow and a wrong country is worse than none.
+    return None
