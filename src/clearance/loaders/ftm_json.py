@@ -1,0 +1,736 @@
+"""FollowTheMoney JSON lines: import as a user-defined list, and export our entities.
+
+One entity a line, `{"id", "schema", "properties": {prop: [values]}, ...}` (the
+format of OpenSanctions' `entities.ftm.json` and of Aleph). Facts that FtM keeps
+in separate entities are folded into the party they describe: `Sanction` (by
+`entity`) into its listing, `Address` (by `addressEntity`), `Passport`,
+`Identification` and `CryptoWallet` (by `holder`) into identifiers, and
+`Ownership`, `Directorship`, `Family`, `Associate`, `Membership`, `Employment`
+and `UnknownLink` into relations on both sides.
+
+Export (`export_ftm`) writes the reverse: one thing entity per `Entity`, an
+`Address` per address, a `Sanction` per listing and one link entity per
+relation pair, with ids derived from ours so repeated exports are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from clearance.loaders.errors import ListFormatError
+from clearance.loaders.result import LoadResult
+from clearance.loaders.source_files import decode_text, read_source, refuse_html
+from clearance.loaders.un_sc_xml import detect_script
+from clearance.model import (
+    Address,
+    Country,
+    CountryRole,
+    Entity,
+    Identifier,
+    IdentifierType,
+    Listing,
+    Name,
+    NameKind,
+    PartialDate,
+    Relation,
+    parse_partial_date,
+)
+
+THING_SCHEMAS = {
+    "Person": "Person",
+    "Organization": "Organization",
+    "Company": "Company",
+    "LegalEntity": "LegalEntity",
+    "Vessel": "Vessel",
+    "Airplane": "Airplane",
+    "PublicBody": "Organization",
+}
+# schema -> (side A property, side B property, A's relation kind, B's relation kind)
+LINK_SCHEMAS = {
+    "Ownership": ("owner", "asset", "owner_of", "owned_by"),
+    "Directorship": ("director", "organization", "director_of", "directed_by"),
+    "Family": ("person", "relative", "family", "family"),
+    "Associate": ("person", "associate", "associate", "associate"),
+    "Membership": ("member", "organization", "member_of", "has_member"),
+    "Employment": ("employee", "employer", "employee_of", "employer_of"),
+    "UnknownLink": ("subject", "object", "linked_to", "linked_to"),
+}
+_SIDE_SCHEMAS = {"Sanction", "Address", "Passport", "Identification", "CryptoWallet"}
+
+_NAME_KINDS = {
+    "name": NameKind.ALIAS,  # the caption (or first name) becomes PRIMARY
+    "alias": NameKind.ALIAS,
+    "weakAlias": NameKind.WEAK,
+    "previousName": NameKind.FORMER,
+}
+_STRENGTH = {NameKind.PRIMARY: 3, NameKind.ALIAS: 2, NameKind.FORMER: 1, NameKind.WEAK: 0}
+_COUNTRY_PROPS = {
+    "nationality": CountryRole.NATIONALITY,
+    "citizenship": CountryRole.CITIZENSHIP,
+    "birthCountry": CountryRole.BIRTH,
+    "jurisdiction": CountryRole.JURISDICTION,
+    "flag": CountryRole.FLAG,
+    "country": CountryRole.OTHER,
+    "mainCountry": CountryRole.OTHER,
+}
+ID_PROPS = {
+    "idNumber": IdentifierType.NATIONAL_ID,
+    "socialSecurityNumber": IdentifierType.NATIONAL_ID,
+    "passportNumber": IdentifierType.PASSPORT,
+    "taxNumber": IdentifierType.TAX_ID,
+    "vatCode": IdentifierType.TAX_ID,
+    "innCode": IdentifierType.TAX_ID,
+    "irsCode": IdentifierType.TAX_ID,
+    "registrationNumber": IdentifierType.REGISTRATION,
+    "ogrnCode": IdentifierType.REGISTRATION,
+    "okpoCode": IdentifierType.REGISTRATION,
+    "isinCode": IdentifierType.ISIN,
+    "ticker": IdentifierType.TICKER,
+    "leiCode": IdentifierType.LEI,
+    "swiftBic": IdentifierType.SWIFT_BIC,
+    "imoNumber": IdentifierType.IMO,
+    "mmsi": IdentifierType.MMSI,
+    "callSign": IdentifierType.CALL_SIGN,
+    "serialNumber": IdentifierType.AIRCRAFT_SERIAL,
+    "email": IdentifierType.EMAIL,
+    "website": IdentifierType.WEBSITE,
+    "phone": IdentifierType.PHONE,
+    "dunsCode": IdentifierType.OTHER,
+    "uniqueEntityId": IdentifierType.OTHER,
+    "permId": IdentifierType.OTHER,
+    "kppCode": IdentifierType.OTHER,
+}
+# Properties turned into model fields; everything else is kept in `properties`.
+_MAPPED = (
+    set(_NAME_KINDS)
+    | set(_COUNTRY_PROPS)
+    | set(ID_PROPS)
+    | {"birthDate", "birthPlace", "gender", "address", "addressEntity", "notes", "position"}
+    | {"program"}
+)
+_TYPE_VALUES = {t.value for t in IdentifierType}
+_OFAC_REFERENT = re.compile(r"^ofac-(\d+)$")
+_REGULATION = re.compile(r"\d{2,4}/\d+|\bOJ\b|\bFR\b|\bCFR\b|\bEO\s?\d", re.I)
+
+
+def _values(data: dict[str, Any], prop: str) -> list[str]:
+    values = data.get("properties", {}).get(prop) or []
+    if isinstance(values, str):
+        values = [values]
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+
+def _country_code(value: str) -> str | None:
+    """FtM writes ISO alpha-2 in lower case, plus a few historic codes."""
+    value = value.strip().lower()
+    historic = {"suhh": "SU", "yucs": "YU", "csxx": "CS", "ddde": "DD"}
+    if value in historic:
+        return historic[value]
+    return value.upper() if len(value) == 2 and value.isalpha() and value != "zz" else None
+
+
+def _script(value: str) -> str | None:
+    script = detect_script(value)
+    return None if script in (None, "Latn") else script
+
+
+def load_ftm_json(path: Path, list_id: str = "ftm") -> LoadResult:
+    """Import a FollowTheMoney JSON-lines file as the user-defined list `list_id`."""
+    name = path.name
+    text = decode_text(read_source(path), name, ("utf-8-sig",))
+    if not text.strip():
+        raise ListFormatError(name, "empty file, expected FollowTheMoney JSON lines")
+    refuse_html(text, name)
+    records: dict[str, dict[str, Any]] = {}
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ListFormatError(
+                name, f"not a JSON object: {exc.msg} (column {exc.colno})", line=number
+            ) from exc
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("id"), str)
+            or not isinstance(data.get("schema"), str)
+            or not isinstance(data.get("properties", {}), dict)
+        ):
+            raise ListFormatError(
+                name, 'expected {"id": str, "schema": str, "properties": {...}}', line=number
+            )
+        known = records.get(data["id"])
+        if known is None:
+            records[data["id"]] = data
+            lines[data["id"]] = number
+        else:  # FtM streams may carry one entity in several fragments
+            props = known.setdefault("properties", {})
+            for prop, values in data.get("properties", {}).items():
+                props[prop] = list(dict.fromkeys([*props.get(prop, []), *values]))
+    return _ImportRun(name, list_id, records, lines).run()
+
+
+class _ImportRun:
+    """One import: thing entities first, then what the side entities add to them."""
+
+    def __init__(
+        self, name: str, list_id: str, records: dict[str, dict[str, Any]], lines: dict[str, int]
+    ) -> None:
+        self.name = name
+        self.list_id = list_id
+        self.records = records
+        self.lines = lines
+        self.stats: Counter[str] = Counter()
+        self.entities: dict[str, Entity] = {}
+        self.sanctions: dict[str, list[dict[str, Any]]] = {}
+        # OpenSanctions merges records and keeps the old ids as `referents`; links may
+        # still use an old id (a Company's addressEntity "addr-..." for Address "NK-...").
+        self.aliases: dict[str, str] = {}
+        for ftm_id, data in records.items():
+            for referent in data.get("referents") or []:
+                if isinstance(referent, str) and referent not in records:
+                    self.aliases.setdefault(referent, ftm_id)
+
+    def resolve(self, ref: str) -> str:
+        return ref if ref in self.records else self.aliases.get(ref, ref)
+
+    def run(self) -> LoadResult:
+        unknown: Counter[str] = Counter()
+        for ftm_id, data in self.records.items():
+            schema = data["schema"]
+            if schema in THING_SCHEMAS:
+                entity = self._thing(ftm_id, data)
+                if entity is not None:
+                    self.entities[ftm_id] = entity
+            elif schema not in _SIDE_SCHEMAS and schema not in LINK_SCHEMAS:
+                unknown[schema] += 1
+        for ftm_id, data in self.records.items():
+            self._side(ftm_id, data)
+        for ftm_id, sanctions in self.sanctions.items():
+            self._apply_sanctions(self.entities[ftm_id], sanctions)
+        warnings = []
+        if unknown:
+            listing = ", ".join(f"{s} ({n})" for s, n in sorted(unknown.items()))
+            warnings.append(f"{sum(unknown.values())} entities of schemas not imported: {listing}")
+        for key, text in (
+            ("without_name", "thing entities without a name skipped"),
+            ("dangling_sanctions", "Sanction entities point to no imported entity"),
+            ("dangling_links", "links point to an entity not in the file"),
+            ("dangling_documents", "Passport/Identification/CryptoWallet without a holder here"),
+            ("dangling_addresses", "addressEntity references to no Address in the file"),
+            ("unresolved_countries", "country codes not ISO alpha-2"),
+        ):
+            if self.stats[key]:
+                warnings.append(f"{self.stats[key]} {text}")
+        self.stats["entities"] = len(self.entities)
+        last_seen = [d.get("last_seen") for d in self.records.values()]
+        dates = [s[:10] for s in last_seen if isinstance(s, str) and len(s) >= 10]
+        return LoadResult(
+            self.list_id,
+            list(self.entities.values()),
+            published=max(dates, default=None),
+            warnings=warnings,
+            stats=dict(self.stats),
+        )
+
+    def _id(self, ftm_id: str) -> str:
+        return f"{self.list_id}:{ftm_id}"
+
+    def _thing(self, ftm_id: str, data: dict[str, Any]) -> Entity | None:
+        schema = THING_SCHEMAS[data["schema"]]
+        names: dict[str, Name] = {}
+        for prop, kind in _NAME_KINDS.items():
+            for value in _values(data, prop):
+                known = names.get(value)
+                if known is None or _STRENGTH[kind] > _STRENGTH[known.kind]:
+                    names[value] = Name(value, kind, script=_script(value))
+        if not names:
+            self.stats["without_name"] += 1
+            return None
+        plain_names = _values(data, "name")
+        caption = data.get("caption")
+        primary = caption if caption in plain_names else (plain_names or list(names))[0]
+        parts = {p: _values(data, p) for p in ("firstName", "middleName", "lastName")}
+        single = {p: v[0] if len(v) == 1 else None for p, v in parts.items()}
+        names[primary] = Name(
+            primary,
+            NameKind.PRIMARY,
+            first_name=single["firstName"] if schema == "Person" else None,
+            middle_name=single["middleName"] if schema == "Person" else None,
+            last_name=single["lastName"] if schema == "Person" else None,
+            script=_script(primary),
+        )
+        ordered = [names.pop(primary), *names.values()]
+
+        countries: list[Country] = []
+        for prop, role in _COUNTRY_PROPS.items():
+            for value in _values(data, prop):
+                code = _country_code(value)
+                if code is None:
+                    self.stats["unresolved_countries"] += 1
+                elif Country(code, role) not in countries:
+                    countries.append(Country(code, role))
+        identifiers: list[Identifier] = []
+        for prop, id_type in ID_PROPS.items():
+            for value in _values(data, prop):
+                identifier = Identifier(id_type, value, note=prop)
+                if identifier not in identifiers:
+                    identifiers.append(identifier)
+        birth_dates: list[PartialDate] = []
+        for value in _values(data, "birthDate"):
+            parsed = parse_partial_date(value)
+            if parsed is not None and parsed not in birth_dates:
+                birth_dates.append(parsed)
+        addresses = self._addresses(data, countries)
+        properties = {
+            prop: list(values)
+            for prop, values in data.get("properties", {}).items()
+            if prop not in _MAPPED and values
+        }
+        if data["schema"] != schema:
+            properties["ftmSchema"] = [data["schema"]]
+        refs = [
+            f"ofac:{m.group(1)}"
+            for ref in [ftm_id, *data.get("referents", [])]
+            if isinstance(ref, str) and (m := _OFAC_REFERENT.match(ref))
+        ]
+        gender = next(iter(_values(data, "gender")), None)
+        self.stats[schema] += 1
+        return Entity(
+            id=self._id(ftm_id),
+            schema=schema,
+            listing=Listing(
+                self.list_id,
+                programs=tuple(dict.fromkeys(_values(data, "program"))),
+                source_url=next(iter(_values(data, "sourceUrl")), None),
+            ),
+            names=ordered,
+            addresses=addresses,
+            countries=countries,
+            birth_dates=birth_dates,
+            birth_places=list(dict.fromkeys(_values(data, "birthPlace"))),
+            gender=gender.lower() if gender else None,
+            identifiers=identifiers,
+            titles=list(dict.fromkeys(_values(data, "position"))),
+            remarks="\n".join(dict.fromkeys(_values(data, "notes"))) or None,
+            properties=properties,
+            refs=list(dict.fromkeys(refs)),
+            source_ref=f"{self.name} line {self.lines[ftm_id]}",
+            raw=data,
+        )
+
+    def _addresses(self, data: dict[str, Any], countries: list[Country]) -> list[Address]:
+        addresses: list[Address] = []
+        for ref in _values(data, "addressEntity"):
+            record = self.records.get(self.resolve(ref))
+            if record is None or record["schema"] != "Address":
+                self.stats["dangling_addresses"] += 1
+                continue
+            parts = {
+                p: next(iter(_values(record, p)), None)
+                for p in ("full", "street", "city", "postalCode", "region", "country")
+            }
+            code = _country_code(parts["country"]) if parts["country"] else None
+            full = parts["full"] or ", ".join(
+                v for k, v in parts.items() if v and k in ("street", "postalCode", "city", "region")
+            )
+            if not full:
+                continue
+            address = Address(
+                full, parts["street"], parts["city"], parts["region"], parts["postalCode"], code
+            )
+            if address not in addresses:
+                addresses.append(address)
+            if code and Country(code, CountryRole.ADDRESS) not in countries:
+                countries.append(Country(code, CountryRole.ADDRESS))
+        known = {a.full for a in addresses}
+        for value in _values(data, "address"):
+            if value not in known:
+                addresses.append(Address(value))
+                known.add(value)
+        return addresses
+
+    def _side(self, ftm_id: str, data: dict[str, Any]) -> None:
+        schema = data["schema"]
+        if schema == "Sanction":
+            targets = [self.resolve(t) for t in _values(data, "entity")]
+            targets = [t for t in targets if t in self.entities]
+            if not targets:
+                self.stats["dangling_sanctions"] += 1
+            for target in targets:
+                self.sanctions.setdefault(target, []).append(data)
+        elif schema in ("Passport", "Identification", "CryptoWallet"):
+            holders = [self.resolve(h) for h in _values(data, "holder")]
+            holders = [h for h in holders if h in self.entities]
+            if not holders:
+                self.stats["dangling_documents"] += 1
+            for holder in holders:
+                self._document(self.entities[holder], schema, data)
+        elif schema in LINK_SCHEMAS:
+            self._link(schema, data)
+
+    def _document(self, entity: Entity, schema: str, data: dict[str, Any]) -> None:
+        if schema == "CryptoWallet":
+            currency = next(iter(_values(data, "currency")), None)
+            for key in _values(data, "publicKey"):
+                entity.identifiers.append(Identifier(IdentifierType.CRYPTO, key, currency=currency))
+            return
+        numbers = _values(data, "number") + _values(data, "passportNumber")
+        if not numbers:
+            self.stats["documents_without_number"] += 1
+            return
+        doc_type = next(iter(_values(data, "type")), None)
+        note = doc_type
+        kind = IdentifierType.PASSPORT if schema == "Passport" else IdentifierType.NATIONAL_ID
+        if doc_type in _TYPE_VALUES:  # written by export_ftm
+            kind = IdentifierType(doc_type)
+            note = next(iter(_values(data, "summary")), None)
+        elif doc_type and re.search(r"passport", doc_type, re.I):
+            kind = IdentifierType.PASSPORT
+        elif doc_type and re.search(r"\btax\b|fiscal|\bINN\b|\bTIN\b", doc_type, re.I):
+            kind = IdentifierType.TAX_ID
+        country = next(
+            (c for c in map(_country_code, _values(data, "country")) if c is not None), None
+        )
+        for number in dict.fromkeys(numbers):
+            identifier = Identifier(kind, number, country, note)
+            if identifier not in entity.identifiers:
+                entity.identifiers.append(identifier)
+
+    def _link(self, schema: str, data: dict[str, Any]) -> None:
+        a_prop, b_prop, a_kind, b_kind = LINK_SCHEMAS[schema]
+        for a in map(self.resolve, _values(data, a_prop)):
+            for b in map(self.resolve, _values(data, b_prop)):
+                if a not in self.entities or b not in self.entities:
+                    self.stats["dangling_links"] += 1
+                    continue
+                self._relate(a, Relation(a_kind, self.entities[b].caption, self._id(b)))
+                self._relate(b, Relation(b_kind, self.entities[a].caption, self._id(a)))
+                self.stats["relations"] += 1
+
+    def _relate(self, ftm_id: str, relation: Relation) -> None:
+        relations = self.entities[ftm_id].relations
+        if relation not in relations:
+            relations.append(relation)
+
+    def _apply_sanctions(self, entity: Entity, sanctions: list[dict[str, Any]]) -> None:
+        """Fold the party's Sanction entities into its one `Listing`."""
+        programs = list(entity.listing.programs)
+        legal_basis: list[str] = []
+        starts: list[str] = []
+        ends: list[str] = []
+        urls: list[str] = []
+        for sanction in sanctions:
+            programs.extend(_values(sanction, "program") or _values(sanction, "programId"))
+            for reason in _values(sanction, "reason"):
+                # Regulation numbers are the legal basis; narratives stay in properties.
+                if len(reason) <= 120 and _REGULATION.search(reason):
+                    legal_basis.append(reason)
+                else:
+                    entity.properties.setdefault("sanctionReason", []).append(reason)
+            starts.extend(
+                d[:10] for d in _values(sanction, "listingDate") + _values(sanction, "startDate")
+            )
+            end = _values(sanction, "endDate")
+            ends.append(max(end)[:10] if end else "")
+            urls.extend(_values(sanction, "sourceUrl"))
+            entity.refs.extend(f"un:{u}" for u in _values(sanction, "unscId"))
+            for prop, key in (
+                ("authority", "sanctionAuthority"),
+                ("authorityId", "sanctionAuthorityId"),
+                ("programId", "programId"),
+                ("provisions", "sanctionProvisions"),
+                ("status", "sanctionStatus"),
+            ):
+                for value in _values(sanction, prop):
+                    known = entity.properties.setdefault(key, [])
+                    if value not in known:
+                        known.append(value)
+        entity.refs[:] = list(dict.fromkeys(entity.refs))
+        listing = entity.listing
+        entity.listing = Listing(
+            listing.list_id,
+            programs=tuple(dict.fromkeys(programs)),
+            listed_on=min(starts, default=None),
+            end_on=max(ends) if ends and all(ends) else None,
+            legal_basis=tuple(dict.fromkeys(legal_basis)),
+            source_url=urls[0] if urls else listing.source_url,
+        )
+        self.stats["sanctions"] += len(sanctions)
+
+
+# --- export -------------------------------------------------------------------------------
+
+_THING_PROPS = {
+    "name", "alias", "weakAlias", "previousName", "country", "notes", "summary", "description",
+    "sourceUrl", "topics", "address", "addressEntity", "program", "modifiedAt", "createdAt",
+    "keywords", "wikidataId", "publisher", "retrievedAt",
+}  # fmt: skip
+_LEGAL_PROPS = _THING_PROPS | {
+    "email", "phone", "website", "legalForm", "incorporationDate", "dissolutionDate", "status",
+    "sector", "classification", "registrationNumber", "idNumber", "taxNumber", "vatCode",
+    "jurisdiction", "mainCountry", "okpoCode", "innCode", "dunsCode", "swiftBic", "leiCode",
+    "ogrnCode", "uniqueEntityId", "npiCode", "programId", "icijId", "bvdId", "taxStatus",
+}  # fmt: skip
+_ORG_PROPS = _LEGAL_PROPS | {"cageCode", "permId", "imoNumber", "giiNumber"}
+_EXPORT_PROPS = {
+    "LegalEntity": _LEGAL_PROPS,
+    "Person": _LEGAL_PROPS | {
+        "title", "firstName", "secondName", "middleName", "fatherName", "motherName", "lastName",
+        "nameSuffix", "birthDate", "birthPlace", "birthCountry", "deathDate", "position",
+        "nationality", "citizenship", "passportNumber", "socialSecurityNumber", "gender",
+        "ethnicity", "religion", "political", "education",
+    },
+    "Organization": _ORG_PROPS,
+    "Company": _ORG_PROPS | {
+        "capital", "kppCode", "isinCode", "ticker", "bikCode", "irsCode", "voenCode", "cikCode",
+        "fnsCode", "pfrNumber",
+    },
+    "Vessel": _THING_PROPS | {
+        "imoNumber", "crsNumber", "flag", "registrationPort", "navigationArea", "tonnage",
+        "grossRegisteredTonnage", "nameChangeDate", "callSign", "pastFlags", "pastTypes", "mmsi",
+        "buildDate", "type", "registrationNumber", "model", "registrationDate",
+    },
+    "Airplane": _THING_PROPS | {
+        "serialNumber", "icaoCode", "manufacturer", "type", "registrationNumber", "model",
+        "buildDate", "registrationDate",
+    },
+}  # fmt: skip
+_TYPE_PROPS = {
+    IdentifierType.PASSPORT: "passportNumber",
+    IdentifierType.NATIONAL_ID: "idNumber",
+    IdentifierType.TAX_ID: "taxNumber",
+    IdentifierType.REGISTRATION: "registrationNumber",
+    IdentifierType.USCC: "registrationNumber",
+    IdentifierType.ISIN: "isinCode",
+    IdentifierType.TICKER: "ticker",
+    IdentifierType.IMO: "imoNumber",
+    IdentifierType.MMSI: "mmsi",
+    IdentifierType.CALL_SIGN: "callSign",
+    IdentifierType.LEI: "leiCode",
+    IdentifierType.SWIFT_BIC: "swiftBic",
+    IdentifierType.EMAIL: "email",
+    IdentifierType.WEBSITE: "website",
+    IdentifierType.PHONE: "phone",
+    IdentifierType.AIRCRAFT_SERIAL: "serialNumber",
+    IdentifierType.OTHER: "idNumber",
+}
+_ROLE_PROPS = {
+    CountryRole.NATIONALITY: "nationality",
+    CountryRole.CITIZENSHIP: "citizenship",
+    CountryRole.BIRTH: "birthCountry",
+    CountryRole.JURISDICTION: "jurisdiction",
+    CountryRole.FLAG: "flag",
+}
+# relation kind -> (link schema, our entity is side A?)
+_KIND_LINKS = {
+    kind: (schema, side == 0)
+    for schema, (_, _, a_kind, b_kind) in LINK_SCHEMAS.items()
+    for side, kind in enumerate((a_kind, b_kind))
+}
+_SYMMETRIC = {"Family", "Associate", "UnknownLink"}
+_DOCUMENT_TYPES = {
+    IdentifierType.PASSPORT,
+    IdentifierType.NATIONAL_ID,
+    IdentifierType.TAX_ID,
+    IdentifierType.REGISTRATION,
+    IdentifierType.OTHER,
+}
+
+
+def ftm_id(entity_id: str) -> str:
+    """Our id as a valid FtM id: letters, digits, dots and dashes (`uk-ofsi:1` -> `uk-ofsi-1`)."""
+    return re.sub(r"[^0-9A-Za-z.-]+", "-", entity_id).strip("-.")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def export_ftm(entities: Iterable[Entity]) -> Iterator[dict[str, Any]]:
+    """Our entities as FtM entities: thing, its Addresses, its Sanction, its links."""
+    emitted_links: set[str] = set()
+    for entity in entities:
+        yield from _export_entity(entity, emitted_links)
+
+
+def _export_entity(entity: Entity, emitted_links: set[str]) -> Iterator[dict[str, Any]]:
+    thing_id = ftm_id(entity.id)
+    schema = entity.schema if entity.schema in _EXPORT_PROPS else "LegalEntity"
+    if schema == "Organization" and any(
+        i.type in (IdentifierType.ISIN, IdentifierType.TICKER) for i in entity.identifiers
+    ):
+        schema = "Company"  # only companies carry securities in FtM
+    allowed = _EXPORT_PROPS[schema]
+    props: dict[str, list[str]] = {}
+
+    def add(prop: str, value: str | None) -> None:
+        if value and prop in allowed and value not in props.setdefault(prop, []):
+            props[prop].append(value)
+
+    for name in entity.names:
+        prop = {
+            NameKind.PRIMARY: "name",
+            NameKind.ALIAS: "alias",
+            NameKind.WEAK: "weakAlias",
+            NameKind.FORMER: "previousName",
+        }[name.kind]
+        add(prop, name.value)
+        add("firstName", name.first_name)
+        add("middleName", name.middle_name)
+        add("lastName", name.last_name)
+    for date in entity.birth_dates:
+        add("birthDate", date.value)
+        add("birthDate", date.end)
+    for place in entity.birth_places:
+        add("birthPlace", place)
+    address_countries = {a.country for a in entity.addresses if a.country}
+    for country in entity.countries:
+        code = country.code.lower()
+        prop = _ROLE_PROPS.get(country.role, "country")
+        if prop not in allowed:
+            prop = "country"
+        if country.role is CountryRole.ADDRESS and country.code in address_countries:
+            continue  # carried by the Address entity
+        add(prop, code)
+    add("gender", entity.gender)
+    documents: list[Identifier] = []
+    for identifier in entity.identifiers:
+        if identifier.type is IdentifierType.CRYPTO or (
+            identifier.country and identifier.type in _DOCUMENT_TYPES
+        ):
+            documents.append(identifier)  # own entities: they carry currency or country
+            continue
+        prop = identifier.note if identifier.note in ID_PROPS else _TYPE_PROPS[identifier.type]
+        if prop not in allowed or ID_PROPS.get(prop, identifier.type) is not identifier.type:
+            prop = _TYPE_PROPS[identifier.type]
+        if prop not in allowed:
+            prop = "idNumber" if "idNumber" in allowed else "registrationNumber"
+        add(prop, identifier.value)
+    for title in entity.titles:
+        add("position", title)
+    add("notes", entity.remarks)
+    for prop, values in entity.properties.items():
+        if prop not in _MAPPED and prop not in ("addressEntity",):
+            for value in values:
+                add(prop, value)
+    addresses = []
+    for address in entity.addresses:
+        address_id = f"{thing_id}-addr-{_digest(address.full)}"
+        add("address", address.full)
+        props.setdefault("addressEntity", []).append(address_id)
+        address_props: dict[str, list[str | None]] = {
+            "full": [address.full],
+            "street": [address.street],
+            "city": [address.city],
+            "region": [address.region],
+            "postalCode": [address.postal_code],
+            "country": [address.country.lower() if address.country else None],
+        }
+        addresses.append(
+            {
+                "id": address_id,
+                "schema": "Address",
+                "properties": {k: v for k, v in address_props.items() if v[0]},
+            }
+        )
+    yield {
+        "id": thing_id,
+        "schema": schema,
+        "caption": entity.caption,
+        "properties": props,
+        "datasets": [entity.list_id],
+        "target": True,
+    }
+    yield from addresses
+    yield _sanction(entity, thing_id)
+    for identifier in documents:
+        yield _document(thing_id, identifier)
+    for relation in entity.relations:
+        link = _link(thing_id, relation)
+        if link is not None and link["id"] not in emitted_links:
+            emitted_links.add(link["id"])
+            yield link
+
+
+def _document(thing_id: str, identifier: Identifier) -> dict[str, Any]:
+    """A CryptoWallet, Passport or Identification entity held by `thing_id`."""
+    key = _digest(identifier.type.value, identifier.value, identifier.country or "")
+    if identifier.type is IdentifierType.CRYPTO:
+        props = {"publicKey": [identifier.value], "holder": [thing_id]}
+        if identifier.currency:
+            props["currency"] = [identifier.currency]
+        return {"id": f"{thing_id}-wallet-{key}", "schema": "CryptoWallet", "properties": props}
+    schema = "Passport" if identifier.type is IdentifierType.PASSPORT else "Identification"
+    props = {
+        "holder": [thing_id],
+        "number": [identifier.value],
+        "country": [(identifier.country or "").lower()],
+        "type": [identifier.type.value],  # read back exactly by load_ftm_json
+    }
+    if identifier.note:
+        props["summary"] = [identifier.note]
+    return {"id": f"{thing_id}-{schema.lower()}-{key}", "schema": schema, "properties": props}
+
+
+def _sanction(entity: Entity, thing_id: str) -> dict[str, Any]:
+    from clearance.loaders.registry import LIST_SOURCES  # the registry imports loaders lazily
+
+    listing = entity.listing
+    authorities = entity.properties.get("sanctionAuthority") or [
+        LIST_SOURCES[listing.list_id].authority
+        if listing.list_id in LIST_SOURCES
+        else listing.list_id
+    ]
+    summary = [
+        f"{label}: {value}"
+        for label, value in (
+            ("Sub-list", listing.sub_list),
+            ("Licence requirement", listing.license_requirement),
+            ("Licence policy", listing.license_policy),
+        )
+        if value
+    ]
+    props: dict[str, list[str | None]] = {
+        "entity": [thing_id],
+        "program": list(listing.programs),
+        "authority": list(authorities),
+        "startDate": [listing.listed_on],
+        "endDate": [listing.end_on],
+        "sourceUrl": [listing.source_url],
+        "reason": list(listing.legal_basis),
+        "unscId": [r.split(":", 1)[1] for r in entity.refs if r.startswith("un:")],
+        "summary": ["; ".join(summary)],
+    }
+    return {
+        "id": f"{thing_id}-sanction",
+        "schema": "Sanction",
+        "properties": {k: [v for v in vs if v] for k, vs in props.items() if any(vs)},
+    }
+
+
+def _link(thing_id: str, relation: Relation) -> dict[str, Any] | None:
+    if not relation.target_id:
+        return None
+    other = ftm_id(relation.target_id)
+    schema, ours_is_a = _KIND_LINKS.get(relation.kind, ("UnknownLink", True))
+    a, b = (thing_id, other) if ours_is_a else (other, thing_id)
+    if schema in _SYMMETRIC:
+        a, b = sorted((a, b))
+    a_prop, b_prop, _, _ = LINK_SCHEMAS[schema]
+    props = {a_prop: [a], b_prop: [b]}
+    if relation.kind not in _KIND_LINKS:
+        props["role"] = [relation.kind]
+    return {
+        "id": f"{schema.lower()}-{_digest(schema, a, b)}",
+        "schema": schema,
+        "properties": props,
+    }
