@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -431,3 +432,9 @@ def test_extra_sub_lists_recorded_by_the_loader_are_honoured() -> None:
     )
     rule_ids = {e.rule_id for e in effects_for(record)}
     assert rule_ids == {"ssi-eo13662-directive-1", "capta-correspondent-accounts"}
+
+
+def test_docs_describe_every_rule() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "effects.md").read_text("utf-8")
+    missing = [rule.id for rule in RULES if f"`{rule.id}`" not in docs]
+    assert missing == []

@@ -188,7 +188,7 @@ _LIBYA_ASSET_FREEZE_ONLY = Condition(
 
 def un_measure(measure: str) -> Condition:
     return Condition(
-        f"the UN regime imposes a {measure}",
+        f"the UN regime includes the {measure}",
         lambda f: (r := un_regime(f)) is not None and measure in r.measures,
     )
 
