@@ -438,3 +438,8 @@ def test_docs_describe_every_rule() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "effects.md").read_text("utf-8")
     missing = [rule.id for rule in RULES if f"`{rule.id}`" not in docs]
     assert missing == []
+
+
+@pytest.mark.parametrize("list_id", ["uk-my-watchlist", "un-vendors", "ofac-sdn-copy", "mylist"])
+def test_a_user_list_named_like_an_official_one_stays_a_user_list(list_id: str) -> None:
+    assert [e.rule_id for e in effects_for(listed(list_id))] == ["user-list"]

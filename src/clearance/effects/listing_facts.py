@@ -103,6 +103,17 @@ _PROGRAMME_FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# The official lists whose family the list id alone decides (ids as the loaders write
+# them). Any other id is a user list: a user naming a list "uk-watch" gets no UK effect.
+_OFFICIAL_LISTS = {
+    "ofac-sdn": SDN,
+    "bis-dpl": DPL,
+    "un-sc": UN,
+    "uk-ofsi": UK,
+    "eu-fsf": EU,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Directive:
     """A Treasury directive the record says it is subject to, e.g. EO 13662 Directive 1."""
@@ -232,17 +243,9 @@ def listing_families(
     (the OFAC non-SDN loader keeps them in `Entity.properties["subLists"]`).
     """
     list_id = listing.list_id.lower()
-    if list_id.startswith("ofac-sdn"):
-        return frozenset({SDN})
-    if list_id.startswith("bis-dpl"):
-        return frozenset({DPL})
-    if list_id.startswith("un-"):
-        return frozenset({UN})
-    if list_id.startswith("uk-"):
-        return frozenset({UK})
-    if list_id.startswith("eu-"):
-        return frozenset({EU})
-    if list_id in ("us-csl", "ofac-nonsdn", "ofac-cons"):
+    if list_id in _OFFICIAL_LISTS:
+        return frozenset({_OFFICIAL_LISTS[list_id]})
+    if list_id in ("us-csl", "ofac-nonsdn"):
         named = {canonical_sub_list(s) for s in (listing.sub_list, *extra_sub_lists)}
         named.discard(None)
         if named:
