@@ -21,11 +21,27 @@ Templates may use these fields (filled in `verdict.effects_for`):
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from clearance.effects.kinds import Activity, EffectKind, Outcome
+from clearance.effects.authorities import ARMS_EMBARGO, ASSET_FREEZE, TRAVEL_BAN
+from clearance.effects.conditions import (
+    EO13382,
+    LIBYA_ASSET_FREEZE_ONLY,
+    LIBYA_TRAVEL_BAN_ONLY,
+    NOT_ONLY_EO13382,
+    UN_RECOGNISED,
+    C,
+    Condition,
+    L,
+    N,
+    P,
+    Says,
+    directive,
+    mentions,
+    schema,
+    un_measure,
+)
+from clearance.effects.kinds import Activity, EffectKind
 from clearance.effects.listing_facts import (
     CAPTA,
     CMIC,
@@ -48,152 +64,6 @@ from clearance.effects.listing_facts import (
     UVL,
     ListingFacts,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Says:
-    """What a row says about one activity: the outcome and the reason in words."""
-
-    outcome: Outcome
-    note: str
-
-
-def P(note: str) -> Says:  # noqa: N802 - reads like the table's column value
-    return Says(Outcome.PROHIBITED, note)
-
-
-def L(note: str) -> Says:  # noqa: N802
-    return Says(Outcome.LICENCE_REQUIRED, note)
-
-
-def C(note: str) -> Says:  # noqa: N802
-    return Says(Outcome.CAUTION, note)
-
-
-def N(note: str) -> Says:  # noqa: N802
-    return Says(Outcome.NONE, note)
-
-
-@dataclass(frozen=True, slots=True)
-class Condition:
-    """A named test on a listing, so the table (and the docs) can say what it checks."""
-
-    description: str
-    test: Callable[[ListingFacts], bool]
-
-    def __call__(self, facts: ListingFacts) -> bool:
-        return self.test(facts)
-
-    def __and__(self, other: Condition) -> Condition:
-        return Condition(
-            f"{self.description} and {other.description}", lambda f: self(f) and other(f)
-        )
-
-    def __or__(self, other: Condition) -> Condition:
-        return Condition(
-            f"{self.description} or {other.description}", lambda f: self(f) or other(f)
-        )
-
-    def __invert__(self) -> Condition:
-        return Condition(f"not ({self.description})", lambda f: not self(f))
-
-
-def directive(order: str, number: str) -> Condition:
-    return Condition(
-        f"subject to EO {order} Directive {number}", lambda f: f.has_directive(order, number)
-    )
-
-
-def mentions(pattern: str) -> Condition:
-    regex = re.compile(pattern, re.I)
-    return Condition(f"the source text mentions /{pattern}/", lambda f: bool(regex.search(f.text)))
-
-
-def program(pattern: str) -> Condition:
-    regex = re.compile(pattern, re.I)
-    return Condition(
-        f"a programme matches /{pattern}/",
-        lambda f: any(regex.search(p) for p in f.listing.programs),
-    )
-
-
-def schema(*names: str) -> Condition:
-    return Condition(f"the party is a {' or '.join(names)}", lambda f: f.entity.schema in names)
-
-
-# --- UN Security Council regimes: the UN_LIST_TYPE value -> resolutions, measures -------------
-
-ASSET_FREEZE, TRAVEL_BAN, ARMS_EMBARGO = "asset freeze", "travel ban", "arms embargo"
-
-
-@dataclass(frozen=True, slots=True)
-class UnRegime:
-    name: str
-    resolutions: str
-    measures: frozenset[str]
-
-
-_ALL3 = frozenset({ASSET_FREEZE, TRAVEL_BAN, ARMS_EMBARGO})
-_AF_TB = frozenset({ASSET_FREEZE, TRAVEL_BAN})
-
-UN_REGIMES: dict[str, UnRegime] = {
-    "alqaida": UnRegime(
-        "ISIL (Da'esh) and Al-Qaida", "1267 (1999), 1989 (2011), 2253 (2015)", _ALL3
-    ),
-    "taliban": UnRegime("Taliban", "1988 (2011), 2255 (2015)", _ALL3),
-    "dprk": UnRegime("DPRK", "1718 (2006)", _AF_TB),
-    "iran": UnRegime("Iran", "1737 (2006) and related resolutions", _AF_TB),
-    "iraq": UnRegime("Iraq", "1483 (2003), 1518 (2003)", frozenset({ASSET_FREEZE})),
-    # Libya: each listing says "(Travel Ban)", "(Asset Freeze)" or both; see the conditions.
-    "libya": UnRegime("Libya", "1970 (2011), 1973 (2011)", _AF_TB),
-    "somalia": UnRegime("Al-Shabaab (Somalia)", "751 (1992), 2713 (2023)", _ALL3),
-    "drc": UnRegime("Democratic Republic of the Congo", "1533 (2004)", _AF_TB),
-    "car": UnRegime("Central African Republic", "2127 (2013)", _AF_TB),
-    "sudan": UnRegime("Sudan", "1591 (2005)", _AF_TB),
-    "southsudan": UnRegime("South Sudan", "2206 (2015)", _AF_TB),
-    "yemen": UnRegime("Yemen", "2140 (2014), 2216 (2015)", _ALL3),
-    "haiti": UnRegime("Haiti", "2653 (2022)", _ALL3),
-    "gb": UnRegime("Guinea-Bissau", "2048 (2012)", frozenset({TRAVEL_BAN})),
-}
-
-
-def un_regime(facts: ListingFacts) -> UnRegime | None:
-    for name in facts.listing.programs:
-        key = re.sub(r"[^a-z]", "", name.lower())
-        if key in UN_REGIMES:
-            return UN_REGIMES[key]
-    return None
-
-
-_LIBYA_TRAVEL_BAN_ONLY = Condition(
-    "a person's Libya listing that names the travel ban but not the asset freeze",
-    lambda f: (
-        f.is_person
-        and (r := un_regime(f)) is not None
-        and r.name == "Libya"
-        and bool(re.search(r"travel ban", f.text, re.I))
-        and not re.search(r"asset freeze", f.text, re.I)
-    ),
-)
-_LIBYA_ASSET_FREEZE_ONLY = Condition(
-    "a Libya listing that names the asset freeze but not the travel ban",
-    lambda f: (
-        (r := un_regime(f)) is not None
-        and r.name == "Libya"
-        and bool(re.search(r"asset freeze", f.text, re.I))
-        and not re.search(r"travel ban", f.text, re.I)
-    ),
-)
-
-
-def un_measure(measure: str) -> Condition:
-    return Condition(
-        f"the UN regime includes the {measure}",
-        lambda f: (r := un_regime(f)) is not None and measure in r.measures,
-    )
-
-
-UN_RECOGNISED = Condition("the UN regime is recognised", lambda f: un_regime(f) is not None)
 
 # OFAC and CSL families that can carry Treasury directives.
 TREASURY_NON_SDN = (SSI, CAPTA, MBS, NONSDN_OTHER, CSL_OTHER)
@@ -280,7 +150,7 @@ RULES: tuple[EffectRule, ...] = (
     EffectRule(
         id="isn-eo13382-blocked",
         families=(ISN,),
-        when=program(r"E\.?\s?O\.?\s?13382"),
+        when=EO13382,
         kind=EffectKind.BLOCKED,
         list_name="Nonproliferation Sanctions (State Department, ISN), designation under EO 13382",
         authority="EO 13382 (blocking; 31 CFR Part 544)",
@@ -759,13 +629,7 @@ RULES: tuple[EffectRule, ...] = (
     EffectRule(
         id="isn-nonproliferation",
         families=(ISN,),
-        when=Condition(
-            "a programme other than EO 13382",
-            lambda f: (
-                any(not re.search(r"E\.?\s?O\.?\s?13382", p, re.I) for p in f.listing.programs)
-                or not f.listing.programs
-            ),
-        ),
+        when=NOT_ONLY_EO13382,
         kind=EffectKind.NONPROLIFERATION,
         list_name="Nonproliferation Sanctions (State Department, ISN)",
         authority=(
@@ -807,7 +671,7 @@ RULES: tuple[EffectRule, ...] = (
     EffectRule(
         id="un-asset-freeze",
         families=(UN,),
-        when=un_measure(ASSET_FREEZE) & ~_LIBYA_TRAVEL_BAN_ONLY,
+        when=un_measure(ASSET_FREEZE) & ~LIBYA_TRAVEL_BAN_ONLY,
         kind=EffectKind.ASSET_FREEZE,
         list_name="UN Security Council Consolidated List ({un_regime} sanctions)",
         authority="UN Charter Chapter VII; Security Council resolutions {un_resolutions}",
@@ -827,7 +691,7 @@ RULES: tuple[EffectRule, ...] = (
     EffectRule(
         id="un-travel-ban",
         families=(UN,),
-        when=un_measure(TRAVEL_BAN) & schema("Person") & ~_LIBYA_ASSET_FREEZE_ONLY,
+        when=un_measure(TRAVEL_BAN) & schema("Person") & ~LIBYA_ASSET_FREEZE_ONLY,
         kind=EffectKind.TRAVEL_BAN,
         list_name="UN Security Council Consolidated List ({un_regime} sanctions)",
         authority="UN Charter Chapter VII; Security Council resolutions {un_resolutions}",
@@ -975,55 +839,3 @@ def matching_rules(facts: ListingFacts, rules: tuple[EffectRule, ...] = RULES) -
 
 
 # US programme codes -> the regulations in 31 CFR chapter V that implement them.
-US_PROGRAMME_REGULATIONS: dict[str, str] = {
-    "SDGT": "31 CFR Part 594",
-    "SDT": "31 CFR Part 595",
-    "FTO": "31 CFR Part 597",
-    "SDNTK": "31 CFR Part 598",
-    "SDNT": "31 CFR Part 536",
-    "IRAN": "31 CFR Part 560",
-    "IFSR": "31 CFR Part 561",
-    "561-RELATED": "31 CFR Part 561",
-    "SYRIA": "31 CFR Part 542",
-    "CUBA": "31 CFR Part 515",
-    "DPRK": "31 CFR Part 510",
-    "DPRK2": "31 CFR Part 510",
-    "DPRK3": "31 CFR Part 510",
-    "DPRK4": "31 CFR Part 510",
-    "NPWMD": "31 CFR Part 544",
-    "GLOMAG": "31 CFR Part 583",
-    "MAGNIT": "31 CFR Part 584",
-    "CYBER": "31 CFR Part 578",
-    "CYBER2": "31 CFR Part 578",
-    "RUSSIA-EO14024": "31 CFR Part 587",
-    "UKRAINE-EO13660": "31 CFR Part 589",
-    "UKRAINE-EO13661": "31 CFR Part 589",
-    "UKRAINE-EO13662": "31 CFR Part 589",
-    "UKRAINE-EO13685": "31 CFR Part 589",
-    "VENEZUELA": "31 CFR Part 591",
-    "VENEZUELA-EO13850": "31 CFR Part 591",
-    "VENEZUELA-EO13884": "31 CFR Part 591",
-    "BALKANS": "31 CFR Part 588",
-    "IRAQ2": "31 CFR Part 576",
-    "IRAQ3": "31 CFR Part 576",
-    "BELARUS": "31 CFR Part 548",
-    "BURMA-EO14014": "31 CFR Part 525",
-    "HK-EO13936": "31 CFR Part 585",
-    "LIBYA3": "31 CFR Part 570",
-    "SOMALIA": "31 CFR Part 551",
-    "DARFUR": "31 CFR Part 546",
-    "CAR": "31 CFR Part 553",
-    "DRCONGO": "31 CFR Part 547",
-    "YEMEN": "31 CFR Part 552",
-    "LEBANON": "31 CFR Part 549",
-    "TCO": "31 CFR Part 590",
-    "ZIMBABWE": "31 CFR Part 541",
-}
-
-
-def uk_law(regime: str) -> str:
-    """Counter-terrorism (domestic) designations rest on TAFA 2010, the rest on SAMLA 2018."""
-    if "domestic" in regime.lower():
-        return "Terrorist Asset-Freezing etc. Act 2010"
-    name = f"the UK's {regime} sanctions regulations" if regime else "the regime's regulations"
-    return f"Sanctions and Anti-Money Laundering Act 2018 and {name}"

@@ -16,15 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from clearance.effects.authorities import US_PROGRAMME_REGULATIONS, uk_law, un_regime
 from clearance.effects.kinds import Activity, EffectKind, Outcome, Verdict
 from clearance.effects.listing_facts import ListingFacts, measure_quotes, parse_iso
-from clearance.effects.rules import (
-    US_PROGRAMME_REGULATIONS,
-    EffectRule,
-    matching_rules,
-    uk_law,
-    un_regime,
-)
+from clearance.effects.rules import EffectRule, matching_rules
 from clearance.model import Entity
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(EffectKind)}
