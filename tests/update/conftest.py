@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from clearance.store import ListStore
 from clearance.update import update_lists
@@ -66,3 +67,12 @@ def store_state(store: ListStore) -> tuple[list[tuple[str, int, int]], dict[str,
     """Every version (list, id, entity count) and the current version per list."""
     versions = [(v.list_id, v.id, v.entity_count) for v in store.versions()]
     return versions, {lid: v.id for lid, v in store.current_versions().items()}
+
+
+def un_subset(un_xml: bytes, keep: int) -> bytes:
+    """The real UN file with all but the first `keep` records of each section removed."""
+    root = etree.fromstring(un_xml)
+    for section in ("INDIVIDUALS", "ENTITIES"):
+        for record in list(root.find(section))[keep:]:
+            record.getparent().remove(record)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

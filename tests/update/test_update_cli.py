@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from lxml import etree
 from typer.testing import CliRunner
 
 from clearance.cli.main import app
 from clearance.cli.update_command import register
 from clearance.store import ListStore
-from tests.update.conftest import UN_DIR, UN_ENTITIES, store_state
+from tests.update.conftest import UN_DIR, UN_ENTITIES, store_state, un_subset
 from tests.update.list_server import ListServer
 
 if not any(command.name == "update" for command in app.registered_commands):
@@ -25,15 +24,6 @@ KEEP = 100  # individuals and entities kept in the cut-down (well-formed) UN fil
 
 def run(db: Path, *args: str) -> Result:
     return CliRunner().invoke(app, ["--db", str(db), "update", *args])
-
-
-def un_subset(un_xml: bytes, keep: int) -> bytes:
-    """The real UN file with all but the first `keep` records of each section removed."""
-    root = etree.fromstring(un_xml)
-    for section in ("INDIVIDUALS", "ENTITIES"):
-        for record in list(root.find(section))[keep:]:
-            record.getparent().remove(record)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def un_with_xxe(un_xml: bytes) -> bytes:

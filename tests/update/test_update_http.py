@@ -9,7 +9,7 @@ import pytest
 
 from clearance.store import ListStore
 from clearance.update import UpdateUsageError, update_lists
-from tests.update.conftest import UN_DIR, UN_ENTITIES, store_state
+from tests.update.conftest import UN_DIR, UN_ENTITIES, store_state, un_subset
 from tests.update.list_server import ListServer
 
 FAST = {"timeout": 5.0, "backoff": 0.01}
@@ -59,14 +59,14 @@ def test_same_bytes_without_validators_are_unchanged(
 
 
 def test_validators_of_another_store_are_not_trusted(
-    un_store_path: Path, tmp_path: Path, server: ListServer, un_xml: bytes
+    tmp_path: Path, server: ListServer, un_xml: bytes
 ) -> None:
     """A 304 may only stand for content this store holds, not one another store loaded."""
-    server.serve("consolidated.xml", un_xml, etag='"un-1"')
+    server.serve("consolidated.xml", un_subset(un_xml, 50), etag='"un-1"')
     shared_cache = tmp_path / "validators.json"
-    holder = ListStore.open(str(un_store_path))
+    holder = ListStore.open(str(tmp_path / "holder.db"))
     [a] = update_lists(holder, ["un-sc"], server.url, validators_file=shared_cache, **FAST)
-    assert a.result == "unchanged" and shared_cache.exists()
+    assert a.result == "loaded" and shared_cache.exists()
     [a_again] = update_lists(holder, ["un-sc"], server.url, validators_file=shared_cache, **FAST)
     assert a_again.result == "unchanged" and "HTTP 304" in a_again.message
 
@@ -78,7 +78,7 @@ def test_validators_of_another_store_are_not_trusted(
         '"un-1"',
         None,
     ]
-    assert b.version is not None and b.version.entity_count == UN_ENTITIES
+    assert b.version is not None and b.version.entity_count == 100
 
 
 def test_transient_503_is_retried(un_store_path: Path, server: ListServer, un_xml: bytes) -> None:
@@ -139,14 +139,17 @@ def test_one_failing_list_does_not_stop_the_others(
     assert last is not None and last["result"] == "failed"
 
 
-def test_from_directory_with_the_shared_files(tmp_path: Path, lists_dir: Path) -> None:
-    store = ListStore.open(str(tmp_path / "store.db"))
-    [outcome] = update_lists(store, ["un-sc"], lists_dir / UN_DIR)
-    assert outcome.result == "loaded", outcome.describe()
-    assert outcome.version is not None
-    assert outcome.version.origin == "file"
-    assert outcome.version.entity_count == UN_ENTITIES
-    assert outcome.source == str(lists_dir / UN_DIR / "consolidated.xml")
+def test_from_directory_with_the_shared_files(
+    un_store_path: Path, tmp_path: Path, lists_dir: Path
+) -> None:
+    """The shared store fixture was filled by update_lists(…, lists_dir / UN_DIR)."""
+    store = ListStore.open(str(un_store_path))
+    [version] = store.versions("un-sc")
+    assert (version.origin, version.entity_count) == ("file", UN_ENTITIES)
+    assert version.source == str(lists_dir / UN_DIR / "consolidated.xml")
+    assert [f["name"] for f in version.files] == ["consolidated.xml"]
+    last = store.last_update("un-sc")
+    assert last is not None and last["result"] == "loaded"
 
     gz_dir = tmp_path / "gz"
     gz_dir.mkdir()
@@ -155,6 +158,7 @@ def test_from_directory_with_the_shared_files(tmp_path: Path, lists_dir: Path) -
     )
     [again] = update_lists(store, ["un-sc"], gz_dir)
     assert again.result == "unchanged", again.describe()  # same content, gzipped
+    assert again.source == str(gz_dir / "consolidated.xml.gz")
 
 
 def test_from_directory_skips_lists_it_does_not_hold(un_store_path: Path, lists_dir: Path) -> None:

@@ -135,6 +135,8 @@ class Downloader:
             raise _Transient(f"cannot connect: {exc}") from exc
         except httpx.TooManyRedirects as exc:
             raise DownloadError(url, f"too many redirects: {exc}") from exc
+        except httpx.UnsupportedProtocol as exc:  # e.g. a redirect to file:// or ftp://
+            raise DownloadError(url, f"unsupported protocol: {exc}") from exc
         except httpx.TransportError as exc:
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
 

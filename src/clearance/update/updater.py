@@ -137,6 +137,30 @@ class _Run:
         """Validate the whole list and record it; the store is untouched unless all is well."""
         current = self.current(list_id)
         source_files = [f.source_file() for f in files]
+        with self.spinner(f"{list_id}: validating and storing"):
+            return self._load(list_id, files, source, origin, current, source_files)
+
+    @contextmanager
+    def spinner(self, description: str) -> Iterator[None]:
+        progress = self.downloader.progress
+        if progress is None:
+            yield
+            return
+        task = progress.add_task(description, total=None)
+        try:
+            yield
+        finally:
+            progress.remove_task(task)
+
+    def _load(
+        self,
+        list_id: str,
+        files: list[_Fetched],
+        source: str,
+        origin: str,
+        current: ListVersion | None,
+        source_files: list[SourceFile],
+    ) -> UpdateOutcome:
         try:
             for item in files:
                 _check_content(item)

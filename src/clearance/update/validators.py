@@ -71,14 +71,15 @@ class HttpValidators:
 
     def save(self) -> None:
         """Write the file atomically; a cache that cannot be written only costs a re-download."""
+        data = json.dumps({url: asdict(v) for url, v in sorted(self._entries.items())}, indent=1)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = json.dumps(
-                {url: asdict(v) for url, v in sorted(self._entries.items())}, indent=1
-            )
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".validators-")
+        except OSError:
+            return
+        try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(data)
             os.replace(tmp, self.path)
         except OSError:
-            pass
+            Path(tmp).unlink(missing_ok=True)
