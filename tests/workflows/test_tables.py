@@ -9,13 +9,8 @@ from pathlib import Path
 import pytest
 
 from clearance.workflows.columns import map_columns, schema_from_text
-from clearance.workflows.tables import (
-    TableError,
-    WriterState,
-    detect_format,
-    open_table,
-    open_writer,
-)
+from clearance.workflows.table_writers import WriterState, open_writer
+from clearance.workflows.tables import TableError, detect_format, open_table
 from tests.conftest import BENCH
 
 NEGATIVES = BENCH / "yente_candidate_fixtures" / "negatives_global.csv"

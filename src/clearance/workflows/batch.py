@@ -25,14 +25,12 @@ from clearance.workflows.columns import ColumnMap, map_columns, schema_from_text
 from clearance.workflows.party_effects import PartyEffects, PartySource, store_of
 from clearance.workflows.report import write_html_report
 from clearance.workflows.summary import Summary
+from clearance.workflows.table_writers import TableWriter, WriterState, open_writer
 from clearance.workflows.tables import (
     InputRow,
     TableError,
-    TableWriter,
-    WriterState,
     detect_format,
     open_table,
-    open_writer,
 )
 
 RESULT_COLUMNS = (
