@@ -236,3 +236,37 @@ def test_dated_labels_in_both_word_orders() -> None:
     assert find_dated_labels(
         ["03 Jun 2021, Listing Date (CMIC)", "Effective Date (CMIC) 02 Aug 2021", "31 Feb 2021, X"]
     ) == {"Listing Date (CMIC)": "2021-06-03", "Effective Date (CMIC)": "2021-08-02"}
+
+
+def test_dated_labels_in_the_loaders_directive_dates_form() -> None:
+    assert find_dated_labels(
+        ["effective (EO 14024 Directive 3): 2022-03-26", "divestment (CMIC): 2022-06-03"]
+    ) == {
+        "Effective Date (EO 14024 Directive 3)": "2022-03-26",
+        "Purchase/Sales For Divestment Date (CMIC)": "2022-06-03",
+    }
+
+
+def test_a_directive_date_is_not_the_date_of_the_older_ssi_listing() -> None:
+    # As the OFAC loaders build it: listed_on/effective_on are the EO 14024 Directive 2
+    # dates, but the EO 13662 Directive 1 (SSI) listing is years older.
+    record = listed(
+        "ofac-nonsdn",
+        "SSI",
+        ("UKRAINE-EO13662", "RUSSIA-EO14024"),
+        listed_on="2022-02-24",
+        effective_on="2022-03-26",
+        remarks="Executive Order 13662 Directive Determination - Subject to Directive 1; "
+        "Listing Date (EO 14024 Directive 2): 24 Feb 2022; "
+        "Effective Date (EO 14024 Directive 2): 26 Mar 2022",
+    )
+    effects = {e.rule_id: e for e in effects_for(record)}
+    assert (
+        effects["ssi-eo13662-directive-1"].listed_on,
+        effects["ssi-eo13662-directive-1"].effective_on,
+    ) == (None, None)
+    assert effects["eo14024-directive-2"].listed_on == "2022-02-24"
+    result = verdict_for(list(effects.values()), Activity.INVEST, date(2020, 1, 1))
+    assert result.verdict is Verdict.PROHIBITED
+    assert [e.rule_id for e in result.effects] == ["ssi-eo13662-directive-1"]
+    assert "not yet listed on 2020-01-01" in result.not_in_force[0]

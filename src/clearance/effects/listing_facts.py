@@ -141,6 +141,17 @@ _LABEL = (
 _DATE_THEN_LABEL = re.compile(rf"({_DAY_MONTH_YEAR}),?\s*({_LABEL})")
 _LABEL_THEN_DATE = re.compile(rf"({_LABEL}):?\s*({_DAY_MONTH_YEAR})")
 
+# The OFAC loaders' `directiveDates` property: "effective (EO 14024 Directive 3): 2022-03-26".
+_ISO_LABEL = re.compile(
+    r"\b(listing|effective|divestment) \((CMIC|EO 14024 Directive \w+)\):\s*(\d{4}-\d{2}-\d{2})",
+    re.I,
+)
+_ISO_LABEL_NAMES = {
+    "listing": "Listing Date",
+    "effective": "Effective Date",
+    "divestment": "Purchase/Sales For Divestment Date",
+}
+
 _MEASURE_TEXT = re.compile(
     r"Subject to Directive|CAATSA Section|Executive Order \d+ information|"
     r"correspondent account|payable-through|prohibit|Secondary sanctions risk",
@@ -182,7 +193,9 @@ def source_fragments(entity: Entity) -> list[str]:
         texts.append(f"{ident.value}, {ident.note}" if ident.note else ident.value)
     for values in entity.properties.values():
         texts.extend(values)
-    texts.extend(_strings(entity.raw))
+    # Raw records kept as markup (the enhanced XML keeps the element) are left out:
+    # their facts are in the fields above, and tags make poor quotes.
+    texts.extend(t for t in _strings(entity.raw) if not t.lstrip().startswith("<"))
     seen: dict[str, None] = {}
     for text in texts:
         for part in text.split(";"):
@@ -217,6 +230,9 @@ def find_dated_labels(fragments: Iterable[str]) -> dict[str, str]:
             iso = _iso_from_day_month_year(m.group(2))
             if iso:
                 dates.setdefault(m.group(1), iso)
+        for m in _ISO_LABEL.finditer(fragment):
+            label = f"{_ISO_LABEL_NAMES[m.group(1).lower()]} ({m.group(2)})"
+            dates.setdefault(label, m.group(3))
     return dates
 
 

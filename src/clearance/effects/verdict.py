@@ -183,16 +183,32 @@ def _add_days(iso: str | None, days: int | None) -> str | None:
 
 
 def _dates(rule: EffectRule, facts: ListingFacts) -> tuple[dict[str, str | None], list[str]]:
+    """The dates of this effect: the source's own label for it first, then the listing's.
+
+    Loaders put a CMIC or directive date into `Listing.listed_on` / `effective_on`
+    (OFAC's records carry no other). A date the source ties to *another* directive
+    is not this effect's date: an SSI listing of 2014 is not "listed 2022-02-24"
+    because EO 14024 Directive 2 was added then; such a date is dropped (unknown
+    means in force).
+    """
     listing = facts.listing
     notes: list[str] = []
-    listed = listing.listed_on
-    effective = listing.effective_on
-    divestment = listing.divestment_on
+    own = f"({rule.dated_by})".lower() if rule.dated_by else None
+    own_dates = {v for k, v in facts.dated_labels.items() if own and own in k.lower()}
+    foreign = {v for k, v in facts.dated_labels.items() if not (own and own in k.lower())}
+    foreign -= own_dates
+
+    def from_listing(value: str | None) -> str | None:
+        return None if value in foreign else value
+
+    listed = from_listing(listing.listed_on)
+    effective = from_listing(listing.effective_on)
+    divestment = from_listing(listing.divestment_on)
     if rule.dated_by:
-        listed = listed or facts.dated(f"Listing Date ({rule.dated_by})")
-        effective = effective or facts.dated(f"Effective Date ({rule.dated_by})")
-        divestment = divestment or facts.dated(
-            f"Purchase/Sales For Divestment Date ({rule.dated_by})"
+        listed = facts.dated(f"Listing Date ({rule.dated_by})") or listed
+        effective = facts.dated(f"Effective Date ({rule.dated_by})") or effective
+        divestment = (
+            facts.dated(f"Purchase/Sales For Divestment Date ({rule.dated_by})") or divestment
         )
     if effective is None and rule.effective_after_days is not None:
         effective = _add_days(listed, rule.effective_after_days)
