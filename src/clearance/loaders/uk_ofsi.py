@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-import unicodedata
 import zipfile
 import zlib
 from collections import Counter
@@ -133,6 +132,10 @@ _UN_REF = re.compile(r"\b([A-Z]{2}[ie]\.\d{3})\b")
 _ENUM = re.compile(r"\(\d{1,2}\)\s*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ID_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9./-]{3,}[A-Z0-9]", re.I)
+_DOCUMENT_COUNTRY = re.compile(
+    r"^([A-Z][A-Za-z' -]{2,40}?)"
+    r"(?:\s+(?:number|passport|national|diplomatic|identity)\b|\s*[.,;(]|\s*$)"
+)
 _TAX_HINT = re.compile(r"\b(INN|TIN|tax|ИНН|KPP)\b", re.I)
 _REG_HINT = re.compile(r"\b(OGRN|OGRNIP|OKPO|reg)", re.I)
 
@@ -387,19 +390,6 @@ def _add_name(names: dict[str, Name], name: Name) -> None:
         names[name.value] = name
 
 
-# Spellings OFSI uses that are not ISO names; resolved through `to_country_code`.
-_COUNTRY_ALIASES = frozenset(
-    (
-        "russia", "syria", "iran", "north korea", "south korea", "palestine", "laos",
-        "vietnam", "venezuela", "bolivia", "tanzania", "moldova", "taiwan", "kosovo", "turkey",
-        "turkiye", "czech republic", "ivory coast", "cote d'ivoire", "congo",
-        "democratic republic of the congo", "republic of the congo", "uk", "united kingdom",
-        "usa", "united states", "united states of america", "uae", "ussr", "soviet union",
-        "yugoslavia", "brunei", "macau", "hong kong", "crimea", "burma", "cape verde",
-        "swaziland", "macedonia", "vatican", "micronesia", "gaza", "west bank", "the gambia",
-        "the bahamas",
-    )
-)  # fmt: skip
 _SOVIET = {
     "russian": "RU",
     "ukrainian": "UA",
@@ -427,34 +417,18 @@ _SOVIET_REPUBLIC = re.compile(
 )
 
 
-def _fold_country(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().replace("-", " ").split()).strip(" .")
-
-
-@functools.lru_cache(maxsize=1)
-def _exact_country_names() -> frozenset[str]:
-    import pycountry
-
-    names = set(_COUNTRY_ALIASES)
-    for country in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            if value := getattr(country, attr, None):
-                names.add(_fold_country(value))
-    return frozenset(names)
-
-
 def _exact_country(text: str) -> str | None:
-    """`to_country_code`, but only for texts that *are* a country name: no fuzzy search.
+    """One country name as written, or a Soviet republic ('Ukrainian SSR' -> UA).
 
-    The fuzzy search costs ~0.1 s per unknown string and guesses; OFSI's
-    passport and nationality texts hold hundreds of non-country strings.
+    Texts holding several names ('Estonia, Russia') or a comment in brackets are
+    split by `country_codes` first, so each call sees a single name.
     """
-    folded = _fold_country(text)
-    if folded in _exact_country_names():
-        return to_country_code(text.strip(" ."))
-    if m := _SOVIET_REPUBLIC.match(folded):
+    text = text.strip(" .")
+    if not text or "," in text or "(" in text:
+        return None
+    if code := to_country_code(text):
+        return code
+    if m := _SOVIET_REPUBLIC.match(text.lower()):
         return _SOVIET.get(m.group(1))
     return None
 
@@ -463,7 +437,7 @@ def _exact_country(text: str) -> str | None:
 def country_codes(text: str) -> tuple[str, ...]:
     """The countries a free-text country field names, e.g. 'Former USSR (now Belarus)' -> BY."""
     text = text.strip(" .")
-    folded = _fold_country(text)
+    folded = text.lower()
     if "congo" in folded and "democratic" in folded:
         return ("CD",)
     now = re.search(r"\b(?:now|currently)\s+(?:the\s+)?([^()]+)", text, re.I)
@@ -503,10 +477,9 @@ def _documents(
         kind = default
         if default is IdentifierType.NATIONAL_ID and note and _TAX_HINT.search(note):
             kind = IdentifierType.TAX_ID
-        country = None
-        if note:
-            lead = re.split(r"[,.;(]| number| passport| national| no\b", note, maxsplit=1)[0]
-            country = _exact_country(lead) if 2 < len(lead.strip()) < 40 else None
+        # "India number, issued ...", "Russia. Issued ...": a country may lead the details.
+        lead = _DOCUMENT_COUNTRY.match(note) if note else None
+        country = _exact_country(lead.group(1)) if lead else None
         ident = Identifier(kind, value, country, note)
         if ident not in out:
             out.append(ident)
