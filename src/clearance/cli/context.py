@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from rich.console import Console
 
 from clearance.store import ListStore
 
-console = Console()
-err_console = Console(stderr=True)
+# In a pipe or a file Rich would wrap at 80 columns; tables of list facts need more.
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 
 @dataclass

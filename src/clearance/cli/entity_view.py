@@ -71,29 +71,21 @@ def entity_panel(entity: Entity) -> Panel:
 
 
 def party_view(entity: Entity, party: list[Entity], history: list[str]) -> Group:
-    listings = Table(title="Listings of this party", show_lines=False)
-    for column in ("record", "list", "programmes", "since", "key facts"):
-        listings.add_column(column)
+    lines = Text()
+    lines.append("Listings of this party\n", style="bold")
     for member in party:
-        facts = []
+        listing = member.listing
+        lines.append("• ")
+        lines.append(listing_line(listing), style="bold")
+        lines.append(f"  [{member.id}]\n", style="dim")
         isins = member.identifier_values(IdentifierType.ISIN)
         if isins:
-            facts.append("ISIN " + ", ".join(isins))
-        if member.listing.license_policy:
-            facts.append("licence policy: " + member.listing.license_policy)
-        elif member.listing.license_requirement:
-            facts.append("licence requirement: " + member.listing.license_requirement)
-        if member.listing.legal_basis:
-            facts.append("; ".join(member.listing.legal_basis))
-        listings.add_row(
-            member.id,
-            member.listing.list_id
-            + (f"/{member.listing.sub_list}" if member.listing.sub_list else ""),
-            ", ".join(member.listing.programs),
-            member.listing.listed_on or "",
-            " | ".join(facts),
-        )
-    parts: list[Any] = [entity_panel(entity), listings]
+            lines.append(f"    ISIN {', '.join(isins)}\n")
+        if listing.license_requirement:
+            lines.append(f"    licence requirement: {listing.license_requirement}\n")
+        if listing.license_policy:
+            lines.append(f"    licence policy: {listing.license_policy}\n")
+    parts: list[Any] = [entity_panel(entity), lines]
     if history:
         parts.append(Text("Versions: " + "; ".join(history), style="dim"))
     return Group(*parts)

@@ -8,6 +8,7 @@ import typer
 
 from clearance.cli.context import state
 from clearance.cli.store_commands import register as register_store_commands
+from clearance.cli.update_command import register as register_update_command
 
 app = typer.Typer(
     name="clearance",
@@ -34,6 +35,7 @@ def main(
 
 
 register_store_commands(app)
+register_update_command(app)
 
 try:
     from clearance.cli.match_commands import register as register_match_commands

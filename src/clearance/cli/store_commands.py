@@ -51,32 +51,38 @@ def lists_command(
                 "date": version.effective_date.isoformat(),
                 "age_days": version.age_days(),
                 "entities": version.entity_count,
+                "source_rows": version.stats.get("source_rows", version.entity_count),
                 "origin": version.origin,
                 "source": version.source,
                 "sha256": version.sha256,
                 "warnings": version.warnings,
-                "last_update": (last["result"] + ": " + last["message"]) if last else None,
+                "last_update": (f"{last['result']} {last['at']:%Y-%m-%d %H:%M}" if last else None),
+                "last_update_message": last["message"] if last else None,
             }
         )
     if as_json:
         console.print_json(json.dumps(rows))
         return
     table = Table(title=f"Lists in {store.url}")
-    for column in ("list", "version", "date", "age", "entities", "origin", "title"):
-        table.add_column(column, justify="right" if column in ("entities", "version") else "left")
+    for column in ("list", "version", "date", "age", "entities", "rows", "last update", "title"):
+        table.add_column(
+            column,
+            justify="right" if column in ("entities", "rows", "version") else "left",
+            no_wrap=column != "title",
+        )
     for row in rows:
         age = f"{row['age_days']} days"
         if row["age_days"] > STALE_AFTER_DAYS:
-            age = f"[yellow]{age} (stale)[/yellow]"
-        title = LIST_SOURCES[row["list"]].title if row["list"] in LIST_SOURCES else row["list"]
+            age = f"[yellow]{age}[/yellow]"
         table.add_row(
             row["list"],
             str(row["version"]),
             row["date"],
             age,
             f"{row['entities']:,}",
-            row["origin"],
-            title,
+            f"{row['source_rows']:,}",
+            row["last_update"] or "",
+            LIST_SOURCES[row["list"]].title if row["list"] in LIST_SOURCES else "",
         )
     console.print(table)
     stale = [r["list"] for r in rows if r["age_days"] > STALE_AFTER_DAYS]

@@ -220,5 +220,6 @@ def load_bis_dpl(path: Path) -> LoadResult:
             numbered.append((line, _entity(row, source_id, line, file)))
     entities = [entity for _, entity in sorted(numbered, key=lambda item: item[0])]
     stats["entities"] = len(entities)
+    stats["source_rows"] = sum(len(members) for members in groups.values())
     stats["with_end_date"] = sum(1 for e in entities if e.listing.end_on)
     return LoadResult(LIST_ID, entities, published, warnings, dict(stats))

@@ -241,10 +241,14 @@ class ListStore:
     # ------------------------------------------------------------------- loads
 
     def version_with_sha256(self, list_id: str, digest: str) -> ListVersion | None:
-        """A stored version made of exactly these files, if any: loading it again is a no-op."""
-        for version in self.versions(list_id):
-            if version.sha256 == digest and version.status == "ok":
-                return version
+        """The current version, if it is made of exactly these files: loading them is a no-op.
+
+        Only the current version counts: files that go A -> B -> A (a party delisted,
+        then listed again) must make A's content current again as a new version.
+        """
+        current = self.current_versions([list_id]).get(list_id)
+        if current is not None and current.sha256 == digest:
+            return current
         return None
 
     def record_unchanged(self, version: ListVersion, source: str) -> LoadOutcome:
