@@ -415,7 +415,7 @@ def _feature_version(
                 full = ", ".join(p for p in (text, country) if p)
                 addresses.append(Address(full, country=ofac_country_code(country)))
             return
-        value = value or text
+        value = value or ", ".join(p for p in (text, country) if p)
     if label is None:
         facts.unparsed.append(f"feature {version.get('ID')}: {value}")
         return

@@ -82,7 +82,7 @@ _ID_LABELS: dict[IdentifierType, tuple[str, ...]] = {
     T.LEI: ("Legal Entity Number",),
     T.SWIFT_BIC: ("SWIFT/BIC",),
     T.ISIN: ("ISIN",),
-    T.TICKER: ("Equity Ticker",),
+    T.TICKER: ("Equity Ticker", "MICEX Code"),
     T.IMO: ("Vessel Registration Identification",),
     T.MMSI: ("MMSI",),
     T.CALL_SIGN: ("Vessel Call Sign",),
