@@ -17,7 +17,11 @@ Choices made here:
   counted and reported as warnings, never fatal.
 - ofac-sdn entities get no sub_list; ofac-nonsdn ones get NS-CMIC, SSI, NS-MBS,
   CAPTA, NS-PLC, FSE or NS-ISA from their programmes and remarks (all of them in
-  `properties["subLists"]` when there are several).
+  `properties["subLists"]` when there are several). The CSV cannot tell an SSI
+  entry that is also NS-MBS (the enhanced XML can): it shows as SSI only.
+- Vessel columns: call sign -> `Identifier(CALL_SIGN)`, flag -> `Country(FLAG)`,
+  type / tonnage / GRT / owner -> `properties` `type`, `tonnage`,
+  `grossRegisteredTonnage`, `owner` (FollowTheMoney's names).
 """
 
 from __future__ import annotations
