@@ -223,7 +223,38 @@ def load_command(
         raise typer.Exit(1)
 
 
+def export_command(
+    list_id: Annotated[str, typer.Argument(help="List id, e.g. un-sc")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout)")
+    ] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Export a list as FollowTheMoney JSON lines (entities plus their Sanction records)."""
+    from clearance.loaders.ftm_json import export_ftm
+
+    store = state.store()
+    if list_id not in store.current_versions(as_of=_as_of(as_of)):
+        err_console.print(f"[red]No version of {list_id!r} in the store for that date.[/red]")
+        raise typer.Exit(1)
+    lines = (
+        json.dumps(item, ensure_ascii=False, sort_keys=True)
+        for item in export_ftm(store.entities([list_id], _as_of(as_of)))
+    )
+    if output is None:
+        for line in lines:
+            typer.echo(line)
+        return
+    count = 0
+    with output.open("w", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(line + "\n")
+            count += 1
+    err_console.print(f"wrote {count:,} FollowTheMoney entities to {output}")
+
+
 def register(app: typer.Typer) -> None:
+    app.command("export")(export_command)
     app.command("lists")(lists_command)
     app.command("show")(show_command)
     app.command("diff")(diff_command)

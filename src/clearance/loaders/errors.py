@@ -10,7 +10,9 @@ class ListFormatError(ValueError):
     look at the exact spot; the message says what was expected and what was found.
     """
 
-    def __init__(self, file: str, message: str, *, line: int | None = None, element: str | None = None):
+    def __init__(
+        self, file: str, message: str, *, line: int | None = None, element: str | None = None
+    ):
         self.file = file
         self.line = line
         self.element = element

@@ -207,10 +207,23 @@ _LOADERS: dict[str, Callable[[dict[str, Path]], LoadResult]] = {
 }
 
 
+def is_user_list(list_id: str) -> bool:
+    """User-defined lists (FollowTheMoney imports) are any id that is not an official list."""
+    return list_id not in _LOADERS
+
+
 def load_list_files(list_id: str, files: dict[str, Path]) -> LoadResult:
-    """Parse one list's files with the loader for their format."""
-    if list_id not in _LOADERS:
-        raise ListFormatError(list_id, f"unknown list id; known: {', '.join(sorted(_LOADERS))}")
+    """Parse one list's files with the loader for their format.
+
+    Official list ids use their own loaders; any other id is a user-defined list
+    imported from FollowTheMoney JSON lines (one file).
+    """
+    if is_user_list(list_id):
+        from clearance.loaders.ftm_json import load_ftm_json
+
+        if len(files) != 1:
+            raise ListFormatError(list_id, "a user-defined list is one FollowTheMoney JSON file")
+        return load_ftm_json(next(iter(files.values())), list_id=list_id)
     source = LIST_SOURCES[list_id]
     alternatives = {"advanced", "enhanced"}
     if not alternatives & files.keys():

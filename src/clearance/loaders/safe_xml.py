@@ -35,7 +35,7 @@ def parse_xml(source: Path | IO[bytes], name: str) -> etree._Element:
     except defusedxml.EntitiesForbidden as exc:
         raise ListFormatError(name, f"XML declares entities ({exc}); refused as unsafe") from exc
     except defusedxml.ExternalReferenceForbidden as exc:
-        raise ListFormatError(name, f"XML references an external resource ({exc}); refused") from exc
+        raise ListFormatError(name, f"XML references an external resource ({exc})") from exc
     except defusedxml.DTDForbidden as exc:  # pragma: no cover - forbid_dtd is False
         raise ListFormatError(name, f"XML has a DTD ({exc}); refused") from exc
     except SafeET.ParseError as exc:

@@ -65,7 +65,9 @@ def read_zip_member(path: Path, suffix: str) -> tuple[str, bytes]:
     raise ListFormatError(path.name, f"no member ending in {suffix} in the archive")
 
 
-def decode_text(data: bytes, name: str, encodings: tuple[str, ...] = ("utf-8-sig", "cp1252")) -> str:
+def decode_text(
+    data: bytes, name: str, encodings: tuple[str, ...] = ("utf-8-sig", "cp1252")
+) -> str:
     for encoding in encodings:
         try:
             return data.decode(encoding)
@@ -78,7 +80,9 @@ def refuse_html(text: str, name: str) -> None:
     """An error page served instead of a list is the commonest bad download."""
     head = text.lstrip()[:512].lower()
     if head.startswith(("<!doctype html", "<html", "<head", "<body")) or "<html" in head:
-        raise ListFormatError(name, "this is an HTML page, not a list file (an error page?)", line=1)
+        raise ListFormatError(
+            name, "this is an HTML page, not a list file (an error page?)", line=1
+        )
 
 
 def iter_csv_records(
@@ -103,7 +107,8 @@ def iter_csv_records(
         if not stripped.endswith(eof_marker):
             raise ListFormatError(
                 name,
-                f"file does not end with the end-of-file marker {eof_marker!r}: truncated download?",
+                f"file does not end with the end-of-file marker {eof_marker!r}: "
+                "truncated download?",
                 line=text.count("\n") + 1,
             )
         body = stripped[: -len(eof_marker)]
@@ -121,7 +126,5 @@ def iter_csv_records(
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if columns is not None and len(row) != columns:
-            raise ListFormatError(
-                name, f"expected {columns} columns, found {len(row)}", line=start
-            )
+            raise ListFormatError(name, f"expected {columns} columns, found {len(row)}", line=start)
         yield start, row

@@ -119,6 +119,18 @@ def _fold(text: str) -> str:
     return _SPACE.sub(" ", text.strip().lower())
 
 
+@functools.cache
+def _names_by_fold() -> dict[str, str]:
+    """Every ISO name, official name and common name, folded, to its alpha-2 code."""
+    table: dict[str, str] = {}
+    for attr in ("official_name", "common_name", "name"):  # plain names win on clashes
+        for country in pycountry.countries:
+            value = getattr(country, attr, None)
+            if value:
+                table[_fold(value)] = str(country.alpha_2)
+    return table
+
+
 @functools.lru_cache(maxsize=4096)
 def to_country_code(text: str | None) -> str | None:
     """Map a country name or code as a list writes it to an ISO alpha-2 code.
@@ -140,11 +152,8 @@ def to_country_code(text: str | None) -> str | None:
         country = pycountry.countries.get(alpha_3=folded.upper())
         if country:
             return str(country.alpha_2)
-    for attr in ("name", "official_name", "common_name"):
-        for country in pycountry.countries:
-            value = getattr(country, attr, None)
-            if value and _fold(value) == folded:
-                return str(country.alpha_2)
+    if folded in _names_by_fold():
+        return _names_by_fold()[folded]
     # UN style "Iran (Islamic Republic of)", "China, Hong Kong Special Administrative Region".
     if "(" in folded:
         return to_country_code(folded.split("(", 1)[0])

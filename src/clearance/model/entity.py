@@ -59,7 +59,9 @@ class Identifier:
     type: IdentifierType
     value: str
     country: str | None = None
-    note: str | None = None  # the label as written, e.g. "Cedula No." or "Digital Currency Address - XBT"
+    note: str | None = (
+        None  # the label as written, e.g. "Cedula No." or "Digital Currency Address - XBT"
+    )
     currency: str | None = None  # crypto addresses: XBT, ETH, USDT …
 
 
@@ -140,7 +142,9 @@ class Entity:
                 Name(**{**n, "kind": NameKind(n.get("kind", "primary"))}) for n in data["names"]
             ],
             addresses=[Address(**a) for a in data.get("addresses", [])],
-            countries=[Country(c["code"], CountryRole(c["role"])) for c in data.get("countries", [])],
+            countries=[
+                Country(c["code"], CountryRole(c["role"])) for c in data.get("countries", [])
+            ],
             birth_dates=[PartialDate(**d) for d in data.get("birth_dates", [])],
             birth_places=list(data.get("birth_places", [])),
             gender=data.get("gender"),
