@@ -1,0 +1,368 @@
+"""The compiled match index: every listed name as token ids, and ways to find tokens fast.
+
+Built once per list version and cached; a query never scans the list. Three lookups:
+
+- tokens: each distinct (token, written-in-another-script) pair is a vocabulary entry
+  with a rarity weight (IDF over entities) and a posting list of the names using it;
+- fuzzy keys: each entry is filed under its one-letter deletions, its phonetic form,
+  its consonant skeleton and that skeleton's one-letter deletions, hashed to 64 bits
+  in one sorted numpy array. A query token looks up the same keys and gets a short
+  list of entries to verify with the real token similarity;
+- identifiers: normalised identifier values to entities.
+
+Entities are kept pickled one by one and unpickled only for the hits returned.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import pickle
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from clearance.matching.names import tokenize_name
+from clearance.matching.phonetic import phonetic_form, skeleton
+from clearance.matching.vocabulary import LEGAL_PREFIX, kind_factor
+from clearance.model import Entity, NameKind
+from clearance.model.identifiers import normalize_identifier
+
+INDEX_FORMAT = 1
+KINDS = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.WEAK, NameKind.FORMER)
+RARE_DF = 2  # a token on this many entities or fewer has full weight
+MIN_WEIGHT = 0.05
+MIN_IDENTIFIER_CHARS = 5
+
+
+def _hash(key: str) -> int:
+    data = key.encode("utf-8")
+    return (zlib.crc32(data) << 32) | zlib.adler32(data)
+
+
+def token_keys(token: str) -> tuple[list[str], list[str]]:
+    """Lookup keys of a token: (keys for any query, keys only across scripts).
+
+    Any query: the token and its one-letter deletions (one edit apart share a key),
+    the phonetic form, a skeleton of three or more consonants. Across scripts only,
+    where vowels are unreliable: short skeletons and one-consonant-off skeletons.
+    """
+    strict: list[str] = []
+    if len(token) >= 3:
+        strict.append("d:" + token)
+        strict.extend("d:" + token[:k] + token[k + 1 :] for k in range(len(token)))
+    strict.append("p:" + phonetic_form(token))
+    skel = skeleton(token)
+    loose: list[str] = []
+    if len(skel) >= 3:
+        strict.append("s:" + skel)
+    elif len(skel) == 2:
+        loose.append("s:" + skel)
+    if len(skel) >= 4:
+        loose.extend("s:" + skel[:k] + skel[k + 1 :] for k in range(len(skel)))
+    return strict, loose
+
+
+def identifier_keys(value: str) -> set[str]:
+    """Comparable forms of an identifier: the whole value and each part with a digit.
+
+    "CAR diplomatic passport no. D00000898" is found by "D00000898".
+    """
+    keys = {normalize_identifier(value)}
+    keys.update(
+        normalize_identifier(part) for part in value.split() if any(c.isdigit() for c in part)
+    )
+    return {k for k in keys if len(k) >= MIN_IDENTIFIER_CHARS}
+
+
+@dataclass(slots=True)
+class EntityFacts:
+    """What the scorer needs of an entity without unpickling it."""
+
+    id: str
+    list_id: str
+    caption: str
+    schema: str
+    birth_dates: tuple[tuple[str, str | None, bool], ...]  # (value, end, circa)
+    countries: frozenset[str]
+    identifiers: dict[str, str]  # normalised key -> "type value" as listed
+
+
+class _EntityTable:
+    """Entity facts as columns: unpickling 40,000 small objects would take a second."""
+
+    def __init__(self, columns: dict[str, Any]) -> None:
+        self.columns = columns
+        self._ids: list[str] = columns["ids"]
+        self._lists: list[str] = columns["lists"]
+        self._list_code: list[int] = columns["list_code"].tolist()
+        self._captions: list[str] = columns["captions"]
+        self._schemas: list[str] = columns["schemas"]
+        self._schema_code: list[int] = columns["schema_code"].tolist()
+        self._birth: dict[int, tuple[tuple[str, str | None, bool], ...]] = columns["birth"]
+        self._countries: dict[int, tuple[str, ...]] = columns["countries"]
+        self._identifiers: dict[int, dict[str, str]] = columns["identifiers"]
+
+    @classmethod
+    def from_facts(cls, facts: list[EntityFacts]) -> _EntityTable:
+        lists = sorted({f.list_id for f in facts})
+        schemas = sorted({f.schema for f in facts})
+        return cls(
+            {
+                "ids": [f.id for f in facts],
+                "lists": lists,
+                "list_code": np.array([lists.index(f.list_id) for f in facts], dtype=np.int16),
+                "captions": [f.caption for f in facts],
+                "schemas": schemas,
+                "schema_code": np.array([schemas.index(f.schema) for f in facts], dtype=np.int16),
+                "birth": {i: f.birth_dates for i, f in enumerate(facts) if f.birth_dates},
+                "countries": {i: tuple(f.countries) for i, f in enumerate(facts) if f.countries},
+                "identifiers": {i: f.identifiers for i, f in enumerate(facts) if f.identifiers},
+            }
+        )
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, i: int) -> EntityFacts:
+        return EntityFacts(
+            id=self._ids[i],
+            list_id=self._lists[self._list_code[i]],
+            caption=self._captions[i],
+            schema=self._schemas[self._schema_code[i]],
+            birth_dates=self._birth.get(i, ()),
+            countries=frozenset(self._countries.get(i, ())),
+            identifiers=self._identifiers.get(i, {}),
+        )
+
+
+class MatchIndex:
+    """Compact arrays over all names of a set of entities; see the module docstring."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.vocab_text: list[str] = state["vocab_text"]
+        self.vocab_loose: np.ndarray = state["vocab_loose"]
+        self.vocab_weight: np.ndarray = state["vocab_weight"]
+        self.post_ptr: np.ndarray = state["post_ptr"]
+        self.post_names: np.ndarray = state["post_names"]
+        self.key_hash: np.ndarray = state["key_hash"]
+        self.key_vocab: np.ndarray = state["key_vocab"]
+        self.name_entity: np.ndarray = state["name_entity"]
+        self.name_kind: np.ndarray = state["name_kind"]
+        self.name_ptr: np.ndarray = state["name_ptr"]
+        self.name_tokens: np.ndarray = state["name_tokens"]
+        self.name_total: np.ndarray = state["name_total"]
+        self.name_values: list[str] = state["name_values"]
+        self.entities = _EntityTable(state["entities"])
+        self._blobs: bytes = state["entity_blobs"]
+        self._blob_ptr: list[int] = state["entity_blob_ptr"].tolist()
+        self.identifier_index: dict[str, list[int]] = state["identifier_index"]
+        self.entity_count: int = state["entity_count"]
+        self.vocab_ids: dict[str, list[int]] = {}
+        for vid, text in enumerate(self.vocab_text):
+            self.vocab_ids.setdefault(text, []).append(vid)
+        self._state = state
+        # Python lists for the per-candidate loop: indexing numpy scalars is slow.
+        self._name_ptr = self.name_ptr.tolist()
+        self._name_tokens = self.name_tokens.tolist()
+        self.vocab_weight_list: list[float] = self.vocab_weight.tolist()
+        self.vocab_loose_list: list[bool] = self.vocab_loose.tolist()
+
+    # -- building -------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity]) -> MatchIndex:
+        """Compile the index from entities (any lists, any number)."""
+        vocab: dict[tuple[str, bool], int] = {}
+        vocab_text: list[str] = []
+        vocab_loose: list[bool] = []
+        df: dict[str, int] = {}
+        name_entity: list[int] = []
+        name_kind: list[int] = []
+        name_ptr: list[int] = [0]
+        name_tokens: list[int] = []
+        name_values: list[str] = []
+        facts: list[EntityFacts] = []
+        blobs: list[bytes] = []
+        blob_ptr: list[int] = [0]
+        identifier_index: dict[str, list[int]] = {}
+        for e_idx, entity in enumerate(entities):
+            facts.append(_facts(entity))
+            blobs.append(pickle.dumps(entity, protocol=5))
+            blob_ptr.append(blob_ptr[-1] + len(blobs[-1]))
+            for key in facts[-1].identifiers:
+                identifier_index.setdefault(key, []).append(e_idx)
+            seen: set[str] = set()
+            for name in entity.names:
+                tokens = tokenize_name(name.value)
+                if not tokens.tokens:
+                    continue
+                for text, loose in zip(tokens.tokens, tokens.loose, strict=True):
+                    vid = vocab.get((text, loose))
+                    if vid is None:
+                        vid = vocab[(text, loose)] = len(vocab_text)
+                        vocab_text.append(text)
+                        vocab_loose.append(loose)
+                    name_tokens.append(vid)
+                    seen.add(text)
+                name_ptr.append(len(name_tokens))
+                name_entity.append(e_idx)
+                name_kind.append(KINDS.index(name.kind))
+                name_values.append(name.value)
+            for text in seen:
+                df[text] = df.get(text, 0) + 1
+        n_entities = len(facts)
+        weights = np.array([_weight(t, df[t], n_entities) for t in vocab_text], dtype=np.float32)
+        tokens_arr = np.array(name_tokens, dtype=np.int32)
+        ptr_arr = np.array(name_ptr, dtype=np.int64)
+        name_total: Any = (
+            np.add.reduceat(weights[tokens_arr], ptr_arr[:-1]) if len(tokens_arr) else []
+        )
+        state = {
+            "vocab_text": vocab_text,
+            "vocab_loose": np.array(vocab_loose, dtype=bool),
+            "vocab_weight": weights,
+            **_postings(tokens_arr, ptr_arr, len(vocab_text)),
+            **_fuzzy_keys(vocab_text),
+            "name_entity": np.array(name_entity, dtype=np.int32),
+            "name_kind": np.array(name_kind, dtype=np.int8),
+            "name_ptr": ptr_arr,
+            "name_tokens": tokens_arr,
+            "name_total": np.asarray(name_total, dtype=np.float32),
+            "name_values": name_values,
+            "entities": _EntityTable.from_facts(facts).columns,
+            "entity_blobs": b"".join(blobs),
+            "entity_blob_ptr": np.array(blob_ptr, dtype=np.int64),
+            "identifier_index": identifier_index,
+            "entity_count": n_entities,
+        }
+        return cls(state)
+
+    # -- persistence ----------------------------------------------------------------------
+
+    def save(self, path: Path | str) -> None:
+        """Write the index atomically (a half-written cache must never be loaded)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump({"format": INDEX_FORMAT, "state": self._state}, f, protocol=5)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path | str) -> MatchIndex:
+        raw = Path(path).read_bytes()
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # unpickling many objects triggers needless collections
+        try:
+            data = pickle.loads(raw)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
+            raise ValueError(f"{path}: not a match index of format {INDEX_FORMAT}")
+        return cls(data["state"])
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self.entity_count
+
+    def entity_blob(self, e_idx: int) -> bytes:
+        return self._blobs[self._blob_ptr[e_idx] : self._blob_ptr[e_idx + 1]]
+
+    def entity(self, e_idx: int) -> Entity:
+        entity: Entity = pickle.loads(self.entity_blob(e_idx))
+        return entity
+
+    def name_token_ids(self, name_idx: int) -> list[int]:
+        return self._name_tokens[self._name_ptr[name_idx] : self._name_ptr[name_idx + 1]]
+
+    def fuzzy_candidates(self, token: str, loose: bool) -> set[int]:
+        """Vocabulary ids sharing a lookup key with `token` (to be verified).
+
+        A Latin-script query reaches the cross-script keys only of entries that were
+        themselves written in another script.
+        """
+        strict, loose_keys = token_keys(token)
+        found = self._find(strict)
+        if loose_keys:
+            extra = self._find(loose_keys)
+            if not loose:
+                extra = {v for v in extra if self.vocab_loose_list[v]}
+            found |= extra
+        return found
+
+    def _find(self, keys: list[str]) -> set[int]:
+        hashes = np.fromiter((_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
+        left = np.searchsorted(self.key_hash, hashes, side="left").tolist()
+        right = np.searchsorted(self.key_hash, hashes, side="right").tolist()
+        found: set[int] = set()
+        key_vocab = self.key_vocab
+        for lo, hi in zip(left, right, strict=True):
+            if hi > lo:
+                found.update(key_vocab[lo:hi].tolist())
+        return found
+
+    def postings(self, vid: int) -> np.ndarray:
+        return self.post_names[self.post_ptr[vid] : self.post_ptr[vid + 1]]
+
+    def token_weight(self, vid: int) -> float:
+        return self.vocab_weight_list[vid]
+
+
+def _weight(token: str, df: int, n_entities: int) -> float:
+    """Rarity weight in [MIN_WEIGHT, 1]: "Hikvision" near 1, "Mohammed" about 0.35."""
+    factor = kind_factor(token)
+    if factor == 0.0:
+        return 0.0
+    if any(c.isdigit() for c in token):
+        return factor
+    top = math.log(max(n_entities, 3) / RARE_DF)
+    idf = math.log(max(n_entities, 3) / max(df, 1)) / top if top > 0 else 1.0
+    return max(MIN_WEIGHT, factor * min(1.0, max(0.0, idf)))
+
+
+def _postings(tokens: np.ndarray, ptr: np.ndarray, n_vocab: int) -> dict[str, np.ndarray]:
+    """CSR arrays: vocabulary id -> ids of the names that use it (each name once)."""
+    name_of = np.repeat(np.arange(len(ptr) - 1, dtype=np.int32), np.diff(ptr))
+    pairs = np.unique(np.stack([tokens.astype(np.int64), name_of.astype(np.int64)]), axis=1)
+    counts = np.bincount(pairs[0], minlength=n_vocab)
+    post_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return {"post_ptr": post_ptr, "post_names": pairs[1].astype(np.int32)}
+
+
+def _fuzzy_keys(vocab_text: list[str]) -> dict[str, np.ndarray]:
+    hashes: list[int] = []
+    owners: list[int] = []
+    for vid, text in enumerate(vocab_text):
+        if text.startswith(LEGAL_PREFIX) or not text.isalpha():
+            continue
+        strict, loose = token_keys(text)
+        for key in set(strict + loose):
+            hashes.append(_hash(key))
+            owners.append(vid)
+    h = np.array(hashes, dtype=np.uint64)
+    o = np.array(owners, dtype=np.int32)
+    order = np.argsort(h, kind="stable")
+    return {"key_hash": h[order], "key_vocab": o[order]}
+
+
+def _facts(entity: Entity) -> EntityFacts:
+    identifiers: dict[str, str] = {}
+    for ident in entity.identifiers:
+        for key in identifier_keys(ident.value):
+            identifiers[key] = f"{ident.type.value} {ident.value}"
+    return EntityFacts(
+        id=entity.id,
+        list_id=entity.list_id,
+        caption=entity.caption,
+        schema=entity.schema,
+        birth_dates=tuple((d.value, d.end, d.circa) for d in entity.birth_dates),
+        countries=frozenset(c.code for c in entity.countries),
+        identifiers=identifiers,
+    )

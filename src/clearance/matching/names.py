@@ -1,0 +1,80 @@
+"""A name as the matcher sees it: lower-case Latin tokens, legal forms made canonical.
+
+"HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD." becomes
+("hangzhou", "hikvision", "digital", "technology", "#ltd"); "PUTIN, Vladimir" becomes
+("putin", "vladimir") - order is left to the aligner, which is order-free.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import NamedTuple
+
+from clearance.matching.scripts import LATIN, romanize_word
+from clearance.matching.vocabulary import (
+    LEGAL_END_ONLY,
+    LEGAL_MAX_WORDS,
+    LEGAL_PHRASES,
+    LEGAL_START_OR_END,
+)
+
+_APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bb\u00b4\u2032]")
+_DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){2,})")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+class NameTokens(NamedTuple):
+    tokens: tuple[str, ...]
+    loose: tuple[bool, ...]  # the token was written in another script than Latin
+
+
+def _latin_tokens(text: str) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    for word in text.split():
+        for part in _CAMEL.split(word):  # "SiemensAG", "HikVision"
+            latin, script = romanize_word(part)
+            latin = _APOSTROPHES.sub("", latin)
+            latin = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), latin)
+            loose = script != LATIN
+            out.extend((t, loose) for t in _TOKEN.findall(latin.replace("&", " and ")))
+    return out
+
+
+def _legal_forms(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Replace legal-form phrases by canonical tokens, longest phrase first."""
+    words = [t for t, _ in items]
+    out: list[tuple[str, bool]] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        found = None
+        for size in range(min(LEGAL_MAX_WORDS, n - i), 0, -1):
+            phrase = tuple(words[i : i + size])
+            canonical = LEGAL_PHRASES.get(phrase)
+            if canonical is None:
+                continue
+            at_end = i + size == n
+            if phrase in LEGAL_END_ONLY and not at_end:
+                continue
+            if phrase in LEGAL_START_OR_END and not (at_end or i == 0):
+                continue
+            found = (canonical, size)
+            break
+        if found is not None:
+            out.append((found[0], items[i][1]))
+            i += found[1]
+        else:
+            out.append(items[i])
+            i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=131072)
+def tokenize_name(text: str) -> NameTokens:
+    """Tokens of one name in any script; legal forms become "#llc", "#jsc" …"""
+    text = unicodedata.normalize("NFKC", text).replace(",", " ")
+    items = _legal_forms(_latin_tokens(text))
+    return NameTokens(tuple(t for t, _ in items), tuple(lo for _, lo in items))

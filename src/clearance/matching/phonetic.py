@@ -1,0 +1,82 @@
+"""Sound-alike keys for Latin tokens: a spelling-neutral form and a consonant skeleton.
+
+The same name reaches a list through many hands: "Khrushchev", "Chruschtschow",
+"Hruščov"; "Mohammed", "Muhammad"; "Hikvision", "Higuision". Two keys catch what edit
+distance alone misses:
+
+- `phonetic_form` rewrites spellings of one sound to one symbol (sh/sch/ş, ch/tch/tsch,
+  kh, ph/f, c/k/q, w/v, y/i) and collapses doubled letters; vowels stay.
+- `skeleton` keeps only consonant classes (labials, velars, dentals, sibilants,
+  affricates, liquids, m, n) in order, without vowels and h. Scripts that leave vowels
+  out (Arabic, Hebrew) or add them (Korean, Japanese) still agree on it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+# Longest spellings first: each maps to one symbol; upper case marks a digraph sound.
+_SOUNDS = [
+    ("tsch", "C"), ("sch", "S"), ("tch", "C"), ("tsh", "C"), ("dzh", "J"), ("dsh", "J"),
+    ("dz", "J"), ("shch", "S"),
+    ("sh", "S"), ("ch", "C"), ("zh", "Z"), ("kh", "X"), ("gh", "G"), ("ph", "f"),
+    ("th", "T"), ("dh", "D"), ("ck", "k"), ("dj", "J"), ("tz", "c"), ("ts", "c"),
+    ("qu", "kv"), ("q", "k"), ("x", "ks"), ("w", "v"), ("ou", "u"), ("oo", "u"),
+    ("ee", "i"), ("ij", "i"), ("iy", "i"), ("yi", "i"), ("ii", "i"), ("ae", "e"),
+    ("oe", "e"), ("ue", "u"), ("c", "k"),
+]  # fmt: skip
+_SOUND_RE = re.compile("|".join(re.escape(s) for s, _ in _SOUNDS))
+_SOUND_MAP = dict(_SOUNDS)
+_VOWELS = frozenset("aeiouy")
+_LEADING_VOWEL = frozenset("aeiouY")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_Y_GLIDE = re.compile(r"(?:^|(?<=[aeiou]))y(?=[aeiou])")
+_SOFT_G = re.compile(r"g(?=[eiy])")
+_U_GLIDE = re.compile(r"(?:^|(?<=[bcdfgjklmnprstvzSCZXGTD]))u(?=[aeio])")
+_FINAL_OFF = re.compile(r"(?<=o)ff?$")
+
+# Consonant classes for the skeleton. Vowels, h, kh (Russian and Hebrew write it for
+# Latin h) and the glide y vanish.
+_CLASS = {
+    "b": "B", "p": "B", "f": "B", "v": "B",
+    "k": "K", "g": "K", "c": "S", "G": "K",
+    "t": "T", "d": "T", "T": "T", "D": "T",
+    "s": "S", "z": "S", "S": "S", "Z": "S",
+    "C": "J", "J": "J", "j": "J",
+    "l": "R", "r": "R", "m": "M", "n": "N",
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=262144)
+def phonetic_form(token: str) -> str:
+    """Spelling-neutral form of a lower-case Latin token (vowels kept)."""
+    if not token.isalpha():
+        return token
+    text = _FINAL_OFF.sub("v", token)
+    text = _SOFT_C.sub("s", text)
+    text = _SOUND_RE.sub(lambda m: _SOUND_MAP[m.group(0)], text)
+    text = _SOFT_G.sub("J", text)
+    text = _Y_GLIDE.sub("Y", text).replace("y", "i")
+    out: list[str] = []
+    for ch in text:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=262144)
+def skeleton(token: str) -> str:
+    """Consonant-class skeleton; a leading vowel is kept as "A" (Ahmed is not Hamed)."""
+    if not token.isalpha():
+        return token
+    form = _U_GLIDE.sub("v", phonetic_form(token))
+    out: list[str] = ["A"] if form[:1] in _LEADING_VOWEL else []
+    previous = ""
+    for ch in form:
+        cls = _CLASS.get(ch)
+        # Vowels, h and glides vanish; "ks" and "gk" next to each other are one sound.
+        if cls is not None and cls != previous:
+            out.append(cls)
+        previous = cls or ""
+    return "".join(out)

@@ -1,0 +1,179 @@
+"""Candidate retrieval: from query tokens to the few listed names worth aligning.
+
+Each query token is looked up once - exactly, then through the fuzzy keys, each
+candidate verified with the real token similarity - and the result is cached with
+the names it reaches, because first names and surnames recur through a batch. A
+query then only adds up per-token arrays: the matched share of its weight per name,
+and of the name's weight. A name must match some of the query's heaviest tokens,
+or it cannot reach the threshold ("prefix filtering"); among the rest the best few
+by that cheap score go on to full alignment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+
+from clearance.matching.alignment import NAME_EXPONENT, QUERY_EXPONENT
+from clearance.matching.index import MatchIndex
+from clearance.matching.similarity import EXACT, MIN_TOKEN_SIM, TokenMatch, token_similarity
+from clearance.matching.vocabulary import LEGAL_PREFIX, kind_factor
+
+TOP_CANDIDATES = 40  # names aligned in full per query
+MIN_RETRIEVAL_WEIGHT = 0.04  # tokens lighter than this ("al", "and") find no candidates
+_CACHE_LIMIT = 100_000
+_EMPTY_I = np.zeros(0, dtype=np.int32)
+_EMPTY_F = np.zeros(0, dtype=np.float32)
+
+
+class TokenLookup(NamedTuple):
+    matches: dict[int, TokenMatch]  # vocabulary id -> how the query token matches it
+    weight: float  # how much the query token weighs
+    names: np.ndarray  # ids of the names it reaches (unique)
+    sims: np.ndarray  # best similarity per name
+    name_weights: np.ndarray  # best matched name-token weight x similarity per name
+
+
+NO_LOOKUP = TokenLookup({}, 0.0, _EMPTY_I, _EMPTY_F, _EMPTY_F)
+
+
+@lru_cache(maxsize=262144)
+def cached_similarity(a: str, b: str, loose: bool) -> TokenMatch:
+    return token_similarity(a, b, loose)
+
+
+class TokenLookups:
+    """Per-index cache of query-token lookups."""
+
+    def __init__(self, index: MatchIndex) -> None:
+        self.index = index
+        self._cache: dict[tuple[str, bool], TokenLookup] = {}
+
+    def __call__(self, token: str, loose: bool) -> TokenLookup:
+        key = (token, loose)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            cached = self._cache[key] = self._lookup(token, loose)
+        return cached
+
+    def _lookup(self, token: str, loose: bool) -> TokenLookup:
+        if token.startswith(LEGAL_PREFIX):
+            return NO_LOOKUP
+        index = self.index
+        matches: dict[int, TokenMatch] = {}
+        exact = index.vocab_ids.get(token, [])
+        for vid in exact:
+            matches[vid] = TokenMatch(1.0, EXACT)
+        if token.isalpha() and len(token) >= 2:
+            vocab_text, vocab_loose = index.vocab_text, index.vocab_loose_list
+            for vid in index.fuzzy_candidates(token, loose):
+                if vid not in matches:
+                    m = token_similarity(token, vocab_text[vid], loose or vocab_loose[vid])
+                    if m.sim >= MIN_TOKEN_SIM:
+                        matches[vid] = m
+        factor = kind_factor(token)
+        if exact:
+            weight = index.token_weight(exact[0])
+        elif matches:
+            best = max(matches, key=lambda v: matches[v].sim)
+            sim = matches[best].sim
+            # A typo of a common name is common; an unknown word is rare.
+            weight = sim * index.token_weight(best) + (1.0 - sim) * factor
+        else:
+            weight = factor
+        return _with_postings(index, matches, weight)
+
+
+def _with_postings(index: MatchIndex, matches: dict[int, TokenMatch], weight: float) -> TokenLookup:
+    if not matches:
+        return TokenLookup(matches, weight, _EMPTY_I, _EMPTY_F, _EMPTY_F)
+    vids = list(matches)
+    parts = [index.postings(v) for v in vids]
+    lengths = [len(p) for p in parts]
+    names = np.concatenate(parts)
+    sims = np.repeat(np.array([matches[v].sim for v in vids], dtype=np.float32), lengths)
+    nw = np.repeat(
+        np.array([index.token_weight(v) * matches[v].sim for v in vids], dtype=np.float32), lengths
+    )
+    if len(vids) > 1:  # one value per name: the best
+        order = np.lexsort((-sims, names))
+        names, sims, nw = names[order], sims[order], nw[order]
+        first = np.ones(len(names), dtype=bool)
+        first[1:] = names[1:] != names[:-1]
+        names, sims, nw = names[first], sims[first], nw[first]
+    return TokenLookup(matches, weight, names, sims, nw)
+
+
+def _splits(token: str, vocab: dict[str, list[int]]) -> list[tuple[str, str]]:
+    return [
+        (token[:k], token[k:])
+        for k in range(2, len(token) - 1)
+        if token[:k] in vocab and token[k:] in vocab
+    ]
+
+
+def candidate_names(
+    lookups: TokenLookups,
+    tokens: Sequence[str],
+    loose: Sequence[bool],
+    per_token: list[TokenLookup],
+    threshold: float,
+) -> list[int]:
+    """Names worth aligning with the query, at most TOP_CANDIDATES of them."""
+    index = lookups.index
+    total = sum(lk.weight for lk in per_token)
+    if total <= 0:
+        return []
+    # Matching none of the heaviest tokens leaves too little weight to pass.
+    need = min(1.0, max(threshold, 0.05)) ** (1.0 / QUERY_EXPONENT)
+    order = sorted(range(len(tokens)), key=lambda i: -per_token[i].weight)
+    prefix: set[int] = set()
+    covered = 0.0
+    for i in order:
+        if covered > (1.0 - need) * total:
+            break
+        prefix.add(i)
+        covered += per_token[i].weight
+
+    sources: list[tuple[TokenLookup, float, bool]] = []
+    for i, lk in enumerate(per_token):
+        if lk.weight >= MIN_RETRIEVAL_WEIGHT or i in prefix:
+            sources.append((lk, lk.weight, i in prefix))
+    for i in range(len(tokens) - 1):  # "Hik Vision" -> "hikvision"
+        a, b = tokens[i], tokens[i + 1]
+        if a.isalpha() and b.isalpha():
+            joined = lookups(a + b, loose[i] or loose[i + 1])
+            weight = per_token[i].weight + per_token[i + 1].weight
+            sources.append((joined, weight, i in prefix or i + 1 in prefix))
+    for i, t in enumerate(tokens):  # "Siemensag" -> "siemens" + "ag"
+        if t.isalpha() and len(t) >= 6 and t not in index.vocab_ids:
+            for left, right in _splits(t, index.vocab_ids):
+                for part in (left, right):
+                    sources.append((lookups(part, loose[i]), per_token[i].weight / 2, i in prefix))
+    sources = [s for s in sources if len(s[0].names)]
+    if not sources:
+        return []
+    ids = np.concatenate([s[0].names for s in sources])
+    q_part = np.concatenate([s[0].sims * s[1] for s in sources])
+    n_part = np.concatenate([s[0].name_weights for s in sources])
+    is_prefix = np.concatenate([np.full(len(s[0].names), s[2]) for s in sources])
+    names, inverse = np.unique(ids, return_inverse=True)
+    hit_prefix = np.bincount(inverse, weights=is_prefix, minlength=len(names)) > 0
+    q_cover = np.minimum(np.bincount(inverse, weights=q_part, minlength=len(names)) / total, 1.0)
+    keep = hit_prefix & (q_cover >= need * 0.85)
+    if not keep.any():
+        return []
+    names, q_cover = names[keep], q_cover[keep]
+    acc_n = np.bincount(inverse, weights=n_part, minlength=len(keep))[keep]
+    n_cover = np.minimum(acc_n / np.maximum(index.name_total[names], 1e-6), 1.0)
+    cheap = q_cover**QUERY_EXPONENT * n_cover**NAME_EXPONENT
+    if len(names) > TOP_CANDIDATES:
+        top = np.argpartition(-cheap, TOP_CANDIDATES)[:TOP_CANDIDATES]
+        names = names[top]
+    result: list[int] = names.tolist()
+    return result

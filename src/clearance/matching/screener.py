@@ -1,0 +1,276 @@
+"""Screening a name against the index: candidates, scoring, secondary facts, hits.
+
+A query is tokenised like the listed names; each token is looked up once (exactly,
+then through the fuzzy keys, then verified) and the result cached, because the same
+first names and surnames recur through a batch. Candidate names come from the
+postings of the matched tokens, ranked by a cheap accumulated score; only the best
+few are aligned in full.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from clearance.matching import secondary
+from clearance.matching.alignment import Alignment, Side, align
+from clearance.matching.explain import describe_name_match
+from clearance.matching.index import KINDS, MatchIndex
+from clearance.matching.names import tokenize_name
+from clearance.matching.retrieval import (
+    TokenLookup,
+    TokenLookups,
+    cached_similarity,
+    candidate_names,
+)
+from clearance.matching.similarity import TokenMatch, token_similarity
+from clearance.matching.vocabulary import kind_factor
+from clearance.model import Entity, NameKind
+
+DEFAULT_THRESHOLD = 0.80
+WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases (UN QUALITY=Low, OFAC weak a.k.a.)
+
+
+@dataclass(slots=True)
+class Hit:
+    """One listed party that matched, best name first, with reasons."""
+
+    entity_id: str
+    list: str
+    name: str  # the party's caption
+    matched_name: str  # which of its names matched
+    score: float
+    explanation: builtins.list[str]
+    entity_blob: bytes = field(repr=False, compare=False)
+    _entity: Entity | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def entity(self) -> Entity:
+        """The listed entity, unpickled on first use (most hits are never opened)."""
+        if self._entity is None:
+            self._entity = pickle.loads(self.entity_blob)
+        return self._entity
+
+    def to_dict(self, with_entity: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "entity_id": self.entity_id,
+            "list": self.list,
+            "name": self.name,
+            "matched_name": self.matched_name,
+            "score": round(self.score, 4),
+            "explanation": list(self.explanation),
+            "schema": self.entity.schema,
+            "programs": list(self.entity.listing.programs),
+        }
+        if with_entity:
+            data["entity"] = self.entity.to_dict()
+        return data
+
+
+class _Scored(NamedTuple):
+    score: float
+    name_idx: int
+    alignment: Alignment
+
+
+class Screener:
+    """Screens names against one compiled index (one set of lists, one version)."""
+
+    def __init__(self, index: MatchIndex) -> None:
+        self.index = index
+        self.lookup = TokenLookups(index)
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, lists: list[str] | None = None, as_of: str | None = None) -> Screener:
+        """Screener over the store's lists (all, or those named) as of a date, cached."""
+        from clearance.store import load_entities_for_screening
+
+        cache_key, entities = load_entities_for_screening(lists, as_of)
+        return cls(cached_index(cache_key, lambda: entities))
+
+    # -- screening ----------------------------------------------------------------------
+
+    def check(
+        self,
+        name: str,
+        schema: str | None = None,
+        country: str | None = None,
+        birth_date: str | None = None,
+        identifiers: Sequence[str] | None = None,
+        limit: int = 10,
+        threshold: float | None = None,
+    ) -> list[Hit]:
+        """Listed parties matching `name` (and the facts given), best first."""
+        threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        query_schema = secondary.normalize_schema(schema)
+        tokens = tokenize_name(name or "")
+        lookups = [self.lookup(t, lo) for t, lo in zip(tokens.tokens, tokens.loose, strict=True)]
+        query = Side(tokens.tokens, tokens.loose, [lk.weight for lk in lookups])
+        best: dict[int, _Scored] = {}
+        candidates = candidate_names(self.lookup, tokens.tokens, tokens.loose, lookups, threshold)
+        for name_idx in candidates:
+            scored = self._score_name(query, lookups, name_idx)
+            e_idx = int(self.index.name_entity[name_idx])
+            if scored.score > 0 and (e_idx not in best or scored.score > best[e_idx].score):
+                best[e_idx] = scored
+        id_keys = secondary.query_identifier_keys(list(identifiers or []))
+        id_entities = {e for k in id_keys for e in self.index.identifier_index.get(k, [])}
+        results: list[tuple[float, int, list[str]]] = []
+        for e_idx in set(best) | id_entities:
+            score, reasons = self._adjust(
+                e_idx, best.get(e_idx), id_keys, query_schema, country, birth_date
+            )
+            if score >= threshold:
+                results.append((score, e_idx, reasons))
+        results.sort(key=lambda r: (-r[0], self.index.entities[r[1]].id))
+        return [self._hit(tokens.tokens, best.get(e), e, s, r) for s, e, r in results[:limit]]
+
+    def _score_name(self, query: Side, lookups: list[TokenLookup], name_idx: int) -> _Scored:
+        index = self.index
+        vids = index.name_token_ids(name_idx)
+        texts = [index.vocab_text[v] for v in vids]
+        name = Side(
+            texts,
+            [index.vocab_loose_list[v] for v in vids],
+            [index.vocab_weight_list[v] for v in vids],
+        )
+
+        def pair_sim(i: int, j: int) -> TokenMatch | None:
+            return lookups[i].matches.get(vids[j])
+
+        alignment = align(query, name, pair_sim, cached_similarity)
+        score = alignment.score
+        if index.name_kind[name_idx] == KINDS.index(NameKind.WEAK):
+            score *= WEAK_ALIAS_FACTOR
+        return _Scored(score, name_idx, alignment)
+
+    def _adjust(
+        self,
+        e_idx: int,
+        scored: _Scored | None,
+        id_keys: set[str],
+        query_schema: str | None,
+        country: str | None,
+        birth_date: str | None,
+    ) -> tuple[float, list[str]]:
+        facts = self.index.entities[e_idx]
+        score = scored.score if scored else 0.0
+        reasons: list[str] = []
+        matched_id = secondary.identifier_match(id_keys, facts) if id_keys else None
+        if matched_id:
+            score = secondary.IDENTIFIER_SCORE + (1.0 - secondary.IDENTIFIER_SCORE) * score
+            reasons.append(f"identifier matches the listed {matched_id}")
+        factor, why = secondary.schema_factor(query_schema, facts)
+        score *= factor
+        for adjust, value in (
+            (secondary.birth_date_adjustment, birth_date),
+            (secondary.country_adjustment, country),
+        ):
+            score, why_fact = adjust(value, facts, score)
+            if why_fact:
+                reasons.append(why_fact)
+        if why:
+            reasons.append(why)
+        return min(1.0, score), reasons
+
+    def _hit(
+        self,
+        query_tokens: Sequence[str],
+        scored: _Scored | None,
+        e_idx: int,
+        score: float,
+        reasons: list[str],
+    ) -> Hit:
+        index = self.index
+        facts = index.entities[e_idx]
+        explanation: list[str] = []
+        matched_name = facts.caption
+        if scored is not None:
+            matched_name = index.name_values[scored.name_idx]
+            vids = index.name_token_ids(scored.name_idx)
+            explanation = describe_name_match(
+                query_tokens,
+                [index.vocab_text[v] for v in vids],
+                scored.alignment,
+                matched_name,
+                KINDS[int(index.name_kind[scored.name_idx])],
+                scored.score,
+            )
+        return Hit(
+            entity_id=facts.id,
+            list=facts.list_id,
+            name=facts.caption,
+            matched_name=matched_name,
+            score=score,
+            explanation=explanation + reasons,
+            entity_blob=index.entity_blob(e_idx),
+        )
+
+    # -- comparing and batches ----------------------------------------------------------
+
+    def compare(self, name_a: str, name_b: str, schema: str | None = None) -> float:
+        """Like `compare`, with token rarity taken from this index's lists."""
+        return _compare(name_a, name_b, self._weight_of)
+
+    def _weight_of(self, token: str, loose: bool) -> float:
+        return self.lookup(token, loose).weight
+
+    def check_many(
+        self, queries: Iterable[str | dict[str, Any]], workers: int = 2, **options: Any
+    ) -> list[list[Hit]]:
+        """Screen many queries (names, or dicts of `check` arguments) on `workers` cores."""
+        from clearance.matching.batch import run_batch
+
+        return run_batch(self, list(queries), workers, options)
+
+
+def _compare(name_a: str, name_b: str, weight_of: Callable[[str, bool], float]) -> float:
+    ta, tb = tokenize_name(name_a or ""), tokenize_name(name_b or "")
+    a = Side(ta.tokens, ta.loose, [weight_of(t, lo) for t, lo in zip(*ta, strict=True)])
+    b = Side(tb.tokens, tb.loose, [weight_of(t, lo) for t, lo in zip(*tb, strict=True)])
+
+    def pair_sim(i: int, j: int) -> TokenMatch:
+        return token_similarity(ta.tokens[i], tb.tokens[j], ta.loose[i] or tb.loose[j])
+
+    return align(a, b, pair_sim).score
+
+
+def compare(name_a: str, name_b: str, schema: str | None = None) -> float:
+    """How alike two names are, 0..1, on the scale of `Screener.check` scores.
+
+    Without a list at hand every word weighs the same, except legal forms, titles,
+    particles and generic business words, which weigh little.
+    """
+    return _compare(name_a, name_b, lambda token, loose: kind_factor(token))
+
+
+def cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("CLEARANCE_CACHE_DIR") or user_cache_dir("clearance"))
+
+
+def cached_index(cache_key: str, entities: Any) -> MatchIndex:
+    """The index for `cache_key` from the cache, or built from `entities()` and cached."""
+    from clearance.matching.index import INDEX_FORMAT
+
+    digest = hashlib.sha256(f"{INDEX_FORMAT}:{cache_key}".encode()).hexdigest()[:24]
+    path = cache_dir() / "match-index" / f"{digest}.pkl"
+    if path.exists():
+        try:
+            return MatchIndex.load(path)
+        except (ValueError, EOFError, OSError, AttributeError, ImportError):
+            pass  # a stale or damaged cache is rebuilt
+    index = MatchIndex.build(entities())
+    with contextlib.suppress(OSError):  # a read-only cache screens too, rebuilding each time
+        index.save(path)
+    return index
