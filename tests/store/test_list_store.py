@@ -65,9 +65,12 @@ def test_sdn_versions_diff_and_as_of(store: ListStore, lists_dir: Path) -> None:
                            ("comments", "sdn_comments.csv"))
     }
     new = {"sdn": lists_dir / "ofac_sdn/2024-05-03/sdn.csv"}
-    v1 = _load(store, "ofac-sdn", old)
+    # OFAC's CSVs carry no date: give each the date of its publication, as the snapshot does.
+    res = load_list_files("ofac-sdn", old)
+    res.published = "2021-07-07"
+    v1 = store.record_load(res, _files(old), "sdn 2021", "file")
     res = load_list_files("ofac-sdn", new)
-    res.published = res.published or "2024-05-03"
+    res.published = "2024-05-03"
     v2 = store.record_load(res, _files(new), "sdn 2024", "file")
     assert v1.version.entity_count == 8976 and v2.version.entity_count == 14965
     delta = store.diff("ofac-sdn")

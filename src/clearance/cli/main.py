@@ -9,6 +9,7 @@ import typer
 from clearance.cli.context import state
 from clearance.cli.store_commands import register as register_store_commands
 from clearance.cli.update_command import register as register_update_command
+from clearance.cli.workflow_commands import register as register_workflow_commands
 
 app = typer.Typer(
     name="clearance",
@@ -43,3 +44,5 @@ except ImportError:  # pragma: no cover - matcher not built yet
     pass
 else:
     register_match_commands(app)
+
+register_workflow_commands(app)

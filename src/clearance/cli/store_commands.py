@@ -181,8 +181,13 @@ def load_command(
     force: Annotated[
         bool, typer.Option(help="Accept a version that drops >20 % of entities")
     ] = False,
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date for files that carry none (OFAC CSVs), YYYY-MM-DD"),
+    ] = None,
 ) -> None:
     """Load local official files into the store as a new version of their list."""
+    published_on = _as_of(published)
     store = state.store()
     groups: dict[str, dict[str, Path]] = {}
     for path in paths:
@@ -196,6 +201,8 @@ def load_command(
     for target, files in groups.items():
         try:
             result = load_list_files(target, files)
+            if published_on is not None and result.published is None:
+                result.published = published_on.isoformat()
             source_files = [
                 SourceFile.from_bytes(role, p.name.removesuffix(".gz"), read_source(p))
                 for role, p in files.items()

@@ -227,7 +227,8 @@ def load_list_files(list_id: str, files: dict[str, Path]) -> LoadResult:
     source = LIST_SOURCES[list_id]
     alternatives = {"advanced", "enhanced"}
     if not alternatives & files.keys():
-        missing = [f.role for f in source.files if f.required and f.role not in files]
+        # Only the primary file is needed to parse; companions (aliases, addresses) enrich.
+        missing = [f.role for f in source.files[:1] if f.role not in files]
         if missing:
             raise ListFormatError(list_id, f"missing required file(s): {', '.join(missing)}")
     return _LOADERS[list_id](files)

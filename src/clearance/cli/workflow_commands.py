@@ -1,0 +1,369 @@
+"""CLI commands for the screening workflows: screen (files), scan (free text), portfolio.
+
+A thin layer over `clearance.workflows`: options in, library call, Rich output out.
+Exit codes: 0 done, 1 something hit and --fail-on-hit asked to fail, 2 bad input,
+130 interrupted (the batch can be resumed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from clearance.cli.context import console, err_console, state
+from clearance.effects import Activity
+from clearance.workflows.batch import ScreenOptions, progress_path, screen_file
+from clearance.workflows.documents import DocumentError, document_text, read_document
+from clearance.workflows.portfolio import PortfolioOptions, screen_portfolio
+from clearance.workflows.scan import ScanResult, scan_text
+from clearance.workflows.summary import Summary
+from clearance.workflows.tables import TableError
+
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Screen against the list versions in force on this date."),
+]
+Lists = Annotated[
+    list[str] | None,
+    typer.Option("--list", help="Only this list id (repeat for several; default: all)."),
+]
+Threshold = Annotated[
+    float | None,
+    typer.Option(help="Lowest score reported, 0-1 (default: the matcher's threshold)."),
+]
+ActivityOption = Annotated[
+    Activity,
+    typer.Option(help="What you intend to do with the party: the verdict depends on it."),
+]
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not an ISO date (YYYY-MM-DD): {value!r}") from exc
+
+
+def load_screener(lists: list[str] | None, as_of: date | None) -> Any:
+    """The matcher over the store's lists in force on `as_of`; its index is cached."""
+    from clearance.matching import Screener, cached_index
+
+    store = state.store()
+    key = store.screening_key(lists, as_of)
+    return Screener(cached_index(key, lambda: list(store.entities(lists, as_of))))
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+def print_summary(summary: Summary, title: str) -> None:
+    """Rows, hits and errors, then hits by list, effect and verdict (on stderr)."""
+    err_console.print(
+        f"[bold]{title}[/bold]: {summary.rows:,} rows, {summary.hit_rows:,} with a hit, "
+        f"{summary.errors:,} with an error"
+        + (f", {summary.rows_per_second:,.0f} rows/s" if summary.seconds else "")
+    )
+    for label, counts in (
+        ("by list", summary.by_list),
+        ("by effect", summary.by_effect),
+        ("by verdict", summary.by_verdict),
+    ):
+        if counts:
+            parts = ", ".join(f"{k} {v:,}" for k, v in counts.most_common())
+            err_console.print(f"  {label}: {parts}")
+    for sample in summary.error_samples[:10]:
+        err_console.print(f"  [yellow]{sample}[/yellow]")
+    if summary.errors > 10:
+        err_console.print(f"  [yellow]… {summary.errors - 10:,} more rows with errors[/yellow]")
+
+
+def screen_command(
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="CSV, TSV, xlsx, JSONL or Parquet")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Output file (default: CSV on stdout).")
+    ] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="Output format when the extension does not say.")
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="Input format when the extension does not say."),
+    ] = None,
+    name_col: Annotated[str | None, typer.Option(help="Column with the name.")] = None,
+    type_col: Annotated[str | None, typer.Option(help="Column with person/company/vessel.")] = None,
+    country_col: Annotated[str | None, typer.Option(help="Column with a country.")] = None,
+    dob_col: Annotated[str | None, typer.Option(help="Column with a birth date.")] = None,
+    id_col: Annotated[
+        list[str] | None, typer.Option(help="Column with identifiers (repeatable).")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet (default: the first).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding (default: UTF-8).")] = None,
+    activity: ActivityOption = Activity.TRANSACT,
+    as_of: AsOf = None,
+    lists: Lists = None,
+    threshold: Threshold = None,
+    all_hits: Annotated[
+        bool, typer.Option(help="One output row per hit, not per input row.")
+    ] = False,
+    resume: Annotated[
+        bool, typer.Option(help="Continue an interrupted run without redoing finished rows.")
+    ] = False,
+    fail_on_hit: Annotated[bool, typer.Option(help="Exit 1 when any row hits.")] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a self-contained HTML report here.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Processes matching in parallel.")] = 2,
+    chunk_size: Annotated[int, typer.Option(help="Rows per commit.", hidden=True)] = 4096,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+) -> None:
+    """Screen every row of a table file; one output row per input row (or per hit)."""
+    day = _as_of(as_of)
+    options = ScreenOptions(
+        activity=activity,
+        as_of=day,
+        all_hits=all_hits,
+        threshold=threshold,
+        workers=max(1, workers),
+        chunk_size=max(1, chunk_size),
+    )
+    if not input_path.exists():
+        raise _fail(f"{input_path}: cannot open: no such file")
+    screener = load_screener(lists, day)
+    store = state.store()
+    show_bar = err_console.is_terminal and not quiet
+    progress = Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rows]} rows · {task.fields[rate]} rows/s"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show_bar,
+    )
+    started = time.monotonic()
+    task = progress.add_task("screen", total=None, rows="0", rate="-")
+
+    def on_progress(rows: int, done: float, total: float | None) -> None:
+        elapsed = max(time.monotonic() - started, 1e-6)
+        progress.update(
+            task, completed=done, total=total, rows=f"{rows:,}", rate=f"{rows / elapsed:,.0f}"
+        )
+
+    def on_notice(message: str) -> None:
+        if not quiet:
+            err_console.print(f"[dim]{message}[/dim]")
+
+    try:
+        with progress:
+            result = screen_file(
+                screener,
+                input_path,
+                output,
+                input_format=input_format,
+                output_format=output_format,
+                name_col=name_col,
+                type_col=type_col,
+                country_col=country_col,
+                dob_col=dob_col,
+                id_cols=id_col,
+                encoding=encoding,
+                sheet=sheet,
+                options=options,
+                resume=resume,
+                report_path=report,
+                store=store,
+                screening_key=store.screening_key(lists, day),
+                on_progress=on_progress,
+                on_notice=on_notice,
+            )
+    except TableError as exc:
+        raise _fail(str(exc)) from exc
+    except KeyboardInterrupt:
+        done = "?"
+        if output is not None and progress_path(output).exists():
+            done = f"{json.loads(progress_path(output).read_text())['rows_done']:,}"
+        err_console.print(
+            f"[yellow]Interrupted after {done} rows; run the same command with --resume "
+            "to continue.[/yellow]"
+        )
+        raise typer.Exit(130) from None
+    if not quiet:
+        print_summary(result.summary, f"screened {input_path.name}")
+        if result.resumed_rows:
+            err_console.print(f"  resumed after row {result.resumed_rows:,}")
+        if result.report:
+            err_console.print(f"  report: {result.report}")
+    if fail_on_hit and result.summary.hit_rows:
+        raise typer.Exit(1)
+
+
+def _print_scan(result: ScanResult, explain: bool) -> None:
+    if not result.mentions:
+        console.print(f"No listed party found ({result.words:,} words).")
+    else:
+        table = Table(title=f"Listed parties mentioned ({result.words:,} words)")
+        for column in ("span", "text", "party", "score", "decision", "lists", "effect", "verdict"):
+            table.add_column(column)
+        for m in result.mentions:
+            table.add_row(
+                f"{m.start}-{m.end}",
+                m.text,
+                f"{m.name}\n[dim]{m.entity_id}[/dim]",
+                f"{m.score:.2f}",
+                m.decision,
+                "\n".join(m.lists),
+                "\n".join(m.effects),
+                (m.verdict or "").replace("_", " "),
+            )
+        console.print(table)
+        shown: set[str] = set()
+        for m in result.mentions:
+            if m.decision == "probable":
+                console.print(
+                    f"[bold]'{m.text}'[/bold] at {m.start}-{m.end}: " + "; ".join(m.explanation)
+                )
+        for m in result.mentions:
+            if m.entity_id in shown:
+                continue
+            shown.add(m.entity_id)
+            console.print(f"\n[bold]{m.name}[/bold] ({m.verdict}):")
+            for reason in m.reasons:
+                console.print(f"  - {reason}")
+    if explain and result.considered:
+        console.print("\n[bold]Considered and refused[/bold]")
+        for c in result.considered:
+            console.print(
+                f"  '{c.text}' at {c.start}-{c.end} ({c.entity_id}): " + "; ".join(c.reasons)
+            )
+
+
+def scan_command(
+    source: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="Text, HTML, PDF or DOCX; - reads stdin")
+    ],
+    input_format: Annotated[
+        str | None, typer.Option("--format", help="text, html, pdf or docx (default: sniffed).")
+    ] = None,
+    activity: ActivityOption = Activity.TRANSACT,
+    as_of: AsOf = None,
+    lists: Lists = None,
+    threshold: Threshold = None,
+    explain: Annotated[
+        bool, typer.Option(help="Also list spans considered and refused, and why.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    fail_on_hit: Annotated[bool, typer.Option(help="Exit 1 when a party is mentioned.")] = False,
+) -> None:
+    """List the listed parties a document mentions, with spans, scores and effects."""
+    day = _as_of(as_of)
+    try:
+        if source == "-":
+            text = document_text(sys.stdin.buffer.read(), "<stdin>", input_format)
+        else:
+            text = read_document(source, input_format)
+    except DocumentError as exc:
+        raise _fail(str(exc)) from exc
+    screener = load_screener(lists, day)
+    result = scan_text(
+        screener, text, activity=activity, as_of=day, threshold=threshold, store=state.store()
+    )
+    if as_json:
+        console.print_json(json.dumps(result.to_dict()))
+    else:
+        _print_scan(result, explain)
+    if fail_on_hit and result.mentions:
+        raise typer.Exit(1)
+
+
+def portfolio_command(
+    holdings: Annotated[
+        Path, typer.Argument(help="Holdings table: CSV, TSV, xlsx, JSONL, Parquet")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write every holding with its result.")
+    ] = None,
+    output_format: Annotated[str | None, typer.Option("--format", help="Output format.")] = None,
+    isin_col: Annotated[str | None, typer.Option(help="Column with the ISIN.")] = None,
+    issuer_col: Annotated[str | None, typer.Option(help="Column with the issuer name.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet (default: the first).")] = None,
+    as_of: AsOf = None,
+    threshold: Threshold = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Flagged holdings as JSON.")] = False,
+    fail_on_hit: Annotated[bool, typer.Option(help="Exit 1 when a holding is flagged.")] = False,
+) -> None:
+    """Flag holdings that are restricted securities (NS-CMIC): by ISIN, else by issuer name."""
+    day = _as_of(as_of)
+    if not holdings.exists():
+        raise _fail(f"{holdings}: cannot open: no such file")
+    screener = load_screener(None, day)
+    try:
+        summary, flagged = screen_portfolio(
+            screener,
+            holdings,
+            output,
+            output_format=output_format,
+            options=PortfolioOptions(
+                as_of=day, threshold=threshold, isin_col=isin_col, issuer_col=issuer_col
+            ),
+            store=state.store(),
+            sheet=sheet,
+        )
+    except TableError as exc:
+        raise _fail(str(exc)) from exc
+    if as_json:
+        console.print_json(json.dumps(flagged, default=str))
+    else:
+        table = Table(title=f"Flagged holdings: {len(flagged)} of {summary.rows}")
+        for column in (
+            "row",
+            "holding",
+            "flag",
+            "party",
+            "lists",
+            "listed",
+            "divestment",
+            "verdict",
+        ):
+            table.add_column(column)
+        for row in flagged:
+            table.add_row(
+                str(row["portfolio_row"]),
+                str(row.get("portfolio_input") or ""),
+                f"{row['portfolio_flag']} ({row['portfolio_match']})",
+                f"{row['portfolio_party']}\n[dim]{row['portfolio_party_id']}[/dim]",
+                str(row["portfolio_lists"]),
+                str(row["portfolio_listed_on"] or ""),
+                str(row["portfolio_divestment_on"] or ""),
+                str(row["portfolio_verdict"] or "").replace("_", " "),
+            )
+        console.print(table)
+        print_summary(summary, f"screened {holdings.name}")
+    if fail_on_hit and flagged:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("screen")(screen_command)
+    app.command("scan")(scan_command)
+    app.command("portfolio")(portfolio_command)
