@@ -1,9 +1,9 @@
 """Batch screening of tables: one output row per input row (or per hit), streamed.
 
 `screen_rows` screens rows already in memory; `screen_file` streams a file of any
-supported format to another, chunk by chunk, both cores matching through the
-matcher's `check_many`. After each chunk the output is flushed and a small
-`OUTPUT.progress` file records how far it got, so `resume=True` continues after a
+supported format to another, chunk by chunk, both cores matching in one pool of
+worker processes kept for the whole file (`parallel.CheckPool`). After each chunk
+the output is flushed and a small `OUTPUT.progress` file records how far it got, so `resume=True` continues after a
 crash or Ctrl-C without redoing finished rows. Each row is screened with exactly
 the arguments `Screener.check` gets for one name, so results equal `clearance check`.
 """
@@ -22,6 +22,7 @@ from typing import Any
 
 from clearance.effects import Activity
 from clearance.workflows.columns import ColumnMap, map_columns, schema_from_text
+from clearance.workflows.parallel import CheckPool
 from clearance.workflows.party_effects import PartyEffects, PartySource, store_of
 from clearance.workflows.report import write_html_report
 from clearance.workflows.summary import Summary
@@ -116,13 +117,16 @@ def query_of(columns: ColumnMap, values: Mapping[str, Any]) -> _Query:
     )
 
 
-def _check_batch(screener: Any, queries: list[_Query], options: ScreenOptions) -> list[list[Any]]:
-    """Hits for each query, both cores busy; falls back to `check` one by one."""
-    kwargs = [
-        dict(q.as_kwargs(), limit=options.limit, threshold=options.threshold) for q in queries
-    ]
+def _check_batch(
+    screener: Any, queries: list[_Query], options: ScreenOptions, pool: CheckPool | None
+) -> list[list[Any]]:
+    """Hits for each query: on the file's worker pool, else `check_many`, else one by one."""
+    extra = {"limit": options.limit, "threshold": options.threshold}
+    kwargs = [dict(q.as_kwargs(), **extra) for q in queries]
     if not kwargs:
         return []
+    if pool is not None:
+        return pool.run(kwargs)
     check_many = getattr(screener, "check_many", None)
     if check_many is not None and options.workers > 1 and len(kwargs) > 1:
         return [list(h) for h in check_many(kwargs, workers=options.workers)]
@@ -139,8 +143,10 @@ class RowScreener:
         options: ScreenOptions,
         store: PartySource | None = None,
         summary: Summary | None = None,
+        pool: CheckPool | None = None,
     ):
         self.screener = screener
+        self.pool = pool
         self.columns = columns
         self.options = options
         self.parties = PartyEffects(
@@ -168,7 +174,7 @@ class RowScreener:
                 queries.append(query)
                 wanted.append(index)
             problems.append(problem)
-        results = _check_batch(self.screener, queries, self.options)
+        results = _check_batch(self.screener, queries, self.options, self.pool)
         hits_of: dict[int, list[Any]] = dict(zip(wanted, results, strict=True))
         names = {i: q.name for i, q in zip(wanted, queries, strict=True)}
         out: list[list[dict[str, Any]]] = []
@@ -353,7 +359,8 @@ def screen_file(
         summary = Summary.from_dict(previous["summary"]) if previous else Summary()
         done = int(previous["rows_done"]) if previous else 0
         writer_state = WriterState(**previous["writer"]) if previous else None
-        worker = RowScreener(screener, mapping, opts, store, summary)
+        pool = CheckPool(screener, opts.workers)
+        worker = RowScreener(screener, mapping, opts, store, summary, pool)
         out_columns = worker.output_columns(reader.columns)
         writer = open_writer(output_path, out_fmt, out_columns, writer_state)
         crash_after = int(os.environ.get(CRASH_ENV, "0") or 0)
@@ -361,6 +368,7 @@ def screen_file(
         base_seconds = summary.seconds
         finished = False
         try:
+            pool.__enter__()
             chunk: list[InputRow] = []
             rows = iter(reader)
             for row in rows:
@@ -383,6 +391,7 @@ def screen_file(
             writer.finish()
             finished = True
         finally:
+            pool.__exit__(None if finished else RuntimeError, None, None)
             if not finished:
                 writer.abort()
     if state_file is not None:

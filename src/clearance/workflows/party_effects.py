@@ -35,6 +35,11 @@ class PartyFacts:
     effects: tuple[Effect, ...]
 
     @property
+    def key(self) -> str:
+        """One id for the party whichever of its records was hit: the smallest record id."""
+        return min((e.id for e in self.records), default=self.entity_id)
+
+    @property
     def effect_kinds(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(e.kind.value for e in self.effects))
 

@@ -48,6 +48,7 @@ ISSUER_HEADERS = [
 ]
 PORTFOLIO_COLUMNS = (
     "portfolio_row",
+    "portfolio_input",
     "portfolio_flag",
     "portfolio_match",
     "portfolio_party_id",
@@ -194,6 +195,7 @@ class PortfolioScreener:
         self.summary.rows += 1
         out: dict[str, Any] = {c: None for c in PORTFOLIO_COLUMNS}
         out["portfolio_row"] = row.number
+        out["portfolio_input"] = " ".join(p for p in (isin, issuer) if p)
         out["portfolio_flag"] = result.flag
         problems = [p for p in (row.error, result.error) if p]
         if problems:

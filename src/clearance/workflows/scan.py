@@ -28,6 +28,7 @@ from typing import Any
 
 from clearance.effects import Activity
 from clearance.workflows.party_effects import PartyEffects, PartySource, store_of
+from clearance.workflows.scan_rules import refuse_match, resemblance
 from clearance.workflows.text_spans import (
     STOPWORDS,
     Candidate,
@@ -38,10 +39,11 @@ from clearance.workflows.text_spans import (
     words_of,
 )
 
-PROBABLE_MIN_SIMILARITY = 0.55  # resemblance needed before context is even weighed
+PROBABLE_MIN_RESEMBLANCE = 0.80  # a written form this close to a confirmed one may refer to it
 PROBABLE_NEAR_WORDS = 250  # "near a confirmed mention": within this many words
-PROBABLE_STRONG_SIMILARITY = 0.75  # close enough that nearness alone suffices
-SERIAL_BELOW = 64  # fewer distinct spans than this: no worker processes
+PROBABLE_CLOSE_RESEMBLANCE = 0.92  # close enough that nearness alone suffices
+SERIAL_BELOW = 512  # fewer distinct spans than this: no worker processes
+HITS_PER_SPAN = 3  # a refused best hit leaves the next ones to judge
 
 
 @dataclass
@@ -82,13 +84,13 @@ class Mention:
 
 @dataclass
 class Considered:
-    """A word that resembled a confirmed party but was not accepted, and why not."""
+    """A span the matcher or the evidence pointed at, refused as a mention, and why."""
 
     text: str
     start: int
     end: int
     entity_id: str
-    similarity: float
+    score: float
     reasons: list[str]
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,7 +99,7 @@ class Considered:
             "start": self.start,
             "end": self.end,
             "entity_id": self.entity_id,
-            "similarity": round(self.similarity, 4),
+            "score": round(self.score, 4),
             "reasons": self.reasons,
         }
 
@@ -127,35 +129,27 @@ class ScanResult:
         }
 
 
-def _similarity(a: str, b: str) -> float:
-    """The matcher's own name-to-name score (no matching logic of our own)."""
-    from clearance.matching import compare
-
-    result = compare(a, b)
-    score = getattr(result, "score", result)
-    return float(score)
-
-
-def _best_hits(
+def _hits_per_span(
     screener: Any, texts: list[str], threshold: float | None, workers: int
-) -> dict[str, Any]:
-    """Best hit per distinct span text, or nothing below the threshold."""
+) -> dict[str, list[Any]]:
+    """The best few hits per distinct span text (none below the threshold)."""
     if not texts:
         return {}
-    queries = [{"name": t, "limit": 1, "threshold": threshold} for t in texts]
+    queries = [{"name": t, "limit": HITS_PER_SPAN, "threshold": threshold} for t in texts]
     check_many = getattr(screener, "check_many", None)
     if check_many is not None and workers > 1 and len(texts) >= SERIAL_BELOW:
         results = check_many(queries, workers=workers)
     else:
         results = [screener.check(**q) for q in queries]
-    return {t: hits[0] for t, hits in zip(texts, results, strict=True) if hits}
+    return {t: list(hits) for t, hits in zip(texts, results, strict=True) if hits}
 
 
 def _resolve_overlaps(found: list[tuple[Candidate, Any]]) -> list[tuple[Candidate, Any]]:
     """Best score first, then the longer span; a word belongs to one mention at most."""
     taken: set[int] = set()
     kept = []
-    for cand, hit in sorted(found, key=lambda ch: (-float(ch[1].score), -ch[0].size, ch[0].start)):
+    ranked = sorted(found, key=lambda ch: (-float(ch[1].score), -ch[0].size, ch[0].start))
+    for cand, hit in ranked:
         span = set(range(cand.first, cand.last + 1))
         if span & taken:
             continue
@@ -166,48 +160,51 @@ def _resolve_overlaps(found: list[tuple[Candidate, Any]]) -> list[tuple[Candidat
 
 @dataclass
 class _Confirmed:
-    """A party the text names for sure: its mentions, names and spellings, and contexts."""
+    """A party the text names for sure: where, under which spellings, in which context."""
 
-    entity_id: str
+    key: str  # one id for the party, whichever of its records a span hit
     hit: Any
     word_positions: list[int] = field(default_factory=list)
-    spellings: set[str] = field(default_factory=set)
+    spellings: dict[str, None] = field(default_factory=dict)  # as written, in text order
     context: set[str] = field(default_factory=set)
 
-    def names(self) -> list[str]:
+    def forms(self) -> list[tuple[str, str]]:
+        """(written form, where it comes from) to compare a doubtful word with."""
+        forms = [(s, "the text's own spelling") for s in self.spellings]
         entity = getattr(self.hit, "entity", None)
-        listed = [n.value for n in getattr(entity, "names", [])] if entity is not None else []
-        return list(dict.fromkeys([*self.spellings, self.hit.matched_name, *listed]))
+        for name in getattr(entity, "names", []):
+            forms.append((name.value, "a listed name"))
+        return forms
 
 
 def _probable(
-    word: Word,
-    words: list[Word],
-    confirmed: list[_Confirmed],
+    word: Word, words: list[Word], confirmed: list[_Confirmed]
 ) -> tuple[_Confirmed, float, list[str], bool] | None:
-    """Weigh the evidence that `word` refers to a confirmed party; None: no resemblance."""
-    best: tuple[_Confirmed, float, str] | None = None
+    """Weigh the evidence that `word` refers to a party the text confirms; None: no lead."""
+    best: tuple[_Confirmed, float, str, str] | None = None
     for party in confirmed:
-        for name in party.names():
-            sim = _similarity(word.text, name)
+        for form, origin in party.forms():
+            if word.key in {t.lower() for t in form.split()[1:]} and len(form.split()) > 1:
+                sim = 1.0  # "Putin" after "Vladimir Putin": the text repeats part of a name
+                origin = f"{origin}, of which it repeats a word"
+            else:
+                sim = resemblance(word.text, form)
             if best is None or sim > best[1]:
-                best = (party, sim, name)
-    if best is None or best[1] < PROBABLE_MIN_SIMILARITY:
+                best = (party, sim, form, origin)
+    if best is None or best[1] < PROBABLE_MIN_RESEMBLANCE:
         return None
-    party, sim, name = best
+    party, sim, form, origin = best
     distance = min(abs(word.index - p) for p in party.word_positions)
     shared = sorted(context_words(words, word.index, word.index) & party.context)
     before = words[word.index - 1] if word.index > 0 else None
-    person_marker = is_title(before) or (
-        before is not None
-        and before.capitalised
-        and before.key not in STOPWORDS
-        and before.end + 1 >= word.start
+    person_marker = before is not None and (
+        is_title(before)
+        or (before.capitalised and before.key not in STOPWORDS and before.end + 1 >= word.start)
     )
     times = len(party.word_positions)
     reasons = [
-        f"'{word.text}' resembles '{name}' (similarity {sim:.2f}, below the match threshold)",
-        f"{party.hit.name} is confirmed {times} time{'s' if times > 1 else ''} in this text, "
+        f"'{word.text}' resembles '{form}' ({origin}; resemblance {sim:.2f})",
+        f"{party.hit.name} is confirmed in this text ({times} word{'s' if times > 1 else ''}), "
         f"the nearest {distance} words away",
     ]
     if shared:
@@ -215,14 +212,14 @@ def _probable(
     else:
         reasons.append("shares no context word with the confirmed mentions")
     near = distance <= PROBABLE_NEAR_WORDS
-    accepted = not person_marker and near and (bool(shared) or sim >= PROBABLE_STRONG_SIMILARITY)
+    accepted = not person_marker and near and (bool(shared) or sim >= PROBABLE_CLOSE_RESEMBLANCE)
     if person_marker:
         reasons.append(f"'{before.text if before else ''} {word.text}' reads as a person's name")
     elif not near:
         reasons.append(f"too far from a confirmed mention (more than {PROBABLE_NEAR_WORDS} words)")
     elif not accepted:
         reasons.append(
-            f"resemblance under {PROBABLE_STRONG_SIMILARITY:.2f} needs shared context to count"
+            f"a resemblance under {PROBABLE_CLOSE_RESEMBLANCE:.2f} needs shared context to count"
         )
     reasons.append("accepted as a probable mention" if accepted else "not accepted as a mention")
     return party, sim, reasons, accepted
@@ -245,26 +242,40 @@ def scan_text(
     words = words_of(text)
     candidates = candidates_of(text, words)
     distinct = list(dict.fromkeys(c.text for c in candidates))
-    best = _best_hits(screener, distinct, threshold, workers)
-    found = [(c, best[c.text]) for c in candidates if c.text in best]
+    hits_of = _hits_per_span(screener, distinct, threshold, workers)
+    parties = PartyEffects(store if store is not None else store_of(screener), as_of)
+
+    found: list[tuple[Candidate, Any]] = []
+    refused: dict[str, tuple[Candidate, Any, str]] = {}
+    for cand in candidates:
+        for hit in hits_of.get(cand.text, []):
+            why_not = refuse_match(cand.text, cand.size, hit)
+            if why_not is None:
+                found.append((cand, hit))
+                break
+            refused.setdefault(cand.text, (cand, hit, why_not))
     kept = _resolve_overlaps(found)
 
     confirmed: dict[str, _Confirmed] = {}
     for cand, hit in kept:
-        party = confirmed.setdefault(hit.entity_id, _Confirmed(hit.entity_id, hit))
+        key = parties.of(hit.entity_id, getattr(hit, "entity", None)).key
+        party = confirmed.setdefault(key, _Confirmed(key, hit))
         party.word_positions.extend(range(cand.first, cand.last + 1))
-        party.spellings.add(cand.text)
+        party.spellings[cand.text] = None
         party.context |= context_words(words, cand.first, cand.last)
     for party in confirmed.values():
-        party.context -= {s.lower() for s in party.spellings}
+        party.context -= {w.lower() for s in party.spellings for w in s.split()}
 
-    parties = PartyEffects(store if store is not None else store_of(screener), as_of)
     mentions = [
         _mention(c.text, c.start, c.end, hit, "match", list(hit.explanation)) for c, hit in kept
     ]
-    considered: list[Considered] = []
+    used = {i for c, _ in kept for i in range(c.first, c.last + 1)}
+    considered = [
+        Considered(c.text, c.start, c.end, hit.entity_id, float(hit.score), [why])
+        for c, hit, why in refused.values()
+        if not used & set(range(c.first, c.last + 1))
+    ]
     if probable and confirmed:
-        used = {i for c, _ in kept for i in range(c.first, c.last + 1)}
         seen: set[str] = set()
         for word in words:
             if (
@@ -272,6 +283,7 @@ def scan_text(
                 or not word.capitalised
                 or len(word.text) < 4
                 or word.key in STOPWORDS
+                or word.key in seen
             ):
                 continue
             judged = _probable(word, words, list(confirmed.values()))
@@ -282,14 +294,15 @@ def scan_text(
                 mentions.append(
                     _mention(word.text, word.start, word.end, party.hit, "probable", reasons, sim)
                 )
-            elif word.key not in seen:
+            else:
+                seen.add(word.key)
                 considered.append(
-                    Considered(word.text, word.start, word.end, party.entity_id, sim, reasons)
+                    Considered(word.text, word.start, word.end, party.hit.entity_id, sim, reasons)
                 )
-            seen.add(word.key)
     mentions.sort(key=lambda m: m.start)
+    considered.sort(key=lambda c: c.start)
     for mention in mentions:
-        _add_effects(mention, parties, act, as_of, confirmed[mention.entity_id].hit)
+        _add_effects(mention, parties, act, as_of)
     return ScanResult(
         mentions=mentions,
         considered=considered,
@@ -322,9 +335,9 @@ def _mention(
 
 
 def _add_effects(
-    mention: Mention, parties: PartyEffects, activity: Activity, as_of: date | None, hit: Any
+    mention: Mention, parties: PartyEffects, activity: Activity, as_of: date | None
 ) -> None:
-    facts = parties.of(mention.entity_id, getattr(hit, "entity", None))
+    facts = parties.of(mention.entity_id)
     verdict = facts.verdict(activity, as_of)
     mention.lists = list(facts.lists)
     mention.effects = list(facts.effect_kinds)

@@ -1,0 +1,65 @@
+"""Both cores on a long batch: one pool of worker processes for the whole file.
+
+`Screener.check_many` starts a pool per call, which suits one-off batches; a file
+screened chunk by chunk would then start cold workers for every chunk and lose the
+matcher's per-token lookup cache each time. Here the workers live as long as the
+file and each keeps its cache warm. They run `Screener.check` itself with the same
+arguments, so results are those of `check`, row by row, in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from typing import Any
+
+SUB_CHUNK = 128  # queries per message: small enough to balance, big enough to amortise
+
+_screener: Any = None  # the worker's screener (inherited through fork, or sent once)
+
+
+def _init(screener: Any) -> None:
+    global _screener
+    if screener is not None:
+        _screener = screener
+
+
+def _check_all(queries: list[dict[str, Any]]) -> list[list[Any]]:
+    return [list(_screener.check(**q)) for q in queries]
+
+
+class CheckPool:
+    """`run(queries)` -> hits per query, on `workers` processes (1: in this process)."""
+
+    def __init__(self, screener: Any, workers: int = 2):
+        self.screener = screener
+        self.workers = workers
+        self._pool: Any = None
+
+    def __enter__(self) -> CheckPool:
+        global _screener
+        if self.workers > 1:
+            if "fork" in mp.get_all_start_methods():
+                _screener = self.screener  # inherited by the forked workers, not pickled
+                ctx = mp.get_context("fork")
+                self._pool = ctx.Pool(self.workers, initializer=_init, initargs=(None,))
+            else:
+                ctx = mp.get_context()
+                self._pool = ctx.Pool(self.workers, initializer=_init, initargs=(self.screener,))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _screener
+        if self._pool is not None:
+            self._pool.terminate() if exc[0] is not None else self._pool.close()
+            self._pool.join()
+            self._pool = None
+        _screener = None
+
+    def run(self, queries: list[dict[str, Any]]) -> list[list[Any]]:
+        if self._pool is None or len(queries) < 2 * SUB_CHUNK:
+            return [list(self.screener.check(**q)) for q in queries]
+        parts = [queries[i : i + SUB_CHUNK] for i in range(0, len(queries), SUB_CHUNK)]
+        out: list[list[Any]] = []
+        for part in self._pool.imap(_check_all, parts):
+            out.extend(part)
+        return out

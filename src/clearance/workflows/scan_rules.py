@@ -1,0 +1,183 @@
+"""When a matcher hit on a span of running text is a mention, and when it is not.
+
+The matcher is built for name fields, where one word is all there is to go on: it
+rightly finds "CHINA ELECTRONICS CORPORATION" for the customer name "China". In
+prose the same word names a country. These rules keep the matcher's scores and add
+what the text itself says, each rule with a sentence saying why it refused a hit:
+
+- a person is not named by one word ("Muslim", "Shares" ~ "Abu HARES");
+- one word does not name a party whose listed name has more distinctive words
+  ("Xinjiang" vs "Xinjiang Corps");
+- a place name alone names the place ("Washington", "Beijing");
+- a common English word alone is prose, not a name ("American", "European");
+  frequencies from pyspellchecker's English word list; listed names that are
+  also words people use ("Taliban", "Hamas") are rare enough to pass;
+- words that are all everyday English must cover the whole listed name: "News
+  Agency" is not "FEDERAL NEWS AGENCY LLC", "Islamic State" is "ISLAMIC STATE";
+- a weak ("low quality") alias never stands on one word;
+- one English word that only resembles a listed name is that word ("Inverse" is
+  not "UNIVERSE SHIPPING"); a garbled name is no word at all ("Higuision");
+- a word of four letters or fewer must be a whole listed name by itself ("IRGC"),
+  not an acronym that the list qualifies ("ABC LLC", "SEP CO.");
+- initials alone ("C.x") name nobody;
+- a Latin-script word is not a mention of a name written only in another script
+  ("Uyghur" ~ "ВЕКТОР": same consonants, different word).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from typing import Any
+
+from clearance.matching.names import tokenize_name
+from clearance.matching.scripts import LATIN, char_script
+from clearance.matching.similarity import MIN_TOKEN_SIM, token_similarity
+from clearance.matching.vocabulary import kind_factor
+from clearance.model import NameKind
+
+COMMON_WORD_COUNT = 1000  # pyspellchecker English count above which a word is everyday prose
+
+
+@functools.cache
+def _place_names() -> frozenset[str]:
+    """Country names and first words of subdivision names, folded to ASCII lower case."""
+    import pycountry
+    from anyascii import anyascii
+
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names.add(anyascii(value).lower())
+    for sub in pycountry.subdivisions:
+        folded = anyascii(sub.name).lower()
+        names.add(folded)
+        names.add(folded.split(",")[0].split(" ")[0])
+    return frozenset(names)
+
+
+@functools.cache
+def _word_counts() -> Any:
+    """English word frequencies (pyspellchecker's list), loaded once per process."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency
+
+
+def is_place_name(word: str) -> bool:
+    from anyascii import anyascii
+
+    return anyascii(word).lower() in _place_names()
+
+
+def common_word_count(word: str) -> int:
+    counts = _word_counts()
+    key = word.lower()
+    return int(counts[key]) if key in counts else 0
+
+
+def script_of(text: str) -> str:
+    """The main non-Latin script of a text, else Latin."""
+    for ch in unicodedata.normalize("NFC", text):
+        if ch.isalpha():
+            script = char_script(ch)
+            if script != LATIN:
+                return script
+    return LATIN
+
+
+def _name_kind(hit: Any) -> NameKind | None:
+    entity = getattr(hit, "entity", None)
+    for name in getattr(entity, "names", []):
+        if name.value == hit.matched_name:
+            return NameKind(name.kind)
+    return None
+
+
+def distinctive_tokens(name: str) -> list[str]:
+    """Tokens that identify: not legal forms, titles, particles or generic business words."""
+    return [t for t in tokenize_name(name).tokens if kind_factor(t) >= 1.0]
+
+
+def uncovered_tokens(span_text: str, listed_name: str) -> list[str]:
+    """Words of the listed name (legal forms and particles aside) no word of the span meets."""
+    span = tokenize_name(span_text).tokens
+    missing = []
+    for token in tokenize_name(listed_name).tokens:
+        if kind_factor(token) < 0.3:
+            continue  # legal forms, particles, "the", "of"
+        if not any(token_similarity(s, token).sim >= MIN_TOKEN_SIM for s in span):
+            missing.append(token)
+    return missing
+
+
+def _exact_tokens(span_tokens: list[str], listed_tokens: tuple[str, ...]) -> bool:
+    return all(t in listed_tokens for t in span_tokens)
+
+
+def refuse_match(span_text: str, span_words: int, hit: Any) -> str | None:
+    """Why a hit on this span is not a mention in running text; None when it is one."""
+    matched = hit.matched_name
+    if script_of(span_text) == LATIN and script_of(matched) != LATIN:
+        return (
+            f"'{span_text}' only resembles '{matched}', a name written in another script; "
+            "in Latin-script text that is not evidence of a mention"
+        )
+    listed = tokenize_name(matched).tokens
+    # Initials ("C", "x") say nothing in prose: judge the span by its real words.
+    real = [t for t in tokenize_name(span_text).tokens if len(t) > 1]
+    if not real:
+        return f"'{span_text}' is initials only"
+    if len(real) >= 2:
+        words = span_text.split()
+        if all(common_word_count(w) >= COMMON_WORD_COUNT for w in words):
+            missing = uncovered_tokens(span_text, matched)
+            if missing:
+                return (
+                    f"'{span_text}' is everyday English and leaves out "
+                    f"{', '.join(missing)} of '{matched}'"
+                )
+        return None
+    word = real[0]
+    exact = _exact_tokens(real, listed)
+    schema = getattr(getattr(hit, "entity", None), "schema", None)
+    if schema == "Person":
+        return f"one word does not name a person ('{span_text}' vs '{matched}')"
+    if _name_kind(hit) is NameKind.WEAK:
+        return f"'{matched}' is a weak alias: one word matching it is not enough"
+    if len(word) <= 4 and not (exact and len(listed) == 1):
+        return f"'{span_text}' is too short to stand for '{matched}' without the rest of its name"
+    distinctive = distinctive_tokens(matched)
+    if len(distinctive) > 1:
+        return (
+            f"'{matched}' has {len(distinctive)} distinctive words "
+            f"({', '.join(distinctive)}); '{span_text}' alone names something else"
+        )
+    if is_place_name(span_text):
+        return f"'{span_text}' is a place name; alone it names the place, not {hit.name}"
+    count = common_word_count(word)
+    if count >= COMMON_WORD_COUNT:
+        return (
+            f"'{span_text}' is an everyday English word ({count:,} in the word list); "
+            f"alone it does not name {hit.name}"
+        )
+    if not exact and count > 0:
+        return (
+            f"'{span_text}' is an English word that only resembles '{matched}', "
+            "not a misspelling of it"
+        )
+    return None
+
+
+def resemblance(a: str, b: str) -> float:
+    """How alike two single written forms look, for weighing a probable mention.
+
+    Jaro-Winkler on ASCII-folded lower case: it rewards the shared beginning that
+    garbled renderings of one name keep ("Higgins", "Higvision", "Higuision").
+    """
+    from anyascii import anyascii
+    from rapidfuzz.distance import JaroWinkler
+
+    return float(JaroWinkler.similarity(anyascii(a).lower(), anyascii(b).lower()))
