@@ -3,9 +3,10 @@
 `screen_rows` screens rows already in memory; `screen_file` streams a file of any
 supported format to another, chunk by chunk, both cores matching in one pool of
 worker processes kept for the whole file (`parallel.CheckPool`). After each chunk
-the output is flushed and a small `OUTPUT.progress` file records how far it got, so `resume=True` continues after a
-crash or Ctrl-C without redoing finished rows. Each row is screened with exactly
-the arguments `Screener.check` gets for one name, so results equal `clearance check`.
+the output is flushed and a small `OUTPUT.progress` file records how far it got,
+so `resume=True` continues after a crash or Ctrl-C without redoing finished rows.
+Each row is screened with exactly the arguments `Screener.check` gets for one
+name, so results equal `clearance check`.
 """
 
 from __future__ import annotations

@@ -37,14 +37,15 @@ class CheckPool:
 
     def __enter__(self) -> CheckPool:
         global _screener
+        pool: Any = None
         if self.workers > 1:
-            if "fork" in mp.get_all_start_methods():
+            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+            sent = None if method == "fork" else self.screener
+            if method == "fork":
                 _screener = self.screener  # inherited by the forked workers, not pickled
-                ctx = mp.get_context("fork")
-                self._pool = ctx.Pool(self.workers, initializer=_init, initargs=(None,))
-            else:
-                ctx = mp.get_context()
-                self._pool = ctx.Pool(self.workers, initializer=_init, initargs=(self.screener,))
+            ctx: Any = mp.get_context(method)
+            pool = ctx.Pool(self.workers, initializer=_init, initargs=(sent,))
+        self._pool = pool
         return self
 
     def __exit__(self, *exc: object) -> None:
