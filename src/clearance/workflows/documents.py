@@ -68,8 +68,15 @@ def html_to_text(data: bytes, source: str = "<html>") -> str:
     import lxml.html
     from lxml import etree
 
+    # Without a declared charset lxml assumes Latin-1; pages today are UTF-8.
+    head = data[:2048].lower()
+    declared = b"charset" in head or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+    markup: str | bytes = data if declared else _decode_text(data, source)
     try:
-        root = lxml.html.document_fromstring(data)
+        try:
+            root = lxml.html.document_fromstring(markup)
+        except ValueError:  # a str with an XML encoding declaration: let lxml decode
+            root = lxml.html.document_fromstring(data)
     except (etree.ParserError, ValueError) as exc:
         raise DocumentError(source, f"not readable HTML: {exc}") from exc
     for bad in root.xpath("//script|//style|//noscript|//template"):

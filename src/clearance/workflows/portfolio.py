@@ -172,16 +172,21 @@ class PortfolioScreener:
                 result = HoldingResult("review" if key else "issuer", "issuer", facts, hit)
         elif not isin:
             problems.append("neither an ISIN nor an issuer name: not screened")
-        if result.party is not None:
-            result.effect = _investment_effect(result.party)
-            verdict = result.party.verdict(Activity.INVEST, self.options.as_of)
+        party = result.party
+        if party is not None:
+            result.effect = _investment_effect(party)
+            verdict = party.verdict(Activity.INVEST, self.options.as_of)
+            if verdict.verdict is Verdict.NO_LISTING_FOUND:  # listed later, or delisted
+                result = HoldingResult("")
+                result.error = "; ".join(problems) or None
+                return result
             result.verdict = verdict.verdict
             result.reasons = verdict.reasons
             if result.flag == "review":
                 result.reasons.insert(
                     0,
                     f"ISIN {isin} is not one the list names, but the issuer matches "
-                    f"{result.party.records[0].caption}: check whether the security gives "
+                    f"{party.records[0].caption}: check whether the security gives "
                     "exposure to the listed issuer",
                 )
         result.error = "; ".join(problems) or None

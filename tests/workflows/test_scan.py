@@ -1,0 +1,201 @@
+"""Free-text scanning on the seed article (text, HTML, PDF, DOCX) and on ordinary prose."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clearance.workflows.documents import DocumentError, document_text, read_document
+from clearance.workflows.scan import scan_text
+from tests.workflows.conftest import SEED_ARTICLE, run_cli
+
+SPELLINGS = {"Hikvision", "Higuision", "Higvision"}
+
+
+@pytest.fixture(scope="module")
+def article() -> str:
+    return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_result(screener: Any, store: Any, article: str) -> Any:
+    return scan_text(screener, article, store=store)
+
+
+def ordinary_prose(words: int) -> str:
+    """Python's own reference documentation (shipped with the interpreter): English prose
+    that names no listed party. Code examples are dropped."""
+    import pydoc_data.topics
+
+    paragraphs = []
+    for topic in pydoc_data.topics.topics.values():
+        for block in re.split(r"\n\s*\n", topic):
+            lines = block.split("\n")
+            if any(line.startswith("   ") for line in lines) or len(block.split()) < 8:
+                continue
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    text = "\n\n".join(paragraphs).split()
+    return " ".join(text[:words])
+
+
+def test_seed_article_finds_every_hikvision_spelling_and_huawei(
+    seed_result: Any, article: str
+) -> None:
+    mentions = seed_result.mentions
+    for m in mentions:
+        assert article[m.start : m.end] == m.text  # spans point at the text as written
+    hikvision = [m for m in mentions if "HIKVISION" in m.name.upper()]
+    assert {m.text for m in hikvision if m.decision == "match"} == SPELLINGS
+    every = {m.start for m in hikvision}
+    for spelling in SPELLINGS:  # each occurrence in the article, possessives included
+        for found in re.finditer(spelling, article):
+            assert found.start() in every, f"{spelling} at {found.start()} missed"
+    huawei = [m for m in mentions if "HUAWEI" in m.name.upper()]
+    assert len(huawei) == article.count("Huawei")
+    assert {m.entity_id.split(":")[0] for m in mentions} <= {"ofac-nonsdn", "us-csl"}
+    hik = hikvision[0]
+    assert "ofac-nonsdn/CMIC" in hik.lists and "us-csl/EL" in hik.lists
+    assert {"investment_ban", "export_licence_required"} <= set(hik.effects)
+    assert not [m for m in mentions if m not in hikvision and m not in huawei]
+
+
+def test_higgins_is_a_probable_hikvision_mention_with_reasons(
+    seed_result: Any, article: str
+) -> None:
+    higgins = [m for m in seed_result.mentions if m.text == "Higgins"]
+    assert len(higgins) == 1
+    mention = higgins[0]
+    assert mention.decision == "probable"
+    assert article[mention.start : mention.end + 1] == "Higgins’"
+    assert "HIKVISION" in mention.name
+    reasons = " ".join(mention.explanation)
+    assert "resembles" in reasons and "confirmed in this text" in reasons
+    assert "cameras" in reasons  # the context it shares with the confirmed mentions
+    assert mention.explanation[-1] == "accepted as a probable mention"
+
+
+def test_higgins_alone_or_as_a_person_is_not_hikvision(screener: Any, store: Any) -> None:
+    alone = scan_text(screener, "Higgins’ cameras were sold in Leeds last year.", store=store)
+    assert alone.mentions == []
+    person = scan_text(
+        screener,
+        "Higvision sells cameras. A rival was founded by John Higgins, whose cameras sell well.",
+        store=store,
+    )
+    assert [m.text for m in person.mentions] == ["Higvision"]
+    refused = [c for c in person.considered if c.text == "Higgins"]
+    assert refused and "reads as a person's name" in " ".join(refused[0].reasons)
+
+
+def test_prose_words_that_resemble_listed_names_are_refused_with_reasons(
+    screener: Any, store: Any, seed_result: Any
+) -> None:
+    refused = {c.text: " ".join(c.reasons) for c in seed_result.considered}
+    assert "place name" in refused["China"]
+    assert "place name" in refused["Washington"] or "Washington" not in refused
+
+
+def test_ordinary_prose_does_not_flood(screener: Any, store: Any) -> None:
+    text = ordinary_prose(10_000)
+    result = scan_text(screener, text, store=store)
+    assert result.words >= 9_000
+    per_10k = len(result.mentions) / result.words * 10_000
+    assert per_10k <= 2, [(m.text, m.name) for m in result.mentions]
+
+
+def test_activity_and_as_of_reach_the_verdict(screener: Any, store: Any) -> None:
+    from datetime import date
+
+    text = "Shares of Hikvision fell."
+    invest = scan_text(screener, text, activity="invest", store=store).mentions[0]
+    assert invest.verdict == "PROHIBITED"
+    before = scan_text(screener, text, activity="invest", as_of=date(2021, 1, 1), store=store)
+    assert before.mentions[0].verdict != "PROHIBITED"  # NS-CMIC listing came in June 2021
+
+
+def _html(article: str) -> bytes:
+    paragraphs = "".join(f"<p>{p}</p>" for p in article.split("\n\n"))
+    return (
+        "<!DOCTYPE html><html><head><title>News</title><style>p{color:red}</style>"
+        f"<script>var Huawei = 1;</script></head><body>{paragraphs}</body></html>"
+    ).encode()
+
+
+def _docx(article: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for paragraph in article.split("\n\n"):
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf(article: str) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    latin1 = article.replace("’", "'").replace("“", '"').replace("”", '"').replace("–", "-")
+    pdf.multi_cell(0, 5, latin1)
+    return bytes(pdf.output())
+
+
+@pytest.mark.parametrize("kind", ["html", "docx", "pdf"])
+def test_documents_give_the_same_parties(
+    screener: Any, store: Any, article: str, seed_result: Any, kind: str, tmp_path: Path
+) -> None:
+    data = {"html": _html, "docx": _docx, "pdf": _pdf}[kind](article)
+    path = tmp_path / f"article.{kind}"
+    path.write_bytes(data)
+    text = read_document(path)
+    assert "var Huawei" not in text and "color:red" not in text
+    result = scan_text(screener, text, store=store)
+    found = {(m.text, m.entity_id) for m in result.mentions if m.decision == "match"}
+    expected = {(m.text, m.entity_id) for m in seed_result.mentions if m.decision == "match"}
+    assert found == expected
+
+
+def test_unreadable_documents(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError, match="missing.pdf: no such file"):
+        read_document(tmp_path / "missing.pdf")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nthis is not a pdf")
+    with pytest.raises(DocumentError, match="broken.pdf: "):
+        read_document(broken)
+    with pytest.raises(DocumentError, match="not a readable DOCX"):
+        document_text(b"PK\x03\x04 not really a zip", "memo.docx")
+    assert document_text("Caf\xe9 Hikvision".encode("cp1252"), "old.txt") == "Café Hikvision"
+
+
+def test_cli_scan_stdin_json_and_explain(workflow_env: dict[str, str], article: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "from clearance.cli.main import app; app()", "scan", "-", "--json"],
+        input=article,
+        env=workflow_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {m["text"] for m in data["mentions"]} >= SPELLINGS | {"Huawei", "Higgins"}
+    assert all(
+        {"text", "start", "end", "entity_id", "name", "score", "effects"} <= set(m)
+        for m in data["mentions"]
+    )
+    shown = run_cli(workflow_env, "scan", str(SEED_ARTICLE), "--explain", "--fail-on-hit")
+    assert shown.returncode == 1
+    assert "probable" in shown.stdout and "Considered and refused" in shown.stdout
+    missing = run_cli(workflow_env, "scan", "nope.docx")
+    assert missing.returncode == 2 and "nope.docx: no such file" in missing.stderr
