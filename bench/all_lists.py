@@ -7,6 +7,7 @@ store), so benchmarks measure the matcher and nothing else.
 from __future__ import annotations
 
 from clearance.loaders.registry import load_list_files
+from clearance.matching import Screener, cached_index
 from clearance.model import Entity
 from clearance.snapshot import snapshot_lists
 
@@ -28,3 +29,8 @@ def snapshot_key(lists: list[str] | None = None) -> str:
         if lists is None or entry.list_id in lists:
             parts.append(entry.list_id + "@" + ",".join(str(f["sha256"])[:12] for f in entry.files))
     return "snapshot:" + ";".join(parts)
+
+
+def all_lists_screener() -> Screener:
+    """A screener over every bundled list, its index cached like the product caches it."""
+    return Screener(cached_index(snapshot_key(), load_all_entities))

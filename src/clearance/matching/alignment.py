@@ -1,12 +1,13 @@
 """Order-free alignment of a query name with one listed name, and the score it earns.
 
-Tokens pair up one to one, best pairs first, whatever their order ("PUTIN, Vladimir"
-and "Vladimir Putin"); then leftover neighbours may join ("Hik Vision" = "Hikvision",
-"Abdul Rahman" = "Abdulrahman"). The score is the weighted quality of the pairs times
-how much of each name they cover: weight is rarity, so an unmatched "Habbash" costs
-far more than an unmatched "Mohammed". A missing query token costs more than a
-missing listed one, because lists spell names out in full (patronymics, middle names)
-while queries are usually shorter.
+Tokens pair up one to one, best first, whatever their order ("PUTIN, Vladimir" and
+"Vladimir Putin"). Syllables of one word rejoin ("김정은" read "kim jong un" meets
+"KIM Jong-un" and "Kim Jongun"), and leftover neighbouring words may join ("Hik
+Vision" = "Hikvision", "Abdul Rahman" = "Abdulrahman"). The score is the weighted
+quality of the pairs times how much of each name they cover: weight is rarity, so an
+unmatched "Habbash" costs far more than an unmatched "Mohammed". A missing query
+token costs more than a missing listed one, because lists spell names out in full
+(patronymics, middle names) while queries are usually shorter.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ LEGAL_WEIGHT = 0.1  # a legal form counts this much, and only when both names ha
 QUERY_EXPONENT = 0.8  # how hard unmatched query weight pulls the score down
 NAME_EXPONENT = 0.35  # same for the listed name: softer, lists carry more name parts
 MIN_EVIDENCE = 0.45  # matched weight needed for full credit: "Mohammed" alone is not
+MAX_GLUED = 8  # syllables of one word rejoined at most ("알렉산드로브나" has seven)
 INITIAL = "initial"
 LEGAL = "legal form"
 
@@ -50,8 +52,9 @@ class Alignment:
 
 class Side(NamedTuple):
     tokens: Sequence[str]
-    loose: Sequence[bool]
+    leniency: Sequence[int]  # per token, from the script it was written in
     weights: Sequence[float]
+    glued: Sequence[bool]  # per token: written in one word with the previous one
 
 
 def _legal_match(a: str, b: str) -> TokenMatch:
@@ -61,64 +64,124 @@ def _legal_match(a: str, b: str) -> TokenMatch:
     return TokenMatch(0.85 if same_family else 0.6, LEGAL)
 
 
-def _special_match(a: str, b: str) -> TokenMatch | None:
-    """Legal forms and initials; None when the ordinary token similarity applies."""
-    a_legal, b_legal = a.startswith(LEGAL_PREFIX), b.startswith(LEGAL_PREFIX)
+def _special_match(a: str, b: str, a_alone: bool, b_alone: bool) -> TokenMatch | None:
+    """Legal forms and initials; None when the ordinary token similarity applies.
+
+    A one-letter token is an initial only when it stands as a word of its own: the
+    "a" of a Korean "a kiba" is a syllable to rejoin, not an initial.
+    """
+    a_legal, b_legal = a[0] == LEGAL_PREFIX, b[0] == LEGAL_PREFIX
     if a_legal or b_legal:
         return _legal_match(a, b) if a_legal and b_legal else NO_MATCH
-    if len(a) == 1 or len(b) == 1:
-        if a == b:
-            return TokenMatch(1.0, EXACT)
-        short, long_ = (a, b) if len(a) == 1 else (b, a)
-        if short.isalpha() and long_.isalpha() and long_[0] == short:
-            return TokenMatch(0.9, INITIAL)
-        return NO_MATCH
-    return None
+    if a == b:
+        return TokenMatch(1.0, EXACT)
+    if len(a) == 1 and a_alone and len(b) > 1 and b[0] == a and b.isalpha():
+        return TokenMatch(0.9, INITIAL)
+    if len(b) == 1 and b_alone and len(a) > 1 and a[0] == b and a.isalpha():
+        return TokenMatch(0.9, INITIAL)
+    return NO_MATCH if len(a) == 1 or len(b) == 1 else None
 
 
-def _is_special(token: str) -> bool:
-    return len(token) == 1 or token[0] == LEGAL_PREFIX
+def _alone(side: Side) -> list[bool]:
+    g = side.glued
+    n = len(g)
+    return [not g[i] and not (i + 1 < n and g[i + 1]) for i in range(n)]
+
+
+_Candidate = tuple[float, int, float, tuple[int, ...], tuple[int, ...], TokenMatch]
 
 
 def align(
     query: Side,
     name: Side,
     pair_sim: Callable[[int, int], TokenMatch | None],
-    similarity: Callable[[str, str, bool], TokenMatch] = token_similarity,
+    similarity: Callable[[str, str, int, bool], TokenMatch] = token_similarity,
 ) -> Alignment:
     """Align `query` with `name`; `pair_sim(i, j)` gives the similarity of plain tokens,
     `similarity` that of joined tokens."""
     qt, nt = query.tokens, name.tokens
-    q_special = [_is_special(t) for t in qt]
-    n_special = [_is_special(t) for t in nt]
     legal_counted = any(t[0] == LEGAL_PREFIX for t in qt) and any(t[0] == LEGAL_PREFIX for t in nt)
     qw = list(query.weights)
     nw = list(name.weights)
     if legal_counted:
         qw = [LEGAL_WEIGHT if t[0] == LEGAL_PREFIX else w for t, w in zip(qt, qw, strict=True)]
         nw = [LEGAL_WEIGHT if t[0] == LEGAL_PREFIX else w for t, w in zip(nt, nw, strict=True)]
+    q_alone, n_alone = _alone(query), _alone(name)
+    q_special = [len(t) == 1 or t[0] == LEGAL_PREFIX for t in qt]
+    n_special = [len(t) == 1 or t[0] == LEGAL_PREFIX for t in nt]
 
-    candidates: list[tuple[float, float, int, int, TokenMatch]] = []
+    # (sim, tokens covered, weight, query indices, name indices, match), best first.
+    candidates: list[_Candidate] = []
     for i, a in enumerate(qt):
         for j, b in enumerate(nt):
-            m = _special_match(a, b) if q_special[i] or n_special[j] else pair_sim(i, j)
+            if q_special[i] or n_special[j]:
+                m = _special_match(a, b, q_alone[i], n_alone[j])
+            else:
+                m = pair_sim(i, j)
             if m is not None and m.sim >= MIN_TOKEN_SIM:
-                candidates.append((m.sim, qw[i] + nw[j], i, j, m))
-    candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+                candidates.append((m.sim, 2, qw[i] + nw[j], (i,), (j,), m))
+    if any(query.glued) or any(name.glued):
+        candidates.extend(_glued_joins(query, name, qw, nw, similarity))
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
     q_used = [False] * len(qt)
     n_used = [False] * len(nt)
     pairs: list[Pair] = []
-    for _, _, i, j, m in candidates:
-        if not q_used[i] and not n_used[j]:
-            q_used[i] = n_used[j] = True
-            pairs.append(Pair((i,), (j,), m))
+    for _, _, _, qs, ns, m in candidates:
+        if not any(q_used[i] for i in qs) and not any(n_used[j] for j in ns):
+            for i in qs:
+                q_used[i] = True
+            for j in ns:
+                n_used[j] = True
+            pairs.append(Pair(qs, ns, m))
     if not all(q_used) and not all(n_used):
         _join_leftovers(query, name, q_used, n_used, pairs, similarity)
     return _score(qw, nw, pairs, q_used, n_used, legal_counted)
 
 
 def _joinable(token: str) -> bool:
-    return token.isalpha() and not token.startswith(LEGAL_PREFIX)
+    return token.isalpha() and token[0] != LEGAL_PREFIX
+
+
+def _glued_runs(side: Side) -> list[tuple[int, int]]:
+    """(start, end) of every 2 to 8 tokens written as one word ("ri kul su", "al-tikriti")."""
+    g, n = side.glued, len(side.tokens)
+    spans = []
+    for start in range(n - 1):
+        end = start + 1
+        while end < n and end - start < MAX_GLUED and g[end] and _joinable(side.tokens[end]):
+            end += 1
+            if _joinable(side.tokens[start]):
+                spans.append((start, end))
+    return spans
+
+
+def _glued_joins(
+    query: Side,
+    name: Side,
+    qw: list[float],
+    nw: list[float],
+    similarity: Callable[[str, str, int, bool], TokenMatch],
+) -> list[_Candidate]:
+    """Rejoin what one word held, against single tokens of the other name, every rule on."""
+    out: list[_Candidate] = []
+    for two, one, two_w, one_w, query_is_two in (
+        (query, name, qw, nw, True),
+        (name, query, nw, qw, False),
+    ):
+        for start, end in _glued_runs(two):
+            joined = "".join(two.tokens[start:end])
+            level = max(two.leniency[start:end])
+            span = tuple(range(start, end))
+            for i, t in enumerate(one.tokens):
+                if not _joinable(t) or abs(len(t) - len(joined)) > 4:
+                    continue
+                m = similarity(t, joined, max(level, one.leniency[i]), True)
+                if m.sim >= MIN_TOKEN_SIM:
+                    m = TokenMatch(m.sim, JOINED, m.edits)
+                    w = sum(two_w[k] for k in span) + one_w[i]
+                    qs, ns = (span, (i,)) if query_is_two else ((i,), span)
+                    out.append((m.sim, len(span) + 1, w, qs, ns, m))
+    return out
 
 
 def _join_leftovers(
@@ -127,9 +190,10 @@ def _join_leftovers(
     q_used: list[bool],
     n_used: list[bool],
     pairs: list[Pair],
-    similarity: Callable[[str, str, bool], TokenMatch],
+    similarity: Callable[[str, str, int, bool], TokenMatch],
 ) -> None:
-    """Two neighbouring leftover tokens on one side against one leftover on the other."""
+    """Two neighbouring leftover words on one side against one leftover on the other
+    ("Hik Vision", "Abdul Rahman"): by spelling or sound, no skeletons."""
     for one, two, one_used, two_used, query_is_one in (
         (query, name, q_used, n_used, True),
         (name, query, n_used, q_used, False),
@@ -145,8 +209,8 @@ def _join_leftovers(
             for i, t in enumerate(one.tokens):
                 if one_used[i] or not _joinable(t) or abs(len(t) - len(joined)) > 3:
                     continue
-                loose = one.loose[i] or two.loose[k] or two.loose[k + 1]
-                m = similarity(t, joined, loose)
+                level = max(one.leniency[i], two.leniency[k], two.leniency[k + 1])
+                m = similarity(t, joined, level, False)
                 if m.sim > best.sim:
                     best, best_i = m, i
             if best_i >= 0 and best.sim >= MIN_TOKEN_SIM:

@@ -15,7 +15,9 @@ Entities are kept pickled one by one and unpickled only for the hits returned.
 
 from __future__ import annotations
 
+import functools
 import gc
+import hashlib
 import math
 import pickle
 import zlib
@@ -27,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from clearance.matching.names import tokenize_name
-from clearance.matching.phonetic import phonetic_form, skeleton
+from clearance.matching.phonetic import phonetic_form, skeleton, skeletons
+from clearance.matching.scripts import STRICT
 from clearance.matching.vocabulary import LEGAL_PREFIX, kind_factor
 from clearance.model import Entity, NameKind
 from clearance.model.identifiers import normalize_identifier
@@ -39,6 +42,17 @@ MIN_WEIGHT = 0.05
 MIN_IDENTIFIER_CHARS = 5
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the code that decides what goes into an index: a cache built by other
+    code (another release, a local change) is never loaded."""
+    digest = hashlib.sha256(str(INDEX_FORMAT).encode())
+    here = Path(__file__).parent
+    for module in ("index", "names", "phonetic", "scripts", "vocabulary"):
+        digest.update((here / f"{module}.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _hash(key: str) -> int:
     data = key.encode("utf-8")
     return (zlib.crc32(data) << 32) | zlib.adler32(data)
@@ -48,8 +62,9 @@ def token_keys(token: str) -> tuple[list[str], list[str]]:
     """Lookup keys of a token: (keys for any query, keys only across scripts).
 
     Any query: the token and its one-letter deletions (one edit apart share a key),
-    the phonetic form, a skeleton of three or more consonants. Across scripts only,
-    where vowels are unreliable: short skeletons and one-consonant-off skeletons.
+    the phonetic form, a skeleton of three or more consonants. Only for a query token
+    written in another script, where vowels are unreliable: short skeletons and
+    one-consonant-off skeletons.
     """
     strict: list[str] = []
     if len(token) >= 3:
@@ -60,10 +75,11 @@ def token_keys(token: str) -> tuple[list[str], list[str]]:
     loose: list[str] = []
     if len(skel) >= 3:
         strict.append("s:" + skel)
-    elif len(skel) == 2:
-        loose.append("s:" + skel)
-    if len(skel) >= 4:
-        loose.extend("s:" + skel[:k] + skel[k + 1 :] for k in range(len(skel)))
+    for other in skeletons(token):
+        if len(other) >= 2:
+            loose.append("s:" + other)
+        if len(other) >= 4:
+            loose.extend("s:" + other[:k] + other[k + 1 :] for k in range(len(other)))
     return strict, loose
 
 
@@ -145,7 +161,6 @@ class MatchIndex:
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.vocab_text: list[str] = state["vocab_text"]
-        self.vocab_loose: np.ndarray = state["vocab_loose"]
         self.vocab_weight: np.ndarray = state["vocab_weight"]
         self.post_ptr: np.ndarray = state["post_ptr"]
         self.post_names: np.ndarray = state["post_names"]
@@ -155,6 +170,7 @@ class MatchIndex:
         self.name_kind: np.ndarray = state["name_kind"]
         self.name_ptr: np.ndarray = state["name_ptr"]
         self.name_tokens: np.ndarray = state["name_tokens"]
+        self._name_glued: list[bool] = state["name_glued"].tolist()
         self.name_total: np.ndarray = state["name_total"]
         self.name_values: list[str] = state["name_values"]
         self.entities = _EntityTable(state["entities"])
@@ -162,29 +178,26 @@ class MatchIndex:
         self._blob_ptr: list[int] = state["entity_blob_ptr"].tolist()
         self.identifier_index: dict[str, list[int]] = state["identifier_index"]
         self.entity_count: int = state["entity_count"]
-        self.vocab_ids: dict[str, list[int]] = {}
-        for vid, text in enumerate(self.vocab_text):
-            self.vocab_ids.setdefault(text, []).append(vid)
+        self.vocab_ids: dict[str, int] = {text: vid for vid, text in enumerate(self.vocab_text)}
         self._state = state
         # Python lists for the per-candidate loop: indexing numpy scalars is slow.
         self._name_ptr = self.name_ptr.tolist()
         self._name_tokens = self.name_tokens.tolist()
         self.vocab_weight_list: list[float] = self.vocab_weight.tolist()
-        self.vocab_loose_list: list[bool] = self.vocab_loose.tolist()
 
     # -- building -------------------------------------------------------------------------
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
         """Compile the index from entities (any lists, any number)."""
-        vocab: dict[tuple[str, bool], int] = {}
+        vocab: dict[str, int] = {}
         vocab_text: list[str] = []
-        vocab_loose: list[bool] = []
         df: dict[str, int] = {}
         name_entity: list[int] = []
         name_kind: list[int] = []
         name_ptr: list[int] = [0]
         name_tokens: list[int] = []
+        name_glued: list[bool] = []
         name_values: list[str] = []
         facts: list[EntityFacts] = []
         blobs: list[bytes] = []
@@ -201,12 +214,12 @@ class MatchIndex:
                 tokens = tokenize_name(name.value)
                 if not tokens.tokens:
                     continue
-                for text, loose in zip(tokens.tokens, tokens.loose, strict=True):
-                    vid = vocab.get((text, loose))
+                name_glued.extend(tokens.glued)
+                for text in tokens.tokens:
+                    vid = vocab.get(text)
                     if vid is None:
-                        vid = vocab[(text, loose)] = len(vocab_text)
+                        vid = vocab[text] = len(vocab_text)
                         vocab_text.append(text)
-                        vocab_loose.append(loose)
                     name_tokens.append(vid)
                     seen.add(text)
                 name_ptr.append(len(name_tokens))
@@ -224,7 +237,6 @@ class MatchIndex:
         )
         state = {
             "vocab_text": vocab_text,
-            "vocab_loose": np.array(vocab_loose, dtype=bool),
             "vocab_weight": weights,
             **_postings(tokens_arr, ptr_arr, len(vocab_text)),
             **_fuzzy_keys(vocab_text),
@@ -232,6 +244,7 @@ class MatchIndex:
             "name_kind": np.array(name_kind, dtype=np.int8),
             "name_ptr": ptr_arr,
             "name_tokens": tokens_arr,
+            "name_glued": np.array(name_glued, dtype=bool),
             "name_total": np.asarray(name_total, dtype=np.float32),
             "name_values": name_values,
             "entities": _EntityTable.from_facts(facts).columns,
@@ -282,19 +295,18 @@ class MatchIndex:
     def name_token_ids(self, name_idx: int) -> list[int]:
         return self._name_tokens[self._name_ptr[name_idx] : self._name_ptr[name_idx + 1]]
 
-    def fuzzy_candidates(self, token: str, loose: bool) -> set[int]:
+    def name_glued(self, name_idx: int) -> list[bool]:
+        return self._name_glued[self._name_ptr[name_idx] : self._name_ptr[name_idx + 1]]
+
+    def fuzzy_candidates(self, token: str, leniency: int) -> set[int]:
         """Vocabulary ids sharing a lookup key with `token` (to be verified).
 
-        A Latin-script query reaches the cross-script keys only of entries that were
-        themselves written in another script.
+        Only a token written in another script uses the cross-script keys.
         """
-        strict, loose_keys = token_keys(token)
+        strict, cross_script = token_keys(token)
         found = self._find(strict)
-        if loose_keys:
-            extra = self._find(loose_keys)
-            if not loose:
-                extra = {v for v in extra if self.vocab_loose_list[v]}
-            found |= extra
+        if leniency > STRICT and cross_script:
+            found |= self._find(cross_script)
         return found
 
     def _find(self, keys: list[str]) -> set[int]:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from clearance.matching.scripts import LATIN, romanize_word
+from clearance.matching.scripts import WORD_BREAK, romanize_word, script_leniency
 from clearance.matching.vocabulary import (
     LEGAL_END_ONLY,
     LEGAL_MAX_WORDS,
@@ -28,25 +28,34 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 class NameTokens(NamedTuple):
     tokens: tuple[str, ...]
-    loose: tuple[bool, ...]  # the token was written in another script than Latin
+    leniency: tuple[int, ...]  # STRICT … ABJAD: from the script the token was written in
+    glued: tuple[bool, ...]  # written in one word with the previous token ("Al-Tikriti")
 
 
-def _latin_tokens(text: str) -> list[tuple[str, bool]]:
-    out: list[tuple[str, bool]] = []
+_Item = tuple[str, int, bool]
+
+
+def _latin_tokens(text: str) -> list[_Item]:
+    out: list[_Item] = []
     for word in text.split():
-        for part in _CAMEL.split(word):  # "SiemensAG", "HikVision"
+        for part in _CAMEL.split(word):  # "SiemensAG", "HikVision": two words
+            first = True
             latin, script = romanize_word(part)
             latin = _APOSTROPHES.sub("", latin)
             latin = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), latin)
-            loose = script != LATIN
-            out.extend((t, loose) for t in _TOKEN.findall(latin.replace("&", " and ")))
+            level = script_leniency(script)
+            for k, piece in enumerate(latin.split(WORD_BREAK)):
+                first = first or k > 0
+                for t in _TOKEN.findall(piece.replace("&", " and ")):
+                    out.append((t, level, not first))
+                    first = False
     return out
 
 
-def _legal_forms(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+def _legal_forms(items: list[_Item]) -> list[_Item]:
     """Replace legal-form phrases by canonical tokens, longest phrase first."""
-    words = [t for t, _ in items]
-    out: list[tuple[str, bool]] = []
+    words = [t for t, _, _ in items]
+    out: list[_Item] = []
     i = 0
     n = len(words)
     while i < n:
@@ -57,14 +66,16 @@ def _legal_forms(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
             if canonical is None:
                 continue
             at_end = i + size == n
-            if phrase in LEGAL_END_ONLY and not at_end:
-                continue
-            if phrase in LEGAL_START_OR_END and not (at_end or i == 0):
+            if items[i][2] or (not at_end and items[i + size][2]):
+                continue  # part of a word ("pe" in "페레티" is no enterprise)
+            if phrase in LEGAL_END_ONLY and (not at_end or n == size):
+                continue  # "SA" alone is a name, not a legal form
+            if phrase in LEGAL_START_OR_END and (not (at_end or i == 0) or n == size):
                 continue
             found = (canonical, size)
             break
         if found is not None:
-            out.append((found[0], items[i][1]))
+            out.append((found[0], items[i][1], False))
             i += found[1]
         else:
             out.append(items[i])
@@ -77,4 +88,8 @@ def tokenize_name(text: str) -> NameTokens:
     """Tokens of one name in any script; legal forms become "#llc", "#jsc" …"""
     text = unicodedata.normalize("NFKC", text).replace(",", " ")
     items = _legal_forms(_latin_tokens(text))
-    return NameTokens(tuple(t for t, _ in items), tuple(lo for _, lo in items))
+    return NameTokens(
+        tuple(t for t, _, _ in items),
+        tuple(lv for _, lv, _ in items),
+        tuple(g for _, _, g in items),
+    )

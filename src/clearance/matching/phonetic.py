@@ -24,7 +24,7 @@ _SOUNDS = [
     ("th", "T"), ("dh", "D"), ("ck", "k"), ("dj", "J"), ("tz", "c"), ("ts", "c"),
     ("qu", "kv"), ("q", "k"), ("x", "ks"), ("w", "v"), ("ou", "u"), ("oo", "u"),
     ("ee", "i"), ("ij", "i"), ("iy", "i"), ("yi", "i"), ("ii", "i"), ("ae", "e"),
-    ("oe", "e"), ("ue", "u"), ("c", "k"),
+    ("oe", "e"), ("c", "k"),
 ]  # fmt: skip
 _SOUND_RE = re.compile("|".join(re.escape(s) for s, _ in _SOUNDS))
 _SOUND_MAP = dict(_SOUNDS)
@@ -35,6 +35,7 @@ _Y_GLIDE = re.compile(r"(?:^|(?<=[aeiou]))y(?=[aeiou])")
 _SOFT_G = re.compile(r"g(?=[eiy])")
 _U_GLIDE = re.compile(r"(?:^|(?<=[bcdfgjklmnprstvzSCZXGTD]))u(?=[aeio])")
 _FINAL_OFF = re.compile(r"(?<=o)ff?$")
+_NASAL_NG = re.compile(r"ng(?![aeiouy])")
 
 # Consonant classes for the skeleton. Vowels, h, kh (Russian and Hebrew write it for
 # Latin h) and the glide y vanish.
@@ -43,7 +44,7 @@ _CLASS = {
     "k": "K", "g": "K", "c": "S", "G": "K",
     "t": "T", "d": "T", "T": "T", "D": "T",
     "s": "S", "z": "S", "S": "S", "Z": "S",
-    "C": "J", "J": "J", "j": "J",
+    "C": "S", "J": "S", "j": "S",
     "l": "R", "r": "R", "m": "M", "n": "N",
 }  # fmt: skip
 
@@ -53,7 +54,7 @@ def phonetic_form(token: str) -> str:
     """Spelling-neutral form of a lower-case Latin token (vowels kept)."""
     if not token.isalpha():
         return token
-    text = _FINAL_OFF.sub("v", token)
+    text = _NASAL_NG.sub("n", _FINAL_OFF.sub("v", token))
     text = _SOFT_C.sub("s", text)
     text = _SOUND_RE.sub(lambda m: _SOUND_MAP[m.group(0)], text)
     text = _SOFT_G.sub("J", text)
@@ -70,7 +71,26 @@ def skeleton(token: str) -> str:
     """Consonant-class skeleton; a leading vowel is kept as "A" (Ahmed is not Hamed)."""
     if not token.isalpha():
         return token
-    form = _U_GLIDE.sub("v", phonetic_form(token))
+    return _classes(_U_GLIDE.sub("v", phonetic_form(token)))
+
+
+# Letters that are two sounds depending on the language: "j" is y in Jakob and Janda
+# (Якоб, Янда) but dzh in John; "ch" is kh in Gottschlich (Готшлих) but tsh in Charles.
+_J_GLIDE = re.compile(r"(?:^|(?<=[aeiou]))j(?=[aeiou])")
+
+
+@functools.lru_cache(maxsize=262144)
+def skeletons(token: str) -> tuple[str, ...]:
+    """The skeleton, and a second one reading j as y and ch as kh where that differs."""
+    main = skeleton(token)
+    if not token.isalpha() or ("j" not in token and "ch" not in token):
+        return (main,)
+    form = _U_GLIDE.sub("v", phonetic_form(_J_GLIDE.sub("y", token).replace("ch", "kh")))
+    other = _classes(form)
+    return (main,) if other == main else (main, other)
+
+
+def _classes(form: str) -> str:
     out: list[str] = ["A"] if form[:1] in _LEADING_VOWEL else []
     previous = ""
     for ch in form:

@@ -19,10 +19,13 @@ import numpy as np
 
 from clearance.matching.alignment import NAME_EXPONENT, QUERY_EXPONENT
 from clearance.matching.index import MatchIndex
+from clearance.matching.scripts import STRICT
 from clearance.matching.similarity import EXACT, MIN_TOKEN_SIM, TokenMatch, token_similarity
 from clearance.matching.vocabulary import LEGAL_PREFIX, kind_factor
 
 TOP_CANDIDATES = 40  # names aligned in full per query
+NAMES_PER_ENTITY = 2
+CHEAP_SLACK = 0.88  # align names whose cheap score is at least this share of the threshold
 MIN_RETRIEVAL_WEIGHT = 0.04  # tokens lighter than this ("al", "and") find no candidates
 _CACHE_LIMIT = 100_000
 _EMPTY_I = np.zeros(0, dtype=np.int32)
@@ -41,8 +44,8 @@ NO_LOOKUP = TokenLookup({}, 0.0, _EMPTY_I, _EMPTY_F, _EMPTY_F)
 
 
 @lru_cache(maxsize=262144)
-def cached_similarity(a: str, b: str, loose: bool) -> TokenMatch:
-    return token_similarity(a, b, loose)
+def cached_similarity(a: str, b: str, leniency: int, skeletons: bool) -> TokenMatch:
+    return token_similarity(a, b, leniency, skeletons)
 
 
 class TokenLookups:
@@ -50,35 +53,35 @@ class TokenLookups:
 
     def __init__(self, index: MatchIndex) -> None:
         self.index = index
-        self._cache: dict[tuple[str, bool], TokenLookup] = {}
+        self._cache: dict[tuple[str, int], TokenLookup] = {}
 
-    def __call__(self, token: str, loose: bool) -> TokenLookup:
-        key = (token, loose)
+    def __call__(self, token: str, leniency: int) -> TokenLookup:
+        key = (token, leniency)
         cached = self._cache.get(key)
         if cached is None:
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
-            cached = self._cache[key] = self._lookup(token, loose)
+            cached = self._cache[key] = self._lookup(token, leniency)
         return cached
 
-    def _lookup(self, token: str, loose: bool) -> TokenLookup:
+    def _lookup(self, token: str, leniency: int) -> TokenLookup:
         if token.startswith(LEGAL_PREFIX):
             return NO_LOOKUP
         index = self.index
         matches: dict[int, TokenMatch] = {}
-        exact = index.vocab_ids.get(token, [])
-        for vid in exact:
-            matches[vid] = TokenMatch(1.0, EXACT)
+        exact = index.vocab_ids.get(token)
+        if exact is not None:
+            matches[exact] = TokenMatch(1.0, EXACT)
         if token.isalpha() and len(token) >= 2:
-            vocab_text, vocab_loose = index.vocab_text, index.vocab_loose_list
-            for vid in index.fuzzy_candidates(token, loose):
+            vocab_text = index.vocab_text
+            for vid in index.fuzzy_candidates(token, leniency):
                 if vid not in matches:
-                    m = token_similarity(token, vocab_text[vid], loose or vocab_loose[vid])
+                    m = token_similarity(token, vocab_text[vid], leniency)
                     if m.sim >= MIN_TOKEN_SIM:
                         matches[vid] = m
         factor = kind_factor(token)
-        if exact:
-            weight = index.token_weight(exact[0])
+        if exact is not None:
+            weight = index.token_weight(exact)
         elif matches:
             best = max(matches, key=lambda v: matches[v].sim)
             sim = matches[best].sim
@@ -109,7 +112,7 @@ def _with_postings(index: MatchIndex, matches: dict[int, TokenMatch], weight: fl
     return TokenLookup(matches, weight, names, sims, nw)
 
 
-def _splits(token: str, vocab: dict[str, list[int]]) -> list[tuple[str, str]]:
+def _splits(token: str, vocab: dict[str, int]) -> list[tuple[str, str]]:
     return [
         (token[:k], token[k:])
         for k in range(2, len(token) - 1)
@@ -120,7 +123,8 @@ def _splits(token: str, vocab: dict[str, list[int]]) -> list[tuple[str, str]]:
 def candidate_names(
     lookups: TokenLookups,
     tokens: Sequence[str],
-    loose: Sequence[bool],
+    leniency: Sequence[int],
+    glued: Sequence[bool],
     per_token: list[TokenLookup],
     threshold: float,
 ) -> list[int]:
@@ -147,14 +151,15 @@ def candidate_names(
     for i in range(len(tokens) - 1):  # "Hik Vision" -> "hikvision"
         a, b = tokens[i], tokens[i + 1]
         if a.isalpha() and b.isalpha():
-            joined = lookups(a + b, loose[i] or loose[i + 1])
+            joined = lookups(a + b, max(leniency[i], leniency[i + 1]) if glued[i + 1] else STRICT)
             weight = per_token[i].weight + per_token[i + 1].weight
             sources.append((joined, weight, i in prefix or i + 1 in prefix))
     for i, t in enumerate(tokens):  # "Siemensag" -> "siemens" + "ag"
         if t.isalpha() and len(t) >= 6 and t not in index.vocab_ids:
             for left, right in _splits(t, index.vocab_ids):
                 for part in (left, right):
-                    sources.append((lookups(part, loose[i]), per_token[i].weight / 2, i in prefix))
+                    part_lookup = lookups(part, STRICT)
+                    sources.append((part_lookup, per_token[i].weight / 2, i in prefix))
     sources = [s for s in sources if len(s[0].names)]
     if not sources:
         return []
@@ -162,18 +167,28 @@ def candidate_names(
     q_part = np.concatenate([s[0].sims * s[1] for s in sources])
     n_part = np.concatenate([s[0].name_weights for s in sources])
     is_prefix = np.concatenate([np.full(len(s[0].names), s[2]) for s in sources])
-    names, inverse = np.unique(ids, return_inverse=True)
-    hit_prefix = np.bincount(inverse, weights=is_prefix, minlength=len(names)) > 0
-    q_cover = np.minimum(np.bincount(inverse, weights=q_part, minlength=len(names)) / total, 1.0)
+    cand, inverse = np.unique(ids, return_inverse=True)
+    hit_prefix = np.bincount(inverse, weights=is_prefix, minlength=len(cand)) > 0
+    q_cover = np.minimum(np.bincount(inverse, weights=q_part, minlength=len(cand)) / total, 1.0)
     keep = hit_prefix & (q_cover >= need * 0.85)
     if not keep.any():
         return []
-    names, q_cover = names[keep], q_cover[keep]
+    cand, q_cover = cand[keep], q_cover[keep]
     acc_n = np.bincount(inverse, weights=n_part, minlength=len(keep))[keep]
-    n_cover = np.minimum(acc_n / np.maximum(index.name_total[names], 1e-6), 1.0)
+    n_cover = np.minimum(acc_n / np.maximum(index.name_total[cand], 1e-6), 1.0)
     cheap = q_cover**QUERY_EXPONENT * n_cover**NAME_EXPONENT
-    if len(names) > TOP_CANDIDATES:
+    # The cheap score is close to an upper bound of the aligned one; keep some slack.
+    promising = cheap >= CHEAP_SLACK * threshold
+    cand, cheap = cand[promising], cheap[promising]
+    if len(cand) > NAMES_PER_ENTITY:  # an entity needs only its best few names aligned
+        entities = index.name_entity[cand]
+        by_entity = np.lexsort((-cheap, entities))
+        entities, cand, cheap = entities[by_entity], cand[by_entity], cheap[by_entity]
+        starts = np.flatnonzero(np.r_[True, entities[1:] != entities[:-1]])
+        rank = np.arange(len(cand)) - np.repeat(starts, np.diff(np.r_[starts, len(cand)]))
+        cand, cheap = cand[rank < NAMES_PER_ENTITY], cheap[rank < NAMES_PER_ENTITY]
+    if len(cand) > TOP_CANDIDATES:
         top = np.argpartition(-cheap, TOP_CANDIDATES)[:TOP_CANDIDATES]
-        names = names[top]
-    result: list[int] = names.tolist()
+        cand = cand[top]
+    result: list[int] = cand.tolist()
     return result

@@ -30,6 +30,7 @@ from clearance.matching.retrieval import (
     cached_similarity,
     candidate_names,
 )
+from clearance.matching.scripts import STRICT
 from clearance.matching.similarity import TokenMatch, token_similarity
 from clearance.matching.vocabulary import kind_factor
 from clearance.model import Entity, NameKind
@@ -113,10 +114,14 @@ class Screener:
         threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         query_schema = secondary.normalize_schema(schema)
         tokens = tokenize_name(name or "")
-        lookups = [self.lookup(t, lo) for t, lo in zip(tokens.tokens, tokens.loose, strict=True)]
-        query = Side(tokens.tokens, tokens.loose, [lk.weight for lk in lookups])
+        lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
+        query = Side(tokens.tokens, tokens.leniency, [lk.weight for lk in lookups], tokens.glued)
         best: dict[int, _Scored] = {}
-        candidates = candidate_names(self.lookup, tokens.tokens, tokens.loose, lookups, threshold)
+        # Facts that agree can lift a name score up to the threshold: look lower for them.
+        name_floor = secondary.lowest_liftable(threshold, bool(birth_date), bool(country))
+        candidates = candidate_names(
+            self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups, name_floor
+        )
         for name_idx in candidates:
             scored = self._score_name(query, lookups, name_idx)
             e_idx = int(self.index.name_entity[name_idx])
@@ -140,8 +145,9 @@ class Screener:
         texts = [index.vocab_text[v] for v in vids]
         name = Side(
             texts,
-            [index.vocab_loose_list[v] for v in vids],
+            [STRICT] * len(vids),  # listed spellings are taken as written
             [index.vocab_weight_list[v] for v in vids],
+            index.name_glued(name_idx),
         )
 
         def pair_sim(i: int, j: int) -> TokenMatch | None:
@@ -221,8 +227,8 @@ class Screener:
         """Like `compare`, with token rarity taken from this index's lists."""
         return _compare(name_a, name_b, self._weight_of)
 
-    def _weight_of(self, token: str, loose: bool) -> float:
-        return self.lookup(token, loose).weight
+    def _weight_of(self, token: str, leniency: int) -> float:
+        return self.lookup(token, leniency).weight
 
     def check_many(
         self, queries: Iterable[str | dict[str, Any]], workers: int = 2, **options: Any
@@ -233,13 +239,18 @@ class Screener:
         return run_batch(self, list(queries), workers, options)
 
 
-def _compare(name_a: str, name_b: str, weight_of: Callable[[str, bool], float]) -> float:
+def _compare(name_a: str, name_b: str, weight_of: Callable[[str, int], float]) -> float:
     ta, tb = tokenize_name(name_a or ""), tokenize_name(name_b or "")
-    a = Side(ta.tokens, ta.loose, [weight_of(t, lo) for t, lo in zip(*ta, strict=True)])
-    b = Side(tb.tokens, tb.loose, [weight_of(t, lo) for t, lo in zip(*tb, strict=True)])
+    a = Side(
+        ta.tokens, ta.leniency, [weight_of(t, v) for t, v, _ in zip(*ta, strict=True)], ta.glued
+    )
+    b = Side(
+        tb.tokens, tb.leniency, [weight_of(t, v) for t, v, _ in zip(*tb, strict=True)], tb.glued
+    )
 
     def pair_sim(i: int, j: int) -> TokenMatch:
-        return token_similarity(ta.tokens[i], tb.tokens[j], ta.loose[i] or tb.loose[j])
+        level = max(ta.leniency[i], tb.leniency[j])  # no query side here: either may stray
+        return token_similarity(ta.tokens[i], tb.tokens[j], level)
 
     return align(a, b, pair_sim).score
 
@@ -250,7 +261,7 @@ def compare(name_a: str, name_b: str, schema: str | None = None) -> float:
     Without a list at hand every word weighs the same, except legal forms, titles,
     particles and generic business words, which weigh little.
     """
-    return _compare(name_a, name_b, lambda token, loose: kind_factor(token))
+    return _compare(name_a, name_b, lambda token, leniency: kind_factor(token))
 
 
 def cache_dir() -> Path:
@@ -261,9 +272,9 @@ def cache_dir() -> Path:
 
 def cached_index(cache_key: str, entities: Any) -> MatchIndex:
     """The index for `cache_key` from the cache, or built from `entities()` and cached."""
-    from clearance.matching.index import INDEX_FORMAT
+    from clearance.matching.index import code_fingerprint
 
-    digest = hashlib.sha256(f"{INDEX_FORMAT}:{cache_key}".encode()).hexdigest()[:24]
+    digest = hashlib.sha256(f"{code_fingerprint()}:{cache_key}".encode()).hexdigest()[:24]
     path = cache_dir() / "match-index" / f"{digest}.pkl"
     if path.exists():
         try:

@@ -17,6 +17,7 @@ from anyascii import anyascii
 from pypinyin import lazy_pinyin
 
 LATIN = "Latn"
+WORD_BREAK = "|"  # in romanised text: what follows is a word of its own
 _RANGES: tuple[tuple[int, int, str], ...] = (
     (0x0370, 0x03FF, "Grek"),
     (0x1F00, 0x1FFF, "Grek"),
@@ -41,8 +42,18 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
     (0x20000, 0x2FA1F, "Hani"),
 )
 
-# Scripts that leave vowels unwritten or add vowels Latin lacks: compare skeletons.
-LOOSE_SCRIPTS = frozenset({"Arab", "Hebr", "Hang", "Kana", "Hani", "Indic"})
+# How far a token from each script may stray from a Latin spelling and still match.
+STRICT, MEDIUM, SYLLABIC, ABJAD = 0, 1, 2, 3
+# Latin and pinyin (Han) are the spellings lists use. Cyrillic, Greek, Armenian and
+# Georgian romanise nearly one to one, with variants (kh/h, ov/off): MEDIUM. Korean,
+# Japanese and Indic scripts write vowels but add or drop some: SYLLABIC. Arabic and
+# Hebrew leave most vowels unwritten: ABJAD, where consonant skeletons decide.
+_LENIENCY = {"Latn": STRICT, "Hani": STRICT, "Hang": SYLLABIC, "Kana": SYLLABIC,
+             "Indic": SYLLABIC, "Arab": ABJAD, "Hebr": ABJAD}  # fmt: skip
+
+
+def script_leniency(script: str) -> int:
+    return _LENIENCY.get(script, MEDIUM)
 
 
 def char_script(ch: str) -> str:
@@ -263,13 +274,11 @@ _HANGUL_FINAL = [""] + [
 ]
 
 
-def _hangul(word: str, word_start: bool = True) -> str:
-    """Revised Romanisation, read as pronounced: final consonants as stops ("넷" net),
-    and eo/eu written o/u as names from Korean are in Latin ("김정은" Kim Jong Un).
-    A three-syllable word is a Korean name: surname, then given name."""
+def _hangul(word: str) -> str:
+    """Revised Romanisation read as pronounced (final consonants as stops: "넷" net; eo
+    and eu as o and u), one syllable per token as Korean names are written in Latin
+    ("김정은" kim jong un); a word-initial g, d, b as k, t, p ("Kim", "Pak")."""
     out: list[str] = []
-    if len(word) == 3 and all(0xAC00 <= ord(c) < 0xD7A4 for c in word):
-        return _hangul(word[0]) + " " + _hangul(word[1:], word_start=False)
     for ch in word:
         code = ord(ch) - 0xAC00
         if not 0 <= code < 11172:
@@ -280,10 +289,10 @@ def _hangul(word: str, word_start: bool = True) -> str:
         lead = _HANGUL_INITIAL[initial].strip("-")
         if lead == "r" and out and out[-1].endswith("l"):
             lead = "l"
-        elif word_start and not out and lead in _HANGUL_WORD_INITIAL:
-            lead = _HANGUL_WORD_INITIAL[lead]  # "김" Kim, as Korean names are written in Latin
+        elif not out and lead in _HANGUL_WORD_INITIAL:
+            lead = _HANGUL_WORD_INITIAL[lead]
         out.append(lead + _HANGUL_MEDIAL[medial] + _HANGUL_FINAL[final])
-    return "".join(out)
+    return " ".join(out)
 
 
 def _cyrillic(word: str) -> str:
@@ -315,11 +324,11 @@ _HAN_LEGAL = (
 
 
 def _han(word: str) -> str:
-    """Han characters as pinyin: a 2-3 character name as surname + given name."""
+    """Han characters as pinyin, legal-form suffixes as their Latin equivalents."""
     suffix = ""
     for han, latin in _HAN_LEGAL:
         if word.endswith(han) and len(word) > len(han):
-            word, suffix = word[: -len(han)], " " + latin
+            word, suffix = word[: -len(han)], WORD_BREAK + latin
             break
     return _han_text(word) + suffix
 
@@ -329,16 +338,9 @@ def _han_text(word: str) -> str:
     run: list[str] = []
 
     def flush() -> None:
-        if not run:
-            return
-        syllables = lazy_pinyin("".join(run))
-        if len(syllables) <= 3:
-            parts.append(" ".join([syllables[0], "".join(syllables[1:])]).strip())
-        else:  # longer runs are company names: Chinese words are mostly two syllables
-            parts.append(
-                " ".join("".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2))
-            )
-        run.clear()
+        if run:  # one syllable per token: the aligner rejoins "xi jin ping" as needed
+            parts.append(" ".join(lazy_pinyin("".join(run))))
+            run.clear()
 
     for ch in word:
         if char_script(ch) == "Hani":
@@ -365,7 +367,7 @@ _BY_SCRIPT = {
 def romanize_word(word: str) -> tuple[str, str]:
     """One whitespace-free word as lower-case Latin text, with the script it came from.
 
-    The text may contain spaces (Han words split into syllable groups) and
+    The text may contain spaces (Han and Hangul come one syllable per token) and
     punctuation: tokenising it is the caller's job.
     """
     if word.isascii():

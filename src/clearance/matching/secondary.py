@@ -16,6 +16,8 @@ SCHEMA_MISMATCH = 0.8
 DOB_FAR = 0.75  # years apart beyond any listed range
 DOB_NEAR = 0.93  # one year apart: sources disagree that much
 COUNTRY_MISMATCH = 0.95
+DOB_AGREE_MAX = 0.4  # share of the distance to 1 that an agreeing full birth date closes
+COUNTRY_AGREE = 0.1
 
 # Query types (CLI --type) -> schemas of listed entities that are that kind of party.
 SCHEMA_GROUPS = {
@@ -48,6 +50,14 @@ def normalize_schema(schema: str | None) -> str | None:
     if lowered in SCHEMA_GROUPS:
         return "aircraft" if lowered == "airplane" else lowered
     raise ValueError(f"unknown type {schema!r}: use person, organization, vessel or aircraft")
+
+
+def lowest_liftable(threshold: float, with_birth_date: bool, with_country: bool) -> float:
+    """The lowest name score that agreeing facts could still lift to `threshold`."""
+    keep = (1.0 - DOB_AGREE_MAX if with_birth_date else 1.0) * (
+        1.0 - COUNTRY_AGREE if with_country else 1.0
+    )
+    return max(0.0, 1.0 - (1.0 - threshold) / keep)
 
 
 def schema_factor(query_schema: str | None, facts: EntityFacts) -> tuple[float, str | None]:
@@ -101,7 +111,7 @@ def birth_date_adjustment(
             # Same year: does the finer part agree where both sides have it?
             precision = min(len(parsed.value), len(value))
             if parsed.value[:precision] == value[:precision]:
-                boost = 0.4 if precision >= 10 else 0.25
+                boost = DOB_AGREE_MAX if precision >= 10 else 0.25
                 return score + (
                     1.0 - score
                 ) * boost, f"birth date {parsed.value} agrees with listed {listed}"
@@ -120,6 +130,8 @@ def country_adjustment(
         return score, None
     code = to_country_code(query_country) or query_country.upper()
     if code in facts.countries:
-        return score + (1.0 - score) * 0.1, f"country {code} is among the listed countries"
+        return score + (
+            1.0 - score
+        ) * COUNTRY_AGREE, f"country {code} is among the listed countries"
     listed = ", ".join(sorted(facts.countries))
     return score * COUNTRY_MISMATCH, f"country {code} not among the listed countries ({listed})"

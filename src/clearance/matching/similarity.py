@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
+from clearance.matching import phonetic
 from clearance.matching.phonetic import phonetic_form, skeleton
+from clearance.matching.scripts import ABJAD, STRICT, SYLLABIC
 
 EXACT = "exact"
 EDIT = "edit"
@@ -22,6 +24,7 @@ TRANSLIT = "transliterated"
 JOINED = "joined"
 
 MIN_TOKEN_SIM = 0.70  # below this a token pair is no match at all
+FIRST_LETTER_PENALTY = 0.05
 
 
 class TokenMatch(NamedTuple):
@@ -34,32 +37,52 @@ NO_MATCH = TokenMatch(0.0, "", 0)
 
 
 def _edit_sim(a: str, b: str) -> tuple[float, int]:
-    """Similarity from edit distance, strict for short tokens."""
+    """Similarity from edit distance (a transposition is one edit), strict for short
+    tokens, and a little lower when the first letter differs: typos rarely hit it."""
     longest = max(len(a), len(b))
-    dist = Levenshtein.distance(a, b, score_cutoff=3)
+    dist = OSA.distance(a, b, score_cutoff=3)
     if dist > 2 or (longest <= 4 and dist > 1) or (longest <= 2 and dist > 0):
         return 0.0, dist
     # One edit in 4 letters is 0.81, in 9 letters 0.89; two edits need 8+ letters.
     if dist == 2 and longest < 8:
         return 0.0, dist
-    return max(0.0, 1.0 - 0.6 * dist / longest - 0.04 * dist), dist
+    sim = 1.0 - 0.6 * dist / longest - 0.04 * dist
+    if dist and a[0] != b[0] and a[1:2] + a[:1] != b[:2]:
+        sim -= FIRST_LETTER_PENALTY
+    return max(0.0, sim), dist
 
 
-def _skeleton_sim(sa: str, sb: str) -> float:
-    """Similarity of consonant skeletons, for tokens from vowel-poor or syllabic scripts."""
+def _skeleton_sim(sa: str, sb: str, leniency: int, vowel_agreement: float) -> float:
+    """Similarity of consonant skeletons for a token written in another script.
+
+    ABJAD (Arabic, Hebrew): vowels say little, so equal skeletons match, short ones
+    less, and long ones may differ by one consonant. SYLLABIC (Korean, Japanese,
+    Indic): the same, but the written vowels must not disagree entirely. MEDIUM
+    (Cyrillic, Greek …): equal skeletons with vowels roughly agreeing; one consonant
+    off only in long skeletons.
+    """
     longest = max(len(sa), len(sb))
     if longest == 0:
         return 0.0
-    dist = Levenshtein.distance(sa, sb, score_cutoff=3)
-    if dist == 0:
-        return 0.88 if longest <= 1 else 0.92
-    if longest <= 2 or dist > 2 or (dist == 2 and longest < 6):
+    dist = Levenshtein.distance(sa, sb, score_cutoff=2)
+    if leniency >= SYLLABIC:
+        vowels_needed = 0.0 if leniency == ABJAD else 0.25
+        if dist == 0 and vowel_agreement >= vowels_needed:
+            return (0.8, 0.84, 0.88)[longest - 1] if longest <= 3 else 0.93
+        if dist == 1 and longest >= 4 and vowel_agreement >= vowels_needed + 0.1:
+            return 0.75 if longest == 4 else 0.45 + 0.5 * (1.0 - dist / longest)
         return 0.0
-    return 0.45 + 0.5 * (1.0 - dist / longest)
+    if dist == 0 and (longest >= 4 or vowel_agreement >= 0.4):
+        return 0.9 if longest >= 3 else 0.85
+    if dist == 1 and longest >= 5 and vowel_agreement >= 0.5:
+        return 0.45 + 0.5 * (1.0 - dist / longest)
+    return 0.0
 
 
-def token_similarity(a: str, b: str, loose: bool = False) -> TokenMatch:
-    """Compare two lower-case Latin tokens; `loose` when either came from another script.
+def token_similarity(a: str, b: str, leniency: int = STRICT, skeletons: bool = True) -> TokenMatch:
+    """Compare two lower-case Latin tokens; `leniency` from the script they came from
+    (the query's in screening, the more lenient of the two in `compare`). Without
+    `skeletons` only spelling and sound count (for tokens joined by the aligner).
 
     Numbers (any token with a digit) only ever match exactly.
     """
@@ -81,12 +104,20 @@ def token_similarity(a: str, b: str, loose: bool = False) -> TokenMatch:
         sim *= 0.97
         if sim > best.sim and sim >= MIN_TOKEN_SIM:
             best = TokenMatch(sim, PHONETIC, dist)
-    sa, sb = skeleton(a), skeleton(b)
-    if loose:
-        sim = _skeleton_sim(sa, sb)
+    if best.sim >= 0.95 or not skeletons:
+        return best
+    if leniency > STRICT:
+        vowel_agreement = Levenshtein.normalized_similarity(pa, pb)
+        sim = max(
+            _skeleton_sim(sa, sb, leniency, vowel_agreement)
+            for sa in phonetic.skeletons(a)
+            for sb in phonetic.skeletons(b)
+        )
         if sim > best.sim and sim >= MIN_TOKEN_SIM:
             best = TokenMatch(sim, TRANSLIT)
-    elif sa == sb and len(sa) >= 3:
+        return best
+    sa, sb = skeleton(a), skeleton(b)
+    if sa == sb and len(sa) >= 3:
         # Same consonants in the same order; vowels may differ but must not all differ.
         vowel_agreement = Levenshtein.normalized_similarity(pa, pb)
         if vowel_agreement >= 0.7:
