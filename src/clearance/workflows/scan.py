@@ -28,18 +28,26 @@ from typing import Any
 
 from clearance.effects import Activity
 from clearance.workflows.party_effects import PartyEffects, PartySource, store_of
-from clearance.workflows.scan_rules import refuse_match, resemblance
+from clearance.workflows.scan_rules import (
+    COMMON_WORD_COUNT,
+    common_word_count,
+    is_place_name,
+    refuse_match,
+    resemblance,
+)
 from clearance.workflows.text_spans import (
+    CONNECTORS,
     STOPWORDS,
     Candidate,
     Word,
     candidates_of,
+    capitalised_runs,
     context_words,
     is_title,
     words_of,
 )
 
-PROBABLE_MIN_RESEMBLANCE = 0.80  # a written form this close to a confirmed one may refer to it
+PROBABLE_MIN_RESEMBLANCE = 0.84  # a written form this close to a confirmed one may refer to it
 PROBABLE_NEAR_WORDS = 250  # "near a confirmed mention": within this many words
 PROBABLE_CLOSE_RESEMBLANCE = 0.92  # close enough that nearness alone suffices
 SERIAL_BELOW = 512  # fewer distinct spans than this: no worker processes
@@ -225,6 +233,18 @@ def _probable(
     return party, sim, reasons, accepted
 
 
+def _words_in_longer_names(text: str, words: list[Word]) -> set[int]:
+    """Words that belong to a run with another capitalised, non-everyday word: a name of
+    two or more words ("Karen Lauren"), which no one-word evidence should split."""
+    inside: set[int] = set()
+    for run in capitalised_runs(text, words):
+        names = [w for w in run if w.key not in STOPWORDS and w.key not in CONNECTORS]
+        proper = [w for w in names if common_word_count(w.text) < COMMON_WORD_COUNT]
+        if len(names) > 1 and len(proper) > 1:
+            inside.update(w.index for w in names)
+    return inside
+
+
 def scan_text(
     screener: Any,
     text: str,
@@ -249,7 +269,12 @@ def scan_text(
     refused: dict[str, tuple[Candidate, Any, str]] = {}
     for cand in candidates:
         for hit in hits_of.get(cand.text, []):
-            why_not = refuse_match(cand.text, cand.size, hit)
+            around = frozenset(
+                context_words(words, cand.first, cand.last, radius=15, keep_short=True)
+            )
+            why_not = refuse_match(
+                cand.text, cand.size, hit, cand.neighbours, cand.run_text, around
+            )
             if why_not is None:
                 found.append((cand, hit))
                 break
@@ -276,14 +301,17 @@ def scan_text(
         if not used & set(range(c.first, c.last + 1))
     ]
     if probable and confirmed:
+        in_longer_names = _words_in_longer_names(text, words)
         seen: set[str] = set()
         for word in words:
             if (
                 word.index in used
                 or not word.capitalised
-                or len(word.text) < 4
+                or len(word.text) < 5
                 or word.key in STOPWORDS
                 or word.key in seen
+                or word.index in in_longer_names
+                or is_place_name(word.text)
             ):
                 continue
             judged = _probable(word, words, list(confirmed.values()))

