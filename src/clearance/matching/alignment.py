@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from clearance.matching.phonetic import skeleton
 from clearance.matching.similarity import (
     EXACT,
     JOINED,
@@ -28,8 +29,10 @@ from clearance.matching.vocabulary import LEGAL_FAMILIES, LEGAL_PREFIX
 
 LEGAL_WEIGHT = 0.1  # a legal form counts this much, and only when both names have one
 QUERY_EXPONENT = 0.8  # how hard unmatched query weight pulls the score down
-NAME_EXPONENT = 0.35  # same for the listed name: softer, lists carry more name parts
-MIN_EVIDENCE = 0.45  # matched weight needed for full credit: "Mohammed" alone is not
+NAME_EXPONENT = 0.5  # same for the listed name: softer, lists carry more name parts
+# Matched rarity needed for full credit: an exact match of "Hikvision" is strong
+# evidence, of "Juan Garcia" (two common names) less, of "Mohammed" alone little.
+MIN_EVIDENCE = 0.9
 MAX_GLUED = 8  # syllables of one word rejoined at most ("알렉산드로브나" has seven)
 INITIAL = "initial"
 LEGAL = "legal form"
@@ -172,10 +175,12 @@ def _glued_joins(
             joined = "".join(two.tokens[start:end])
             level = max(two.leniency[start:end])
             span = tuple(range(start, end))
+            # Two consonants are too little to rejoin syllables on ("ji hun" is no "song").
+            use_skeleton = len(skeleton(joined)) >= 3
             for i, t in enumerate(one.tokens):
                 if not _joinable(t) or abs(len(t) - len(joined)) > 4:
                     continue
-                m = similarity(t, joined, max(level, one.leniency[i]), True)
+                m = similarity(t, joined, max(level, one.leniency[i]), use_skeleton)
                 if m.sim >= MIN_TOKEN_SIM:
                     m = TokenMatch(m.sim, JOINED, m.edits)
                     w = sum(two_w[k] for k in span) + one_w[i]
@@ -248,6 +253,6 @@ def _score(
     quality = quality_num / quality_den
     q_cover = q_matched / q_total
     n_cover = n_matched / n_total
-    evidence = min(1.0, q_matched / MIN_EVIDENCE, n_matched / MIN_EVIDENCE)
+    evidence = min(1.0, q_matched / MIN_EVIDENCE, n_matched / MIN_EVIDENCE) ** 0.5
     score = quality * q_cover**QUERY_EXPONENT * n_cover**NAME_EXPONENT * evidence
     return Alignment(min(1.0, score), pairs, q_unmatched, n_unmatched, legal_counted)

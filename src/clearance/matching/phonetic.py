@@ -54,7 +54,7 @@ def phonetic_form(token: str) -> str:
     """Spelling-neutral form of a lower-case Latin token (vowels kept)."""
     if not token.isalpha():
         return token
-    text = _NASAL_NG.sub("n", _FINAL_OFF.sub("v", token))
+    text = _FINAL_OFF.sub("v", token)
     text = _SOFT_C.sub("s", text)
     text = _SOUND_RE.sub(lambda m: _SOUND_MAP[m.group(0)], text)
     text = _SOFT_G.sub("J", text)
@@ -71,7 +71,7 @@ def skeleton(token: str) -> str:
     """Consonant-class skeleton; a leading vowel is kept as "A" (Ahmed is not Hamed)."""
     if not token.isalpha():
         return token
-    return _classes(_U_GLIDE.sub("v", phonetic_form(token)))
+    return _classes(_U_GLIDE.sub("v", phonetic_form(_NASAL_NG.sub("n", token))))
 
 
 # Letters that are two sounds depending on the language: "j" is y in Jakob and Janda
@@ -85,9 +85,19 @@ def skeletons(token: str) -> tuple[str, ...]:
     main = skeleton(token)
     if not token.isalpha() or ("j" not in token and "ch" not in token):
         return (main,)
-    form = _U_GLIDE.sub("v", phonetic_form(_J_GLIDE.sub("y", token).replace("ch", "kh")))
+    other_reading = _J_GLIDE.sub("y", _NASAL_NG.sub("n", token)).replace("ch", "kh")
+    form = _U_GLIDE.sub("v", phonetic_form(other_reading))
     other = _classes(form)
     return (main,) if other == main else (main, other)
+
+
+_VOWEL_CLASS = {"a": "A", "e": "E", "i": "I", "o": "U", "u": "U"}
+
+
+@functools.lru_cache(maxsize=262144)
+def vowels(token: str) -> str:
+    """The token's vowels in order, o and u as one."""
+    return "".join(_VOWEL_CLASS.get(c, "") for c in phonetic_form(token))
 
 
 def _classes(form: str) -> str:

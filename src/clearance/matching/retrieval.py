@@ -80,12 +80,14 @@ class TokenLookups:
                     if m.sim >= MIN_TOKEN_SIM:
                         matches[vid] = m
         factor = kind_factor(token)
+        # A close variant of a common name is common; an unknown word is rare.
+        variants = [v for v, m in matches.items()
+                    if m.sim >= 0.85 and kind_factor(index.vocab_text[v]) == factor]  # fmt: skip
         if exact is not None:
             weight = index.token_weight(exact)
-        elif matches:
-            best = max(matches, key=lambda v: matches[v].sim)
+        elif variants:
+            best = max(variants, key=lambda v: matches[v].sim)
             sim = matches[best].sim
-            # A typo of a common name is common; an unknown word is rare.
             weight = sim * index.token_weight(best) + (1.0 - sim) * factor
         else:
             weight = factor

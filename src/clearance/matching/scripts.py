@@ -45,11 +45,11 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
 # How far a token from each script may stray from a Latin spelling and still match.
 STRICT, MEDIUM, SYLLABIC, ABJAD = 0, 1, 2, 3
 # Latin and pinyin (Han) are the spellings lists use. Cyrillic, Greek, Armenian and
-# Georgian romanise nearly one to one, with variants (kh/h, ov/off): MEDIUM. Korean,
-# Japanese and Indic scripts write vowels but add or drop some: SYLLABIC. Arabic and
-# Hebrew leave most vowels unwritten: ABJAD, where consonant skeletons decide.
+# Georgian romanise nearly one to one, with variants (kh/h, ov/off): MEDIUM. Korean
+# and Japanese write vowels but add some: SYLLABIC. Arabic and Hebrew leave short
+# vowels unwritten, and romanised Indic scripts lose the inherent "a": ABJAD.
 _LENIENCY = {"Latn": STRICT, "Hani": STRICT, "Hang": SYLLABIC, "Kana": SYLLABIC,
-             "Indic": SYLLABIC, "Arab": ABJAD, "Hebr": ABJAD}  # fmt: skip
+             "Indic": ABJAD, "Arab": ABJAD, "Hebr": ABJAD}  # fmt: skip
 
 
 def script_leniency(script: str) -> int:
@@ -243,6 +243,8 @@ _HANGUL_MEDIAL = [
     "i",
 ]
 _HANGUL_WORD_INITIAL = {"g": "k", "d": "t", "b": "p"}
+# The commonest surname is a bare vowel in Revised Romanisation; lists write it Ri, Li, Lee.
+_HANGUL_WORDS = {"이": "ri", "리": "ri"}
 _HANGUL_FINAL = [""] + [
     "k",
     "k",
@@ -278,6 +280,8 @@ def _hangul(word: str) -> str:
     """Revised Romanisation read as pronounced (final consonants as stops: "넷" net; eo
     and eu as o and u), one syllable per token as Korean names are written in Latin
     ("김정은" kim jong un); a word-initial g, d, b as k, t, p ("Kim", "Pak")."""
+    if word in _HANGUL_WORDS:
+        return _HANGUL_WORDS[word]
     out: list[str] = []
     for ch in word:
         code = ord(ch) - 0xAC00
