@@ -154,7 +154,8 @@ def test_from_directory_and_last_update_in_lists(un_store_path: Path, lists_dir:
     assert (row["list"], row["result"], row["version"]) == ("un-sc", "unchanged", 1)
     listing = CliRunner().invoke(app, ["--db", str(un_store_path), "lists", "--json"])
     [un] = [r for r in json.loads(listing.stdout) if r["list"] == "un-sc"]
-    assert un["last_update"] == "unchanged: identical files already loaded"
+    assert un["last_update"].startswith("unchanged ")
+    assert un["last_update_message"] == "identical files already loaded"
 
 
 def test_usage_errors_exit_2(un_store_path: Path, tmp_path: Path) -> None:

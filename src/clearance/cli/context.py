@@ -19,11 +19,14 @@ class CliState:
     db: str | None = None
     _store: ListStore | None = None
 
-    def store(self) -> ListStore:
-        """Open the store once per command; an empty store gets the bundled snapshot."""
+    def store(self, autoload: bool = True) -> ListStore:
+        """Open the store once per command; an empty store gets the bundled snapshot.
+
+        Commands that bring their own data (load, update) pass autoload=False.
+        """
         if self._store is None:
             store = ListStore.open(self.db)
-            if store.is_empty():
+            if autoload and store.is_empty():
                 from clearance.snapshot import load_bundled_snapshot
 
                 err_console.print("[dim]First use: loading the bundled offline snapshot…[/dim]")

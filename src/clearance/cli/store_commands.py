@@ -188,7 +188,7 @@ def load_command(
 ) -> None:
     """Load local official files into the store as a new version of their list."""
     published_on = _as_of(published)
-    store = state.store()
+    store = state.store(autoload=False)
     groups: dict[str, dict[str, Path]] = {}
     for path in paths:
         known = identify_file(path)

@@ -63,7 +63,7 @@ def update_command(
     Every file is validated in full before the list's version is switched in one
     transaction. Exit code 1 if any list failed or was rejected.
     """
-    store = state.store()
+    store = state.store(autoload=False)
     try:
         outcomes = update_lists(
             store,

@@ -289,9 +289,12 @@ class ListStore:
             warnings.append(f"{duplicates} duplicate entity ids in the source; first kept")
 
         current = self.current_versions([list_id]).get(list_id)
+        when = retrieved_at or datetime.now(UTC)
+        effective = date.fromisoformat(result.published) if result.published else when.date()
         if (
             current is not None
             and not force
+            and effective >= current.effective_date  # only a version that would become current
             and len(entities) < current.entity_count * (1 - MAX_COUNT_DROP)
         ):
             message = (
@@ -303,7 +306,6 @@ class ListStore:
             raise VersionRejected(message)
 
         encoded = {eid: _encode(e) for eid, e in entities.items()}
-        when = retrieved_at or datetime.now(UTC)
         with self.engine.begin() as conn:
             hashes = [h for h, _ in encoded.values()]
             existing: set[str] = set()
