@@ -16,7 +16,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Screener": "clearance.matching",
+    "Screener": "clearance.workflows.screening",
+    "ScreeningHit": "clearance.workflows.screening",
     "Hit": "clearance.matching",
     "compare": "clearance.matching",
     "DEFAULT_THRESHOLD": "clearance.matching",

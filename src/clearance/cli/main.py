@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from clearance.cli.context import state
+from clearance.cli.match_commands import register as register_match_commands
 from clearance.cli.store_commands import register as register_store_commands
 from clearance.cli.update_command import register as register_update_command
 from clearance.cli.workflow_commands import register as register_workflow_commands
@@ -38,11 +39,6 @@ def main(
 register_store_commands(app)
 register_update_command(app)
 
-try:
-    from clearance.cli.match_commands import register as register_match_commands
-except ImportError:  # pragma: no cover - matcher not built yet
-    pass
-else:
-    register_match_commands(app)
+register_match_commands(app)
 
 register_workflow_commands(app)
