@@ -87,7 +87,7 @@ def check_command(
             Text.assemble(banner, f"  to {verdict.activity.value}, as of {verdict.as_of}")
         )
         for reason in verdict.reasons:
-            console.print(f"  • {reason}")
+            console.print(Text(f"  • {reason}"))
         console.print()
     if not hits:
         console.print(f"No listed party matches {name!r} at the threshold.")
@@ -100,11 +100,11 @@ def check_command(
                 (f"  [{hit.entity_id}]", "dim"),
             )
         )
-        console.print(f"   on: {', '.join(hit.lists)}")
+        console.print(Text(f"   on: {', '.join(hit.lists)}"))
         if hit.matched_name != hit.name:
-            console.print(f"   matched name: {hit.matched_name}")
+            console.print(Text(f"   matched name: {hit.matched_name}"))
         for reason in hit.explanation:
-            console.print(f"   - {reason}")
+            console.print(Text(f"   - {reason}"))
         kinds = dict.fromkeys(e.kind.value.replace("_", " ") for e in hit.effects)
         if kinds:
             console.print(f"   effects: {', '.join(kinds)}")

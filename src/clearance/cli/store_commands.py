@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from clearance.cli.context import console, err_console, state
@@ -134,7 +135,7 @@ def diff_command(
     try:
         delta = store.diff(list_id, from_ref, to_ref)
     except StoreError as exc:
-        err_console.print(f"[red]{exc}[/red]")
+        err_console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
     if as_json:
         console.print_json(
@@ -216,11 +217,11 @@ def load_command(
             )
         except (ListFormatError, VersionRejected) as exc:
             store.log(target, ", ".join(str(p) for p in files.values()), "rejected", str(exc))
-            err_console.print(f"[red]{target}: not loaded: {exc}[/red]")
+            err_console.print(f"[red]{target}: not loaded: {escape(str(exc))}[/red]")
             failed = True
             continue
         for warning in outcome.warnings:
-            err_console.print(f"[yellow]{target}: {warning}[/yellow]")
+            err_console.print(f"[yellow]{target}: {escape(warning)}[/yellow]")
         console.print(
             f"{target}: {outcome.result} v{outcome.version.id} "
             f"({outcome.version.entity_count:,} entities; +{outcome.added} -{outcome.removed} "
