@@ -1,0 +1,1 @@
+"""Ongoing monitoring of counterparties against list updates, alerts and analyst decisions."""
