@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from clearance.matching.phonetic import skeleton
 from clearance.matching.similarity import (
     EXACT,
     JOINED,
@@ -175,12 +174,13 @@ def _glued_joins(
             joined = "".join(two.tokens[start:end])
             level = max(two.leniency[start:end])
             span = tuple(range(start, end))
-            # Two consonants are too little to rejoin syllables on ("ji hun" is no "song").
-            use_skeleton = len(skeleton(joined)) >= 3
             for i, t in enumerate(one.tokens):
                 if not _joinable(t) or abs(len(t) - len(joined)) > 4:
                     continue
-                m = similarity(t, joined, max(level, one.leniency[i]), use_skeleton)
+                if one.leniency[i] >= level:  # the more lenient token goes first
+                    m = similarity(t, joined, one.leniency[i], True)
+                else:
+                    m = similarity(joined, t, level, True)
                 if m.sim >= MIN_TOKEN_SIM:
                     m = TokenMatch(m.sim, JOINED, m.edits)
                     w = sum(two_w[k] for k in span) + one_w[i]
@@ -214,8 +214,11 @@ def _join_leftovers(
             for i, t in enumerate(one.tokens):
                 if one_used[i] or not _joinable(t) or abs(len(t) - len(joined)) > 3:
                     continue
-                level = max(one.leniency[i], two.leniency[k], two.leniency[k + 1])
-                m = similarity(t, joined, level, False)
+                level = max(two.leniency[k], two.leniency[k + 1])
+                if one.leniency[i] >= level:
+                    m = similarity(t, joined, one.leniency[i], False)
+                else:
+                    m = similarity(joined, t, level, False)
                 if m.sim > best.sim:
                     best, best_i = m, i
             if best_i >= 0 and best.sim >= MIN_TOKEN_SIM:

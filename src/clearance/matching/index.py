@@ -78,7 +78,7 @@ def token_keys(token: str) -> tuple[list[str], list[str]]:
     for other in skeletons(token):
         if len(other) >= 2:
             loose.append("s:" + other)
-        if len(other) >= 4:
+        if len(other) >= 5:  # one consonant off counts from five on (similarity.py)
             loose.extend("s:" + other[:k] + other[k + 1 :] for k in range(len(other)))
     return strict, loose
 
@@ -179,6 +179,8 @@ class MatchIndex:
         self.identifier_index: dict[str, list[int]] = state["identifier_index"]
         self.entity_count: int = state["entity_count"]
         self.vocab_ids: dict[str, int] = {text: vid for vid, text in enumerate(self.vocab_text)}
+        self.vocab_phonetic: list[str] = state["vocab_phonetic"]
+        self.vocab_skeleton: list[str] = state["vocab_skeleton"]
         self._state = state
         # Python lists for the per-candidate loop: indexing numpy scalars is slow.
         self._name_ptr = self.name_ptr.tolist()
@@ -237,6 +239,8 @@ class MatchIndex:
         )
         state = {
             "vocab_text": vocab_text,
+            "vocab_phonetic": [phonetic_form(t) for t in vocab_text],
+            "vocab_skeleton": [skeleton(t) for t in vocab_text],
             "vocab_weight": weights,
             **_postings(tokens_arr, ptr_arr, len(vocab_text)),
             **_fuzzy_keys(vocab_text),
@@ -278,7 +282,10 @@ class MatchIndex:
                 gc.enable()
         if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
             raise ValueError(f"{path}: not a match index of format {INDEX_FORMAT}")
-        return cls(data["state"])
+        try:
+            return cls(data["state"])
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"{path}: match index from other code ({exc!r})") from exc
 
     # -- lookups --------------------------------------------------------------------------
 

@@ -35,10 +35,24 @@ class NameTokens(NamedTuple):
 _Item = tuple[str, int, bool]
 
 
+def _camel_parts(word: str) -> list[str]:
+    """Split "SiemensAG" and "HikVision" at the case change, but not "GmbH" or "iPhone"."""
+    parts = _CAMEL.split(word)
+    if len(parts) == 1:
+        return parts
+    merged = [parts[0]]
+    for part in parts[1:]:
+        if len(part) == 1 or len(merged[-1]) == 1:
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return merged
+
+
 def _latin_tokens(text: str) -> list[_Item]:
     out: list[_Item] = []
     for word in text.split():
-        for part in _CAMEL.split(word):  # "SiemensAG", "HikVision": two words
+        for part in _camel_parts(word):  # "SiemensAG", "HikVision": two words
             first = True
             latin, script = romanize_word(part)
             latin = _APOSTROPHES.sub("", latin)

@@ -16,9 +16,12 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
+from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.process import cdist
 
 from clearance.matching.alignment import NAME_EXPONENT, QUERY_EXPONENT
 from clearance.matching.index import MatchIndex
+from clearance.matching.phonetic import phonetic_form, skeleton
 from clearance.matching.scripts import STRICT
 from clearance.matching.similarity import EXACT, MIN_TOKEN_SIM, TokenMatch, token_similarity
 from clearance.matching.vocabulary import LEGAL_PREFIX, kind_factor
@@ -64,6 +67,17 @@ class TokenLookups:
             cached = self._cache[key] = self._lookup(token, leniency)
         return cached
 
+    def exact(self, token: str) -> TokenLookup:
+        """Only the identical vocabulary entry (for joined or split words)."""
+        key = (token, -1)
+        cached = self._cache.get(key)
+        if cached is None:
+            vid = self.index.vocab_ids.get(token)
+            matches = {vid: TokenMatch(1.0, EXACT)} if vid is not None else {}
+            weight = self.index.token_weight(vid) if vid is not None else kind_factor(token)
+            cached = self._cache[key] = _with_postings(self.index, matches, weight)
+        return cached
+
     def _lookup(self, token: str, leniency: int) -> TokenLookup:
         if token.startswith(LEGAL_PREFIX):
             return NO_LOOKUP
@@ -74,7 +88,7 @@ class TokenLookups:
             matches[exact] = TokenMatch(1.0, EXACT)
         if token.isalpha() and len(token) >= 2:
             vocab_text = index.vocab_text
-            for vid in index.fuzzy_candidates(token, leniency):
+            for vid in _plausible(index, token, leniency, index.fuzzy_candidates(token, leniency)):
                 if vid not in matches:
                     m = token_similarity(token, vocab_text[vid], leniency)
                     if m.sim >= MIN_TOKEN_SIM:
@@ -92,6 +106,26 @@ class TokenLookups:
         else:
             weight = factor
         return _with_postings(index, matches, weight)
+
+
+def _plausible(index: MatchIndex, token: str, leniency: int, vids: set[int]) -> list[int]:
+    """The candidates worth a full token comparison, sifted in C by rapidfuzz: an edit
+    or two in spelling or sound, the same skeleton with vowels not far off, or (other
+    scripts) one consonant off in skeleton."""
+    if len(vids) <= 8:
+        return list(vids)
+    ids = list(vids)
+    raw = cdist([token], [index.vocab_text[v] for v in ids], scorer=OSA.distance,
+                score_cutoff=3, dtype=np.int32)[0]  # fmt: skip
+    phon = cdist([phonetic_form(token)], [index.vocab_phonetic[v] for v in ids],
+                 scorer=OSA.distance, score_cutoff=4, dtype=np.int32)[0]  # fmt: skip
+    skel = cdist([skeleton(token)], [index.vocab_skeleton[v] for v in ids],
+                 scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32)[0]  # fmt: skip
+    edits = 2 if len(token) >= 7 else 1  # what similarity.py accepts, give or take
+    keep = (raw <= edits) | (phon <= edits) | ((skel == 0) & (phon <= 3))
+    if leniency > STRICT:
+        keep |= skel <= 1
+    return [v for v, k in zip(ids, keep.tolist(), strict=True) if k]
 
 
 def _with_postings(index: MatchIndex, matches: dict[int, TokenMatch], weight: float) -> TokenLookup:
@@ -112,6 +146,18 @@ def _with_postings(index: MatchIndex, matches: dict[int, TokenMatch], weight: fl
         first[1:] = names[1:] != names[:-1]
         names, sims, nw = names[first], sims[first], nw[first]
     return TokenLookup(matches, weight, names, sims, nw)
+
+
+def _glued_words(tokens: Sequence[str], glued: Sequence[bool]) -> list[tuple[int, int]]:
+    """(start, end) of each run of two or more tokens written as one word."""
+    runs = []
+    start = 0
+    for i in range(1, len(tokens) + 1):
+        if i == len(tokens) or not glued[i]:
+            if i - start >= 2 and all(t.isalpha() for t in tokens[start:i]):
+                runs.append((start, i))
+            start = i
+    return runs
 
 
 def _splits(token: str, vocab: dict[str, int]) -> list[tuple[str, str]]:
@@ -150,18 +196,20 @@ def candidate_names(
     for i, lk in enumerate(per_token):
         if lk.weight >= MIN_RETRIEVAL_WEIGHT or i in prefix:
             sources.append((lk, lk.weight, i in prefix))
-    for i in range(len(tokens) - 1):  # "Hik Vision" -> "hikvision"
+    for i in range(len(tokens) - 1):  # "Hik Vision" -> "hikvision": exact only
         a, b = tokens[i], tokens[i + 1]
-        if a.isalpha() and b.isalpha():
-            joined = lookups(a + b, max(leniency[i], leniency[i + 1]) if glued[i + 1] else STRICT)
+        if a.isalpha() and b.isalpha() and not glued[i + 1]:
             weight = per_token[i].weight + per_token[i + 1].weight
-            sources.append((joined, weight, i in prefix or i + 1 in prefix))
+            sources.append((lookups.exact(a + b), weight, i in prefix or i + 1 in prefix))
+    for start, end in _glued_words(tokens, glued):  # "ri kul su" -> "rikulsu", fuzzy
+        joined = lookups("".join(tokens[start:end]), max(leniency[start:end]))
+        weight = sum(lk.weight for lk in per_token[start:end])
+        sources.append((joined, weight, any(i in prefix for i in range(start, end))))
     for i, t in enumerate(tokens):  # "Siemensag" -> "siemens" + "ag"
         if t.isalpha() and len(t) >= 6 and t not in index.vocab_ids:
             for left, right in _splits(t, index.vocab_ids):
                 for part in (left, right):
-                    part_lookup = lookups(part, STRICT)
-                    sources.append((part_lookup, per_token[i].weight / 2, i in prefix))
+                    sources.append((lookups.exact(part), per_token[i].weight / 2, i in prefix))
     sources = [s for s in sources if len(s[0].names)]
     if not sources:
         return []

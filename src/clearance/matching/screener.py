@@ -249,8 +249,10 @@ def _compare(name_a: str, name_b: str, weight_of: Callable[[str, int], float]) -
     )
 
     def pair_sim(i: int, j: int) -> TokenMatch:
-        level = max(ta.leniency[i], tb.leniency[j])  # no query side here: either may stray
-        return token_similarity(ta.tokens[i], tb.tokens[j], level)
+        # No query side here: the token from the more lenient script goes first.
+        if ta.leniency[i] >= tb.leniency[j]:
+            return token_similarity(ta.tokens[i], tb.tokens[j], ta.leniency[i])
+        return token_similarity(tb.tokens[j], ta.tokens[i], tb.leniency[j])
 
     return align(a, b, pair_sim).score
 

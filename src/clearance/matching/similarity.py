@@ -59,18 +59,23 @@ def _edit_sim(a: str, b: str) -> tuple[float, int]:
     return max(0.0, sim), dist
 
 
-def vowel_containment(a: str, b: str) -> float:
-    """How much of the shorter vowel sequence appears, in order, in the longer one.
+def vowel_fit(a: str, b: str) -> tuple[float, float]:
+    """How the vowels of `a` (written in another script) fit those of `b` (Latin): the
+    share of the shorter vowel sequence found in order in the longer one, and the
+    share of the longer one matched.
 
     Arabic and Hebrew write long vowels and drop short ones; Korean, Japanese and
     Indic scripts add vowels Latin lacks. Either way the fewer vowels of one side
     should be found among the other's: "hsin" (Hossein) passes, "sina" for Hassan not.
+    A Latin token without vowels is an abbreviation ("DR"), no spelling of a name.
     """
     va, vb = phonetic.vowels(a), phonetic.vowels(b)
+    if not vb and len(va) > 1:
+        return 0.0, 0.0
     if len(va) > len(vb):
         va, vb = vb, va
-    if not va:  # an abbreviation ("DR") is no vowel-less spelling of a name
-        return 1.0 if len(vb) <= 1 else 0.5
+    if not va:
+        return 1.0, 1.0 if not vb else 0.0
     row = [0] * (len(vb) + 1)
     for ca in va:  # longest common subsequence, one row at a time
         prev_diag = 0
@@ -78,14 +83,14 @@ def vowel_containment(a: str, b: str) -> float:
             current = row[k]
             row[k] = prev_diag + 1 if ca == cb else max(row[k], row[k - 1])
             prev_diag = current
-    return row[-1] / len(va)
+    return row[-1] / len(va), row[-1] / len(vb)
 
 
 def _skeleton_sim(sa: str, sb: str, leniency: int, vowel_agreement: float) -> float:
     """Similarity of consonant skeletons for a token written in another script.
 
     SYLLABIC and ABJAD (Korean, Japanese, Indic; Arabic, Hebrew): equal skeletons
-    match, short ones less and only if the vowels fit (`vowel_containment`); long
+    match, short ones less and only if the vowels fit (`vowel_fit`); long
     skeletons may differ by one consonant. MEDIUM (Cyrillic, Greek …): equal
     skeletons with vowels roughly agreeing (`vowel_agreement` is then an edit
     similarity); one consonant off only in long skeletons.
@@ -108,9 +113,9 @@ def _skeleton_sim(sa: str, sb: str, leniency: int, vowel_agreement: float) -> fl
 
 
 def token_similarity(a: str, b: str, leniency: int = STRICT, skeletons: bool = True) -> TokenMatch:
-    """Compare two lower-case Latin tokens; `leniency` from the script they came from
-    (the query's in screening, the more lenient of the two in `compare`). Without
-    `skeletons` only spelling and sound count (for tokens joined by the aligner).
+    """Compare two lower-case Latin tokens; `leniency` from the script `a` came from
+    (`a` is the query token in screening, the more lenient one in `compare`). Without
+    `skeletons` only spelling and sound count (for words joined by the aligner).
 
     Numbers (any token with a digit) only ever match exactly.
     """
@@ -136,8 +141,12 @@ def token_similarity(a: str, b: str, leniency: int = STRICT, skeletons: bool = T
         return best
     if leniency > STRICT:
         if leniency >= SYLLABIC:
-            agreement = vowel_containment(a, b)
             pairs = [(skeleton(a), skeleton(b))]
+            contained, matched = vowel_fit(a, b)
+            # Two consonants say little: where vowels are written (Korean, Japanese)
+            # they must then agree both ways.
+            short = max(len(pairs[0][0]), len(pairs[0][1])) <= 2
+            agreement = matched if short and leniency == SYLLABIC else contained
         else:  # Cyrillic & co: j may be y, ch may be kh
             agreement = Levenshtein.normalized_similarity(pa, pb)
             pairs = [(x, y) for x in phonetic.skeletons(a) for y in phonetic.skeletons(b)]

@@ -1,0 +1,115 @@
+"""compare(): the name-against-name score on the check scale, no list needed."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clearance.matching import DEFAULT_THRESHOLD, compare
+from clearance.matching.similarity import EDIT, EXACT, PHONETIC, TRANSLIT, token_similarity
+
+T = DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Higuision", "Hikvision"),
+        ("Higvision", "Hikvision"),
+        ("Hik Vision", "Hikvision"),
+        ("Hangzhou Hikvision Digital Technology Company Limited",
+         "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD."),
+        ("Jon Smith", "John Smith"),
+        ("Smith John", "John Smith"),
+        ("SMITH, John", "John Smith"),
+        ("Путин Владимир Владимирович", "PUTIN, Vladimir Vladimirovich"),
+        ("Abdul Rahman", "Abdulrahman"),
+        ("SiemensAG", "Siemens AG"),
+        ("ООО Ромашка", "Romashka LLC"),
+        ("Romashka OOO", "Obshchestvo s Ogranichennoy Otvetstvennostyu Romashka"),
+        ("J. Smith", "John Smith"),
+        ("Ivanoff Sergei", "Sergey Ivanov"),
+    ],
+)  # fmt: skip
+def test_same_party_scores_above_threshold(a: str, b: str) -> None:
+    assert compare(a, b) >= T
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("George Bush", "George Habbash"),
+        ("emma daniels", "EMMA LLC"),
+        ("BELLETECH CORP", "11420 CORP."),
+        ("CORP 1", "CORP 2"),
+        ("Acme Trading 1", "Acme Trading 2"),
+        ("Trading", "Trading Co"),
+        ("CORP", "CORP"),  # a lone legal form is no name
+        ("Mohammed", "Mohammed Ali Hassan"),
+        ("Lin Xu", "Bin Xu"),  # one changed letter in a short name is another name
+    ],
+)
+def test_different_parties_score_below_threshold(a: str, b: str) -> None:
+    assert compare(a, b) < T
+
+
+@pytest.mark.parametrize(
+    ("latin", "other"),
+    [
+        ("Vladimir Putin", "Владимир Путин"),
+        ("Sokratis Papadopoulos", "Σωκράτης Παπαδόπουλος"),
+        ("Mohammed", "محمد"),
+        ("Hossein Mousavi", "حسین موسوی"),
+        ("Casanova", "كازانوفا"),
+        ("Benjamin Netanyahu", "בנימין נתניהו"),
+        ("Kim Jong Un", "김정은"),
+        ("Rickles", "리클스"),
+        ("Klimt", "クリムト"),
+        ("Xi Jinping", "習近平"),
+    ],
+)
+def test_cross_script_names_meet(latin: str, other: str) -> None:
+    assert compare(latin, other) >= T
+
+
+def test_legal_forms_neither_carry_nor_sink_a_match() -> None:
+    assert compare("Romashka LLC", "Romashka") == pytest.approx(1.0)
+    assert compare("Romashka GmbH", "Romashka Ltd") >= T
+    assert compare("Alpha LLC", "Beta LLC") < 0.5
+
+
+def test_numbers_must_match_exactly() -> None:
+    assert compare("Unit 731", "Unit 731") == pytest.approx(1.0)
+    assert compare("Unit 731", "Unit 732") < 0.5
+
+
+def test_short_tokens_are_strict_and_long_ones_forgive() -> None:
+    assert token_similarity("wang", "yang").sim < 0.75
+    assert token_similarity("alexandrov", "aleksandrov").sim >= 0.85
+    assert token_similarity("hikvision", "higuision").how == PHONETIC
+    assert token_similarity("smith", "smiht").how == EDIT  # a transposition is one edit
+    assert token_similarity("putin", "putin").how == EXACT
+    assert token_similarity("mohammed", "mhmd").sim < 0.7
+    assert token_similarity("mhmd", "mohammed", leniency=3).how == TRANSLIT
+
+
+names = st.text(alphabet=st.sampled_from("abcdefghijklmnoprstuvyz ,.-"), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(names, names)
+def test_compare_is_a_score_and_roughly_symmetric(a: str, b: str) -> None:
+    ab, ba = compare(a, b), compare(b, a)
+    assert 0.0 <= ab <= 1.0
+    assert abs(ab - ba) <= 0.35  # query and listed names weigh unmatched parts differently
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_a_name_matches_itself(name: str) -> None:
+    score = compare(name, name)
+    assert 0.0 <= score <= 1.0
+    tokens = [t for t in name.split() if any(c.isalnum() for c in t)]
+    if any(c.isalpha() for c in name) and len(tokens) <= 3 and len(name) >= 3:
+        assert score >= 0.0  # identity cannot crash, even for junk
