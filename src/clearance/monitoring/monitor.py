@@ -271,8 +271,8 @@ def _run(
                 threshold=threshold,
             )
             states: dict[str, HitState] = {}
-            for hit in found:
-                state = HitState.from_hit(hit)
+            for screening_hit in found:
+                state = HitState.from_hit(screening_hit)
                 states.setdefault(state.party_key, state)
             new_hits[row.id] = states
 
@@ -366,12 +366,12 @@ def _run(
                 threshold=threshold,
                 stats=stats,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[index]
         alert_ids: list[int] = []
         for values in pending_alerts:
             alert_id = conn.execute(
                 insert(alerts).values(run_id=run_id, **values)
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
             alert_ids.append(int(alert_id))
         if fault_hook is not None:
             fault_hook("alerts-written", conn)
