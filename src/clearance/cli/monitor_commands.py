@@ -1,0 +1,314 @@
+"""CLI of monitoring, decisions and the audit trail: thin calls into clearance.monitoring/audit."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from clearance.audit import export, verify
+from clearance.cli.context import console, err_console, state
+from clearance.monitoring import (
+    CounterpartyError,
+    DecisionError,
+    MonitorError,
+    add_counterparties,
+    add_webhook,
+    decide,
+    deliver_pending,
+    list_alerts,
+    list_counterparties,
+    list_deliveries,
+    list_webhooks,
+    read_counterparty_file,
+    remove_counterparties,
+    retry_dead,
+    run_monitor,
+)
+from clearance.workflows.tables import TableError
+
+monitor_app = typer.Typer(help="Monitored counterparties, re-screened after every list update.")
+audit_app = typer.Typer(help="The tamper-evident audit trail.")
+
+Actor = Annotated[
+    str | None,
+    typer.Option("--actor", envvar="CLEARANCE_ACTOR", help="Who acts (default: the OS user)."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _actor(value: str | None) -> str:
+    return value or f"user:{getpass.getuser()}"
+
+
+def _fail(message: str) -> typer.Exit:
+    err_console.print(f"[red]{escape(message)}[/red]")
+    return typer.Exit(1)
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def monitor_add(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX, JSONL or Parquet file.")],
+    id_col: Annotated[str | None, typer.Option("--id-col", help="Column of your own ids.")] = None,
+    name_col: Annotated[str | None, typer.Option("--name-col")] = None,
+    fmt: Annotated[str | None, typer.Option("--format")] = None,
+    actor: Actor = None,
+) -> None:
+    """Monitor the counterparties of a file; a row already monitored is updated."""
+    try:
+        items = read_counterparty_file(file, id_col=id_col, name_col=name_col, fmt=fmt)
+        outcome = add_counterparties(state.store().engine, items, _actor(actor), str(file))
+    except (TableError, CounterpartyError) as exc:
+        raise _fail(str(exc)) from exc
+    console.print(
+        f"{outcome.added} added, {outcome.updated} changed (re-screened at the next run), "
+        f"{outcome.unchanged} unchanged"
+    )
+
+
+def monitor_remove(
+    ids: Annotated[list[str], typer.Argument(help="Counterparty ids to stop monitoring.")],
+    actor: Actor = None,
+) -> None:
+    """Stop monitoring counterparties (their past alerts and decisions are kept)."""
+    unknown = remove_counterparties(state.store().engine, ids, _actor(actor))
+    removed = len(set(ids)) - len(unknown)
+    console.print(f"{removed} removed")
+    if unknown:
+        raise _fail("not monitored: " + ", ".join(unknown))
+
+
+def monitor_run(
+    threshold: Annotated[float | None, typer.Option("--threshold")] = None,
+    deliver: Annotated[bool, typer.Option("--deliver/--no-deliver", help="Send webhooks.")] = True,
+    actor: Actor = None,
+    as_json: AsJson = False,
+) -> None:
+    """Re-screen what changed since the last run (lists or counterparties) and raise alerts."""
+    store = state.store()
+    try:
+        outcome = run_monitor(store, actor=_actor(actor), threshold=threshold)
+    except MonitorError as exc:
+        raise _fail(str(exc)) from exc
+    report = deliver_pending(store.engine) if deliver else None
+    if as_json:
+        _print_json(
+            {
+                "run": outcome.run_id,
+                "versions_before": outcome.versions_before,
+                "versions_after": outcome.versions_after,
+                "alerts": outcome.alerts,
+                "seconds": outcome.seconds,
+                "stats": outcome.stats,
+                "webhooks": report.__dict__ if report else None,
+            }
+        )
+        return
+    for change in outcome.stats.get("list_updates", []):
+        console.print(
+            f"{change['list']}: version {change['from_version']} -> {change['to_version']} "
+            f"(+{change['added']} -{change['removed']} ~{change['changed']})"
+        )
+    console.print(
+        f"run {outcome.run_id}: {outcome.screened} of {outcome.counterparties} counterparties "
+        f"re-screened, {len(outcome.alerts)} alerts, {outcome.suppressed} suppressed "
+        f"(false positives), {outcome.seconds:.2f} s"
+    )
+    if report and (report.failed or report.dead):
+        err_console.print(
+            f"[yellow]webhooks: {report.delivered} delivered, {report.failed} to retry, "
+            f"{report.dead} dead[/yellow]"
+        )
+
+
+def monitor_list(
+    limit: Annotated[int | None, typer.Option("--limit")] = None, as_json: AsJson = False
+) -> None:
+    """The monitored counterparties."""
+    rows = list_counterparties(state.store().engine, limit)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("id", "name", "type", "country", "birth date", "screened")
+    for row in rows:
+        screened = "yes" if row["screened_fingerprint"] == row["fingerprint"] else "pending"
+        table.add_row(
+            escape(row["id"]),
+            escape(row["name"]),
+            row["schema"] or "",
+            row["country"] or "",
+            row["birth_date"] or "",
+            screened,
+        )
+    console.print(table)
+
+
+def monitor_webhook(
+    url: Annotated[str, typer.Argument()],
+    secret: Annotated[str, typer.Option("--secret", envvar="CLEARANCE_WEBHOOK_SECRET")],
+    actor: Actor = None,
+) -> None:
+    """Send every new alert to URL, signed with HMAC-SHA256 of the body using SECRET."""
+    try:
+        hook = add_webhook(state.store().engine, url, secret, _actor(actor))
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"webhook {hook} added")
+
+
+def monitor_deliveries(
+    retry: Annotated[bool, typer.Option("--retry-dead", help="Re-queue dead letters.")] = False,
+    send: Annotated[bool, typer.Option("--send", help="Send what is due now.")] = False,
+    as_json: AsJson = False,
+    actor: Actor = None,
+) -> None:
+    """Webhooks and their deliveries (pending, delivered, dead)."""
+    engine = state.store().engine
+    if retry:
+        console.print(f"{retry_dead(engine, _actor(actor))} dead deliveries re-queued")
+    if send:
+        report = deliver_pending(engine)
+        console.print(f"{report.delivered} delivered, {report.failed} to retry, {report.dead} dead")
+    hooks, deliveries = list_webhooks(engine), list_deliveries(engine)
+    if as_json:
+        _print_json({"webhooks": hooks, "deliveries": deliveries})
+        return
+    for hook in hooks:
+        mine = [d for d in deliveries if d["webhook_id"] == hook["id"]]
+        counts = {s: sum(d["status"] == s for d in mine) for s in ("pending", "delivered", "dead")}
+        state_text = "active" if hook["active"] else "removed"
+        console.print(f"webhook {hook['id']} {escape(hook['url'])} ({state_text}): {counts}")
+
+
+def alerts_command(
+    status: Annotated[
+        str | None, typer.Option("--status", help="open, confirmed, false_positive, escalated.")
+    ] = None,
+    counterparty: Annotated[str | None, typer.Option("--counterparty")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 100,
+    after: Annotated[int | None, typer.Option("--after", help="Only alerts after this id.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Alerts of the monitor runs: new hit, hit changed, hit gone, with list versions."""
+    rows = list_alerts(
+        state.store().engine,
+        status=status,
+        counterparty_id=counterparty,
+        after_id=after,
+        limit=limit,
+    )
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("id", "kind", "counterparty", "party", "score", "versions", "status")
+    for row in rows:
+        versions = ", ".join(
+            f"{lid} {row['versions_before'].get(lid, '-')}->{vid}"
+            for lid, vid in sorted(row["versions_after"].items())
+            if row["versions_before"].get(lid) != vid
+        )
+        status_text = row["status"]
+        if row["decided_by"]:
+            status_text += f" by {row['decided_by']}"
+        table.add_row(
+            str(row["id"]),
+            row["kind"],
+            escape(row["counterparty_id"]),
+            escape(f"{row['name']} ({row['party_key']})"),
+            f"{row['score']:.2f}",
+            escape(versions or "initial"),
+            escape(status_text),
+        )
+    console.print(table)
+
+
+def decide_command(
+    alert_id: Annotated[int, typer.Argument()],
+    decision: Annotated[str, typer.Argument(help="confirmed, false-positive or escalated.")],
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    analyst: Annotated[
+        str | None, typer.Option("--analyst", envvar="CLEARANCE_ACTOR", help="Who decides.")
+    ] = None,
+    version: Annotated[
+        int | None, typer.Option("--version", help="The alert version you saw (to re-decide).")
+    ] = None,
+) -> None:
+    """Decide an alert; a false positive stays silent until either side changes."""
+    try:
+        alert = decide(
+            state.store().engine, alert_id, decision, reason or "", _actor(analyst), version
+        )
+    except DecisionError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(
+        f"alert {alert['id']}: {alert['status']} by {escape(alert['decided_by'])} "
+        f"(version {alert['version']})"
+    )
+
+
+def audit_verify() -> None:
+    """Recompute the hash chain; name any edited, deleted or reordered record."""
+    result = verify(state.store().engine)
+    if result.ok:
+        console.print(f"audit trail intact: {result.checked} records")
+        return
+    for problem in result.problems:
+        err_console.print(f"[red]{escape(problem)}[/red]")
+    raise typer.Exit(1)
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{option}: not an ISO date (YYYY-MM-DD): {value!r}") from exc
+
+
+def audit_export(
+    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day, included.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Audit records between two days, for an examiner."""
+    if fmt not in ("csv", "jsonl"):
+        raise typer.BadParameter(f"--format must be csv or jsonl, not {fmt!r}")
+    chunks = export(state.store().engine, fmt, _day(start, "--from"), _day(end, "--to"))
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    tmp = output.with_name(output.name + ".part")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    os.replace(tmp, output)
+    console.print(f"written {output}")
+
+
+def register(app: typer.Typer) -> None:
+    monitor_app.command("add")(monitor_add)
+    monitor_app.command("remove")(monitor_remove)
+    monitor_app.command("run")(monitor_run)
+    monitor_app.command("list")(monitor_list)
+    monitor_app.command("webhook")(monitor_webhook)
+    monitor_app.command("deliveries")(monitor_deliveries)
+    audit_app.command("verify")(audit_verify)
+    audit_app.command("export")(audit_export)
+    app.add_typer(monitor_app, name="monitor")
+    app.add_typer(audit_app, name="audit")
+    app.command("alerts")(alerts_command)
+    app.command("decide")(decide_command)
