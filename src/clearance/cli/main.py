@@ -9,6 +9,7 @@ import typer
 from clearance.cli.context import state
 from clearance.cli.match_commands import register as register_match_commands
 from clearance.cli.monitor_commands import register as register_monitor_commands
+from clearance.cli.serve_commands import register as register_serve_commands
 from clearance.cli.store_commands import register as register_store_commands
 from clearance.cli.update_command import register as register_update_command
 from clearance.cli.workflow_commands import register as register_workflow_commands
@@ -43,5 +44,7 @@ register_update_command(app)
 register_match_commands(app)
 
 register_workflow_commands(app)
+
+register_serve_commands(app)
 
 register_monitor_commands(app)

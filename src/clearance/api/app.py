@@ -1,0 +1,146 @@
+"""The FastAPI application: `create_app(settings)`.
+
+One store, one `ScreenerCache` (a Screener per lists and date), one key store and
+one job runner per process, all in `app.state.services`. The interface holds no
+matching logic: every answer comes from `clearance.workflows.screening.Screener`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from clearance.api.jobs import Job, JobRunner, JobStore
+from clearance.api.keys import KeyStore
+from clearance.api.screeners import ScreenerCache
+from clearance.api.security import (
+    RateLimiter,
+    RequestGuard,
+    http_error,
+    internal_error,
+    validation_error,
+)
+from clearance.api.settings import ApiSettings
+from clearance.store import ListStore, open_store
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no API key, or an unknown or revoked one"},
+    403: {"description": "the key lacks the scope"},
+    413: {"description": "request body too large"},
+    422: {"description": "invalid request: the message names the field"},
+    429: {"description": "rate limit reached; see Retry-After"},
+}
+
+
+@dataclass
+class Services:
+    settings: ApiSettings
+    store: ListStore
+    screeners: ScreenerCache
+    keys: KeyStore
+    jobs: JobStore
+    runner: JobRunner
+    limiter: RateLimiter
+
+
+def _job_runner(screeners: ScreenerCache) -> Callable[[Job, Path, Path, Callable], Any]:
+    def run(job: Job, source: Path, target: Path, progress: Callable) -> Any:
+        from clearance.effects import Activity
+        from clearance.workflows.batch import ScreenOptions, screen_file
+
+        screener = screeners.get()
+        options = ScreenOptions(
+            activity=Activity(job.options.get("activity") or "transact"),
+            threshold=job.options.get("threshold"),
+            workers=1,
+        )
+        return screen_file(
+            screener.matcher,
+            source,
+            target,
+            name_col=job.options.get("name_col"),
+            options=options,
+            store=screener.store,
+            on_progress=progress,
+        )
+
+    return run
+
+
+def build_services(settings: ApiSettings) -> Services:
+    store = open_store(settings.db)
+    screeners = ScreenerCache(store)
+    jobs = JobStore(store.engine)
+    return Services(
+        settings=settings,
+        store=store,
+        screeners=screeners,
+        keys=KeyStore(store.engine),
+        jobs=jobs,
+        runner=JobRunner(jobs, _job_runner(screeners)),
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+    )
+
+
+def create_app(settings: ApiSettings | None = None, services: Services | None = None) -> FastAPI:
+    settings = settings or ApiSettings()
+    holder: dict[str, Services] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ready = services or build_services(settings)
+        app.state.services = ready
+        holder["services"] = ready
+        if settings.warm:
+            threading.Thread(target=ready.screeners.warm, name="warm-index", daemon=True).start()
+        else:
+            ready.screeners.ready.set()
+        ready.runner.start()
+        yield
+        ready.runner.stop()
+
+    from clearance import __version__ as version
+
+    app = FastAPI(
+        title="clearance",
+        version=version,
+        description=(
+            "Sanctions and export-control screening from the governments' own lists. "
+            "`/match`, `/search`, `/entities` and `/catalog` speak yente's API. "
+            "Send keys as `Authorization: ApiKey <key>` or `Bearer <key>`."
+        ),
+        lifespan=lifespan,
+        responses=ERROR_RESPONSES,
+    )
+    from clearance.api import reconcile, screening_routes, yente_routes
+
+    app.include_router(yente_routes.health)
+    app.include_router(yente_routes.router)
+    app.include_router(screening_routes.router)
+    app.include_router(reconcile.router)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, internal_error)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(
+        RequestGuard,
+        max_body=lambda: settings.max_body_bytes,
+        max_upload=lambda: settings.max_upload_bytes,
+        log_client=lambda: settings.log_client_address,
+    )
+    return app

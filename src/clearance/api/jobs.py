@@ -1,0 +1,196 @@
+"""File screening jobs: the upload and the state live in the store, so jobs outlive the server.
+
+A job is queued with its file; one worker thread runs jobs one at a time through
+`clearance.workflows.batch.screen_file` and records progress. At startup, jobs
+left queued or running by a stopped server are queued again and start over.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import secrets
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from clearance.api.tables import screen_jobs
+
+log = logging.getLogger("clearance.api.jobs")
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+@dataclass
+class Job:
+    id: str
+    status: str  # queued, running, done, failed
+    filename: str
+    options: dict[str, Any]
+    rows_done: int
+    rows_total: int | None
+    summary: dict[str, Any] | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "filename": self.filename,
+            "options": self.options,
+            "rows_done": self.rows_done,
+            "rows_total": self.rows_total,
+            "summary": self.summary,
+            "error": self.error,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+def _job(row: Any) -> Job:
+    return Job(
+        row.id,
+        row.status,
+        row.filename,
+        dict(row.options),
+        row.rows_done,
+        row.rows_total,
+        row.summary,
+        row.error,
+        row.created_at,
+        row.updated_at,
+    )
+
+
+class JobStore:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def create(self, filename: str, data: bytes, options: dict[str, Any]) -> Job:
+        now = datetime.now(UTC)
+        job_id = secrets.token_hex(12)
+        with self.engine.begin() as conn:
+            conn.execute(
+                screen_jobs.insert().values(
+                    id=job_id,
+                    status="queued",
+                    filename=filename,
+                    options=options,
+                    input=data,
+                    rows_done=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        found = self.get(job_id)
+        assert found is not None
+        return found
+
+    def get(self, job_id: str) -> Job | None:
+        columns = [c for c in screen_jobs.c if c.name not in ("input", "result")]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*columns).where(screen_jobs.c.id == job_id)).first()
+        return _job(row) if row is not None else None
+
+    def input_of(self, job_id: str) -> bytes:
+        with self.engine.connect() as conn:
+            return bytes(
+                conn.execute(
+                    select(screen_jobs.c.input).where(screen_jobs.c.id == job_id)
+                ).scalar_one()
+            )
+
+    def result_of(self, job_id: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            data = conn.execute(
+                select(screen_jobs.c.result).where(screen_jobs.c.id == job_id)
+            ).scalar()
+        return bytes(data) if data is not None else None
+
+    def set(self, job_id: str, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(screen_jobs)
+                .where(screen_jobs.c.id == job_id)
+                .values(updated_at=datetime.now(UTC), **values)
+            )
+
+    def unfinished(self) -> list[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(screen_jobs.c.id)
+                .where(screen_jobs.c.status.in_(("queued", "running")))
+                .order_by(screen_jobs.c.created_at)
+            )
+            return [r.id for r in rows]
+
+
+class JobRunner:
+    """One thread that screens queued files in order."""
+
+    def __init__(self, jobs: JobStore, run: Callable[[Job, Path, Path, Callable], Any]):
+        self.jobs = jobs
+        self.run = run
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="screen-jobs", daemon=True)
+
+    def start(self) -> None:
+        for job_id in self.jobs.unfinished():  # left by a server that stopped
+            self.jobs.set(job_id, status="queued", rows_done=0)
+            self._queue.put(job_id)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+    def submit(self, job_id: str) -> None:
+        self._queue.put(job_id)
+
+    def _loop(self) -> None:
+        while True:
+            job_id = self._queue.get()
+            if job_id is None:
+                return
+            try:
+                self._run_one(job_id)
+            except Exception as exc:  # a failed job must not stop the runner
+                log.exception("screening job %s failed", job_id)
+                self.jobs.set(job_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+
+    def _run_one(self, job_id: str) -> None:
+        job = self.jobs.get(job_id)
+        if job is None or job.status not in ("queued", "running"):
+            return
+        self.jobs.set(job_id, status="running", rows_done=0)
+        suffix = "".join(Path(job.filename).suffixes[-2:]) or ".csv"
+        with tempfile.TemporaryDirectory(prefix="clearance-job-") as folder:
+            source = Path(folder) / f"input{suffix}"
+            source.write_bytes(self.jobs.input_of(job_id))
+            target = Path(folder) / "screened.csv"
+            last = [0.0]
+
+            def progress(done: int, total: int | None) -> None:
+                import time
+
+                now = time.monotonic()
+                if now - last[0] >= PROGRESS_EVERY_SECONDS:
+                    last[0] = now
+                    self.jobs.set(job_id, rows_done=done, rows_total=total)
+
+            result = self.run(job, source, target, progress)
+            summary = result.summary.to_dict()
+            self.jobs.set(
+                job_id,
+                status="done",
+                rows_done=summary.get("rows", 0),
+                rows_total=summary.get("rows", 0),
+                summary=summary,
+                result=target.read_bytes(),
+            )

@@ -1,0 +1,61 @@
+"""One `Screener` per (lists, as_of), built once and kept for the server's life.
+
+The matcher is read-only once built, so request threads share it; a lock only
+keeps two threads from building the same index at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+from clearance.store import ListStore
+from clearance.workflows.screening import Screener
+
+ScreenerKey = tuple[tuple[str, ...] | None, date | None]
+VERSION_CHECK_SECONDS = 5.0
+
+
+class ScreenerCache:
+    def __init__(self, store: ListStore):
+        self.store = store
+        self._screeners: dict[tuple[str, ScreenerKey], Screener] = {}
+        self._lock = threading.Lock()
+        self.ready = threading.Event()
+        self._version_keys: dict[ScreenerKey, tuple[float, str]] = {}
+
+    def _version_key(self, key: ScreenerKey) -> str:
+        """The store's key of the versions in force, re-read at most every few seconds."""
+        now = time.monotonic()
+        cached = self._version_keys.get(key)
+        if cached is not None and now - cached[0] < VERSION_CHECK_SECONDS:
+            return cached[1]
+        lists, as_of = key
+        version_key = self.store.screening_key(list(lists) if lists else None, as_of)
+        self._version_keys[key] = (now, version_key)
+        return version_key
+
+    def list_ids(self) -> list[str]:
+        return sorted(self.store.current_versions())
+
+    def get(self, lists: list[str] | None = None, as_of: date | None = None) -> Screener:
+        """The screener over `lists` (None: all) in force on `as_of` (None: current)."""
+        wanted = tuple(sorted(set(lists))) if lists is not None else None
+        # The store's key changes when a list is updated: a new version gets a new index.
+        key = (self._version_key((wanted, as_of)), (wanted, as_of))
+        found = self._screeners.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._screeners.get(key)
+            if found is None:
+                found = Screener.load(list(wanted) if wanted else None, as_of, store=self.store)
+                self._screeners[key] = found
+        return found
+
+    def warm(self) -> None:
+        try:
+            self.get()
+        finally:
+            self.ready.set()

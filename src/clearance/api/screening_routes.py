@@ -1,0 +1,131 @@
+"""Clearance's own endpoints: /check (one name), /scan (free text), /screen and /jobs (files)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from clearance.api.security import SCREEN_KEY
+from clearance.effects import Activity
+
+router = APIRouter()
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json", ".jsonl", ".ndjson", ".parquet")
+
+
+class CheckRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=500, examples=["Vladimir Putin"])
+    type: str | None = Field(None, description="person, organization, vessel or aircraft")
+    country: str | None = Field(None, max_length=100)
+    birth_date: str | None = Field(None, max_length=20, examples=["1952-10-07"])
+    identifiers: list[str] = Field(default_factory=list, max_length=50)
+    activity: Activity | None = None
+    lists: list[str] | None = Field(None, description="list ids; default: all")
+    as_of: date | None = None
+    limit: int = Field(10, ge=1, le=100)
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+
+
+class ScanRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=200_000)
+    activity: Activity = Activity.TRANSACT
+    threshold: float | None = Field(None, ge=0.0, le=1.0)
+
+
+def _screener(request: Request, lists: list[str] | None, as_of: date | None = None) -> Any:
+    cache = request.app.state.services.screeners
+    if lists is not None:
+        unknown = sorted(set(lists) - set(cache.list_ids()))
+        if unknown or not lists:
+            raise HTTPException(422, f"unknown list id(s) {unknown}; see GET /catalog")
+    return cache.get(lists, as_of)
+
+
+@router.post("/check", summary="Screen one name, with effects and a verdict for an activity")
+def check(request: Request, body: CheckRequest, _key: Any = SCREEN_KEY) -> dict[str, Any]:
+    screener = _screener(request, body.lists, body.as_of)
+    try:
+        hits = screener.check(
+            body.name,
+            schema=body.type,
+            country=body.country,
+            birth_date=body.birth_date,
+            identifiers=body.identifiers or None,
+            limit=body.limit,
+            threshold=body.threshold,
+            activity=body.activity,
+        )
+    except ValueError as exc:  # an unknown type, an unreadable date: the matcher says which
+        raise HTTPException(422, str(exc)) from None
+    result: dict[str, Any] = {
+        "query": body.model_dump(mode="json", exclude_none=True),
+        "hits": [h.to_dict() for h in hits],
+    }
+    if body.activity is not None:
+        result["verdict"] = screener.verdict(hits, body.activity).to_dict()
+    return result
+
+
+@router.post("/scan", summary="Listed parties mentioned in free text")
+def scan(request: Request, body: ScanRequest, _key: Any = SCREEN_KEY) -> dict[str, Any]:
+    screener = _screener(request, None)
+    result = screener.scan(body.text, activity=body.activity, threshold=body.threshold)
+    data: dict[str, Any] = result.to_dict()
+    return data
+
+
+@router.post("/screen", status_code=202, summary="Upload a table to screen; returns a job id")
+async def screen(
+    request: Request,
+    file: Annotated[UploadFile, File(description="CSV, TSV, XLSX, JSON lines or Parquet")],
+    activity: Annotated[Activity, Form()] = Activity.TRANSACT,
+    threshold: Annotated[float | None, Form(ge=0.0, le=1.0)] = None,
+    name_col: Annotated[str | None, Form(max_length=200)] = None,
+    _key: Any = SCREEN_KEY,
+) -> dict[str, Any]:
+    services = request.app.state.services
+    filename = Path(file.filename or "upload.csv").name[:200]
+    if not filename.lower().endswith(TABLE_SUFFIXES):
+        raise HTTPException(
+            422, f"unsupported file type {filename!r}; send one of {', '.join(TABLE_SUFFIXES)}"
+        )
+    data = await file.read()
+    if not data:
+        raise HTTPException(422, "the uploaded file is empty")
+    options = {"activity": activity.value, "threshold": threshold, "name_col": name_col}
+    job = services.jobs.create(filename, data, options)
+    services.runner.submit(job.id)
+    return {"id": job.id, "status": job.status, "links": {"self": f"/jobs/{job.id}"}}
+
+
+@router.get("/jobs/{job_id}", summary="A screening job's progress")
+def job_status(request: Request, job_id: str, _key: Any = SCREEN_KEY) -> dict[str, Any]:
+    job = request.app.state.services.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job {job_id!r}")
+    return job.to_dict()
+
+
+@router.get(
+    "/jobs/{job_id}/result",
+    summary="The screened table (CSV) of a finished job",
+    responses={200: {"content": {"text/csv": {}}}, 409: {"description": "not finished"}},
+)
+def job_result(request: Request, job_id: str, _key: Any = SCREEN_KEY) -> Response:
+    jobs = request.app.state.services.jobs
+    job = jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job {job_id!r}")
+    if job.status != "done":
+        raise HTTPException(409, f"job {job_id} is {job.status}, not done")
+    data = jobs.result_of(job_id) or b""
+    return Response(
+        data,
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'},
+    )

@@ -1,0 +1,239 @@
+"""Keys, scopes, rate limits, body limits, error bodies and access logs.
+
+Everything a request meets before and after its endpoint, so endpoints only
+screen. Error bodies carry a message and a request id, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from clearance.api.keys import ApiKey
+
+access_log = logging.getLogger("clearance.api.access")
+error_log = logging.getLogger("clearance.api.error")
+
+UPLOAD_PATHS = ("/screen",)
+
+
+class RateLimiter:
+    """A token bucket per key: `per_minute` requests, refilled continuously."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, last time)
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> float | None:
+        """None when the request may go on, else the seconds to wait."""
+        if self.per_minute <= 0:
+            return None
+        rate = self.per_minute / 60.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.per_minute), now))
+            tokens = min(float(self.per_minute), tokens + (now - last) * rate)
+            if tokens < 1.0:
+                self._buckets[key] = (tokens, now)
+                return (1.0 - tokens) / rate
+            self._buckets[key] = (tokens - 1.0, now)
+        return None
+
+
+def require(scope: str) -> Any:
+    """A dependency: the caller's key must exist, be active and carry `scope`."""
+
+    def check_key(request: Request) -> ApiKey | None:
+        services = request.app.state.services
+        if not services.settings.auth:
+            _limit(request, services.limiter, request.client.host if request.client else "-")
+            return None
+        header = request.headers.get("authorization", "")
+        kind, _, secret = header.partition(" ")
+        if not header or kind.lower() not in ("apikey", "bearer") or not secret.strip():
+            raise HTTPException(
+                401,
+                "missing API key: send 'Authorization: ApiKey <key>' or 'Bearer <key>'",
+                headers={"WWW-Authenticate": "ApiKey"},
+            )
+        key = services.keys.verify(secret.strip())
+        if key is None:
+            raise HTTPException(
+                401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"}
+            )
+        request.state.key_id = key.id
+        if not key.allows(scope):
+            raise HTTPException(403, f"this key lacks the {scope!r} scope")
+        _limit(request, services.limiter, key.id)
+        return key
+
+    return Depends(check_key)
+
+
+def _limit(request: Request, limiter: RateLimiter, who: str) -> None:
+    wait = limiter.allow(who)
+    if wait is not None:
+        raise HTTPException(
+            429,
+            f"rate limit of {limiter.per_minute} requests a minute reached",
+            headers={"Retry-After": str(max(1, round(wait)))},
+        )
+
+
+# ------------------------------------------------------------------ error bodies
+
+
+def _request_id(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("request_id", ""))
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSONResponse(
+        {"detail": exc.detail, "request_id": _request_id(request)},
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 with where and what, without echoing the input back."""
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]
+    return JSONResponse({"detail": problems, "request_id": _request_id(request)}, status_code=422)
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    error_log.exception("request %s failed", _request_id(request), exc_info=exc)
+    return JSONResponse(
+        {"detail": "internal server error", "request_id": _request_id(request)},
+        status_code=500,
+    )
+
+
+# ------------------------------------------------------------------ ASGI guard
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class RequestGuard:
+    """Request ids, body size limits (413) and one JSON access-log line per request.
+
+    The log line has method, route path (no query string: it may hold names),
+    status, milliseconds and key id; the client address only if configured.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: Callable[[], int],
+        max_upload: Callable[[], int],
+        log_client: Callable[[], bool],
+    ):
+        self.app = app
+        self.max_body = max_body
+        self.max_upload = max_upload
+        self.log_client = log_client
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = secrets.token_hex(8)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        path = scope.get("path", "")
+        limit = self.max_upload() if path in UPLOAD_PATHS else self.max_body()
+        status = {"code": 500, "sent": False}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                status["sent"] = True
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        try:
+            if declared is not None and declared.isdigit() and int(declared) > limit:
+                raise BodyTooLarge
+            seen = 0
+
+            async def receive_wrapper() -> Message:
+                nonlocal seen
+                message = await receive()
+                if message["type"] == "http.request":
+                    seen += len(message.get("body", b""))
+                    if seen > limit:
+                        raise BodyTooLarge
+                return message
+
+            await self.app(scope, receive_wrapper, send_wrapper)
+        except BodyTooLarge:
+            if status["sent"]:
+                raise
+            await _send_json(
+                send_wrapper,
+                413,
+                {"detail": f"request body over {limit} bytes", "request_id": request_id},
+            )
+        finally:
+            self._log(scope, state, status["code"], started, request_id)
+
+    def _log(
+        self, scope: Scope, state: dict[str, Any], code: int, started: float, request_id: str
+    ) -> None:
+        if not access_log.isEnabledFor(logging.INFO):
+            return
+        route = scope.get("route")
+        record: dict[str, Any] = {
+            "request_id": request_id,
+            "method": scope.get("method"),
+            "path": getattr(route, "path", None) or scope.get("path"),
+            "status": code,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+            "key_id": state.get("key_id"),
+        }
+        if self.log_client() and scope.get("client"):
+            record["client"] = scope["client"][0]
+        access_log.info(json.dumps(record))
+
+
+async def _send_json(send: Callable[[Message], Awaitable[None]], code: int, body: Any) -> None:
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": code,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+# Module-level dependencies: an endpoint says which scope it needs with `_key: Any = READ_KEY`.
+READ_KEY = require("read")
+SCREEN_KEY = require("screen")

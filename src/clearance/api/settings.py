@@ -1,0 +1,20 @@
+"""How a server runs: store, keys, limits, CORS. One frozen object, set by `clearance serve`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    db: str | None = None  # store path or URL (None: CLEARANCE_DB or the default file)
+    auth: bool = True  # False only through `serve --no-auth`, which says so loudly
+    max_body_bytes: int = 1_000_000  # JSON bodies
+    max_upload_bytes: int = 50_000_000  # files sent to POST /screen
+    max_queries: int = 100  # queries in one /match or /reconcile request
+    rate_limit_per_minute: int = 6000  # per key (per client address without auth); 0: none
+    cors_origins: tuple[str, ...] = ()  # CORS is off unless origins are given
+    log_client_address: bool = False  # access logs name no client unless asked
+    warm: bool = True  # build or load the default index at startup (readyz waits for it)
+    job_workers: int = 2  # worker processes of one screening job
+    extra: dict[str, str] = field(default_factory=dict)

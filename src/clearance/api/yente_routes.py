@@ -1,0 +1,289 @@
+"""The yente-compatible endpoints: /match, /search, /entities, /catalog, /healthz, /readyz.
+
+Request and response shapes follow yente's, so its clients work unchanged;
+the scores and explanations are ours (the `algorithm` parameter is accepted
+and ignored).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from clearance.api.ftm_shapes import (
+    QueryError,
+    ftm_entity,
+    ftm_entity_nested,
+    read_query,
+    scored_entity,
+    topics_of,
+)
+from clearance.api.security import READ_KEY
+from clearance.matching.screener import DEFAULT_THRESHOLD
+
+router = APIRouter()
+health = APIRouter()
+
+MATCH_EXAMPLE = {
+    "queries": {
+        "q1": {
+            "schema": "Person",
+            "properties": {"name": ["Vladimir Putin"], "birthDate": ["1952-10-07"]},
+        }
+    }
+}
+
+
+class EntityExample(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+    id: str | None = None
+    schema_: str = Field(alias="schema", description="FtM schema: Person, Company, …")
+    properties: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class MatchRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")  # yente clients also send weights, config
+
+    queries: dict[str, EntityExample]
+
+
+class Total(BaseModel):
+    value: int
+    relation: str = "eq"
+
+
+class ResponseEntity(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    id: str
+    caption: str
+    schema_: str = Field(alias="schema")
+    properties: dict[str, Any]
+    datasets: list[str]
+    referents: list[str] = []
+    target: bool = True
+
+
+class ScoredResult(ResponseEntity):
+    score: float
+    match: bool
+    explanations: dict[str, Any]
+
+
+class QueryResponse(BaseModel):
+    status: int
+    results: list[ScoredResult]
+    total: Total
+    query: dict[str, Any]
+
+
+class MatchResponse(BaseModel):
+    responses: dict[str, QueryResponse]
+    matcher: dict[str, Any]
+    limit: int
+
+
+class SearchResponse(BaseModel):
+    results: list[ResponseEntity]
+    facets: dict[str, Any] = {}
+    total: Total
+    limit: int
+    offset: int
+
+
+class Status(BaseModel):
+    status: str
+
+
+def _dataset_lists(request: Request, dataset: str) -> list[str] | None:
+    """`default` is every list; else one list id (404 if the store has none such)."""
+    if dataset == "default":
+        return None
+    if dataset not in request.app.state.services.screeners.list_ids():
+        raise HTTPException(404, f"no dataset {dataset!r}; see GET /catalog")
+    return [dataset]
+
+
+def _base_list(list_name: str) -> str:
+    return list_name.split("/", 1)[0]  # "us-csl/SDN" is the SDN part of us-csl
+
+
+@router.post(
+    "/match/{dataset}",
+    response_model=MatchResponse,
+    response_model_by_alias=True,
+    summary="Match entities by example (yente-compatible)",
+)
+def match(
+    request: Request,
+    dataset: str,
+    body: Annotated[MatchRequest, Body(openapi_examples={"person": {"value": MATCH_EXAMPLE}})],
+    limit: Annotated[int, Query(ge=1, le=500)] = 5,
+    threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
+    cutoff: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    algorithm: str = "clearance",
+    topics: Annotated[list[str] | None, Query()] = None,
+    include_dataset: Annotated[list[str] | None, Query()] = None,
+    exclude_dataset: Annotated[list[str] | None, Query()] = None,
+    exclude_entity_ids: Annotated[list[str] | None, Query()] = None,
+    _key: Any = READ_KEY,
+) -> Any:
+    services = request.app.state.services
+    if len(body.queries) > services.settings.max_queries:
+        raise HTTPException(
+            422, f"{len(body.queries)} queries; at most {services.settings.max_queries} a request"
+        )
+    try:
+        queries = {
+            key: read_query(key, example.model_dump(by_alias=True))
+            for key, example in body.queries.items()
+        }
+    except QueryError as exc:
+        raise HTTPException(422, str(exc)) from None
+    screener = services.screeners.get(_dataset_lists(request, dataset))
+    floor = min(threshold, cutoff if cutoff is not None else threshold)
+    excluded_ids = set(exclude_entity_ids or ())
+    included = set(include_dataset or ())
+    excluded = set(exclude_dataset or ())
+    wanted_topics = set(topics or ())
+    filtering = bool(excluded_ids or included or excluded or wanted_topics)
+    responses: dict[str, Any] = {}
+    for key, query in queries.items():
+        best: dict[str, Any] = {}
+        for name in query.names:
+            hits = screener.check(
+                name,
+                schema=query.matcher_schema,
+                country=query.country,
+                birth_date=query.birth_date,
+                identifiers=query.identifiers or None,
+                limit=limit * 3 if filtering else limit,
+                threshold=floor,
+            )
+            for hit in hits:
+                if hit.entity_id in best and best[hit.entity_id].score >= hit.score:
+                    continue
+                best[hit.entity_id] = hit
+        results = []
+        for hit in sorted(best.values(), key=lambda h: -h.score):
+            lists = {_base_list(name) for name in hit.lists}
+            if excluded_ids and (hit.entity_id in excluded_ids):
+                continue
+            if included and not lists & included:
+                continue
+            if excluded and lists <= excluded:
+                continue
+            if wanted_topics and not topics_of(lists) & wanted_topics:
+                continue
+            results.append(scored_entity(hit, threshold))
+            if len(results) >= limit:
+                break
+        responses[key] = {
+            "status": 200,
+            "results": results,
+            "total": {"value": len(results), "relation": "eq"},
+            "query": query.echo,
+        }
+    return {
+        "responses": responses,
+        "matcher": {"name": "clearance", "requested": algorithm},
+        "limit": limit,
+    }
+
+
+@router.get("/search/{dataset}", response_model=SearchResponse, response_model_by_alias=True)
+def search(
+    request: Request,
+    dataset: str,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    schema: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    offset: Annotated[int, Query(ge=0, le=1000)] = 0,
+    _key: Any = READ_KEY,
+) -> Any:
+    """Listed parties whose names are like `q` (a lenient name match, not full text)."""
+    try:
+        query = read_query("q", {"schema": schema or "Thing", "properties": {"name": [q]}})
+    except QueryError as exc:
+        raise HTTPException(422, str(exc)) from None
+    screener = request.app.state.services.screeners.get(_dataset_lists(request, dataset))
+    hits = screener.check(q, schema=query.matcher_schema, limit=offset + limit, threshold=0.6)
+    page = hits[offset : offset + limit]
+    return {
+        "results": [ftm_entity(h.entity, h.lists) for h in page],
+        "facets": {},
+        "total": {"value": len(hits), "relation": "eq"},
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.get("/entities/{entity_id}", response_model=ResponseEntity, response_model_by_alias=True)
+def entity(request: Request, entity_id: str, nested: bool = True, _key: Any = READ_KEY) -> Any:
+    """One listed record in FtM shape; `nested` adds its sanctions and party records."""
+    store = request.app.state.services.store
+    found = store.get_entity(entity_id)
+    if found is None:
+        raise HTTPException(404, f"no entity {entity_id!r} in the lists in force")
+    if not nested:
+        return ftm_entity(found)
+    return ftm_entity_nested(found, store.party(entity_id))
+
+
+@router.get("/catalog")
+def catalog(request: Request, _key: Any = READ_KEY) -> dict[str, Any]:
+    """The lists served, each with the version in force (yente's catalog shape)."""
+    from clearance.loaders.registry import LIST_SOURCES
+
+    versions = request.app.state.services.store.current_versions()
+    datasets = []
+    for list_id, version in sorted(versions.items()):
+        source = LIST_SOURCES.get(list_id)
+        datasets.append(
+            {
+                "name": list_id,
+                "title": source.title if source else list_id,
+                "publisher": {"name": source.authority, "official": True} if source else None,
+                "version": str(version.id),
+                "published": version.published,
+                "updated_at": version.retrieved_at.isoformat(),
+                "entity_count": version.entity_count,
+                "sha256": version.sha256,
+                "origin": version.origin,
+                "load": True,
+                "index_current": True,
+                "index_version": str(version.id),
+                "children": [],
+            }
+        )
+    datasets.append(
+        {
+            "name": "default",
+            "title": "All lists",
+            "load": True,
+            "index_current": True,
+            "children": sorted(versions),
+        }
+    )
+    return {
+        "datasets": datasets,
+        "current": sorted(versions),
+        "outdated": [],
+        "index_stale": False,
+    }
+
+
+@health.get("/healthz", response_model=Status)
+def healthz() -> Any:
+    return {"status": "ok"}
+
+
+@health.get("/readyz", response_model=Status, responses={503: {"model": Status}})
+def readyz(request: Request) -> Any:
+    if not request.app.state.services.screeners.ready.is_set():
+        return JSONResponse({"status": "loading"}, status_code=503)
+    return {"status": "ok"}
