@@ -1,0 +1,162 @@
+"""Screening against every bundled list: the peers' failures, facts, explanations."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from clearance.matching import DEFAULT_THRESHOLD, Hit, MatchIndex, Screener
+from clearance.model import Entity, Listing, Name, NameKind, PartialDate
+
+pytestmark = pytest.mark.slow
+
+HIKVISION = "ofac-nonsdn:30946"
+PUTIN = "ofac-sdn:35096"
+
+
+def _first(hits: list[Hit]) -> Hit:
+    assert hits, "no hit"
+    return hits[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Higuision", "Higvision", "Hik Vision", "Hikvision",
+     "Hangzhou Hikvision Digital Technology Company Limited"],
+)  # fmt: skip
+def test_hikvision_spellings_find_hikvision_first(all_lists: Screener, query: str) -> None:
+    hits = all_lists.check(query, limit=20)
+    top = _first(hits)
+    assert "HIKVISION" in top.name.upper()
+    assert top.score >= DEFAULT_THRESHOLD
+    assert HIKVISION in {h.entity_id for h in hits}
+
+
+def test_short_alias_inside_long_legal_name_is_reached(all_lists: Screener) -> None:
+    hit = next(h for h in all_lists.check("Higuision", limit=20) if h.entity_id == HIKVISION)
+    assert hit.matched_name == "HIKVISION"
+    assert hit.name == "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD."
+    assert any("higuision ~ hikvision" in line for line in hit.explanation)
+
+
+def test_cyrillic_putin_finds_putin(all_lists: Screener) -> None:
+    hits = all_lists.check("Путин Владимир Владимирович")
+    assert PUTIN in {h.entity_id for h in hits}
+    assert "PUTIN" in _first(hits).name.upper()
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("George Bush", "HABBASH"), ("emma daniels", "EMMA"), ("BELLETECH CORP", "11420")],
+)
+def test_peer_false_positives_stay_below_threshold(
+    all_lists: Screener, query: str, listed: str
+) -> None:
+    for hit in all_lists.check(query, limit=50):
+        assert listed not in hit.matched_name.upper(), hit.explanation
+
+
+def test_lone_generic_words_match_nothing(all_lists: Screener) -> None:
+    assert all_lists.check("CORP") == []
+    assert all_lists.check("Trading") == []
+    assert all_lists.check("LLC") == []
+
+
+def test_identifier_alone_is_near_certain(all_lists: Screener) -> None:
+    hits = all_lists.check("Some Other Name", identifiers=["CNE100000PM8"])
+    hit = next(h for h in hits if h.entity_id == HIKVISION)
+    assert hit.score >= 0.97
+    assert any("CNE100000PM8" in line for line in hit.explanation)
+
+
+def test_birth_date_agreeing_lifts_and_disagreeing_sinks(all_lists: Screener) -> None:
+    def score(**facts: str) -> float:
+        hits = all_lists.check("Wladimir Poutin", threshold=0.3, **facts)
+        return next(h.score for h in hits if h.entity_id == PUTIN)
+
+    plain = score()
+    assert score(birth_date="1952-10-07") > plain
+    assert score(birth_date="1990-01-01") < plain - 0.1
+    agreeing = all_lists.check("Putin Vladimir", birth_date="1952-10-07")
+    assert any("birth date 1952-10-07 agrees" in line for line in _first(agreeing).explanation)
+
+
+def test_country_and_kind_of_party_move_the_score(all_lists: Screener) -> None:
+    def score(**facts: str) -> float:
+        hits = all_lists.check("Putin Vladimir Vladimirovich", threshold=0.3, **facts)
+        return next(h.score for h in hits if h.entity_id == PUTIN)
+
+    plain = score()
+    assert score(country="RU") >= plain
+    assert score(country="BR") < plain
+    assert score(schema="vessel") < plain * 0.9
+    assert score(schema="person") == pytest.approx(plain)
+
+
+def test_explanation_names_what_met_what(all_lists: Screener) -> None:
+    hit = _first(all_lists.check("Vladimir Putin"))
+    text = " | ".join(hit.explanation)
+    assert "putin = putin (exact)" in text
+    assert "vladimir = vladimir (exact)" in text
+    hit = _first(all_lists.check("Jon Kim Un"))
+    assert hit.explanation[0].startswith("name ")
+
+
+def test_hit_to_dict_is_json_ready(all_lists: Screener) -> None:
+    import json
+
+    data = _first(all_lists.check("Hikvision")).to_dict()
+    assert set(data) >= {"entity_id", "list", "name", "matched_name", "score", "explanation"}
+    json.dumps(data)
+
+
+def test_check_many_equals_check(all_lists: Screener) -> None:
+    queries = ["Higuision", "Vladimir Putin", "emma daniels"] * 200
+    batch = all_lists.check_many(queries, workers=2)
+    assert len(batch) == len(queries)
+    for q, hits in zip(queries[:3], batch[:3], strict=True):
+        assert [h.entity_id for h in hits] == [h.entity_id for h in all_lists.check(q)]
+    assert [h.entity_id for h in batch[-3]] == [h.entity_id for h in batch[0]]
+
+
+def test_results_survive_pickling_and_load_the_entity(all_lists: Screener) -> None:
+    hit = _first(all_lists.check("Hikvision"))
+    again = pickle.loads(pickle.dumps(hit))
+    assert isinstance(again.entity, Entity)
+    assert again.entity.id == hit.entity_id
+
+
+def _entity(eid: str, names: list[tuple[str, NameKind]], schema: str = "Person") -> Entity:
+    return Entity(
+        id=eid,
+        schema=schema,
+        listing=Listing(list_id=eid.split(":")[0]),
+        names=[Name(v, k) for v, k in names],
+        birth_dates=[PartialDate("1970-01-01")],
+    )
+
+
+def test_small_index_round_trip_and_weak_aliases(tmp_path: pytest.TempPathFactory) -> None:
+    entities = [
+        _entity("t:1", [("Ivan Petrovich SIDOROV", NameKind.PRIMARY), ("Vanya", NameKind.WEAK)]),
+        _entity("t:2", [("Vanya Trading LLC", NameKind.PRIMARY)], "Company"),
+        _entity("t:3", [("ACME 1 LLC", NameKind.PRIMARY)], "Company"),
+    ]
+    index = MatchIndex.build(entities)
+    path = tmp_path / "index.pkl"  # type: ignore[operator]
+    index.save(path)
+    screener = Screener(MatchIndex.load(path))
+    weak = next(h for h in screener.check("Vanya", threshold=0.1) if h.entity_id == "t:1")
+    assert weak.score < 0.95  # a weak alias counts less
+    assert any("weak alias" in line for line in weak.explanation)
+    assert [h.entity_id for h in screener.check("ACME 1 LLC")] == ["t:3"]
+    assert screener.check("ACME 2 LLC") == []
+    assert _first(screener.check("Sidorov Ivan")).entity_id == "t:1"
+
+
+def test_damaged_index_file_is_refused(tmp_path: pytest.TempPathFactory) -> None:
+    path = tmp_path / "bad.pkl"  # type: ignore[operator]
+    path.write_bytes(pickle.dumps({"format": -1}))
+    with pytest.raises(ValueError, match="not a match index"):
+        MatchIndex.load(path)
