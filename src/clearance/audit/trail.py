@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from clearance.monitoring.tables import audit_head, audit_log
+from clearance.audit.tables import audit_head, audit_log
 
 GENESIS = "0" * 64
 

@@ -1,8 +1,9 @@
-"""Tables of monitoring, decisions, webhooks and the audit trail (SQLAlchemy Core).
+"""Tables of monitoring, decisions and webhooks (SQLAlchemy Core).
 
 Created by the Alembic revision 0002 (`store/migrations/versions/0002_monitoring_audit.py`);
 these definitions are what the code queries. They live in their own `MetaData` so the
-list store's schema module stays the list store's.
+list store's schema module stays the list store's; the audit tables are in
+`clearance.audit.tables`.
 """
 
 from __future__ import annotations
@@ -138,26 +139,3 @@ webhook_deliveries = Table(
     Column("delivered_at", DateTime(timezone=True)),
 )
 Index("ix_webhook_deliveries_status", webhook_deliveries.c.status)
-
-# Append-only, hash-chained. `audit_head` is one row: the lock appenders queue on, and
-# the last seq/hash, so a deleted tail is noticed too.
-audit_log = Table(
-    "audit_log",
-    metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("actor", String(200), nullable=False),
-    Column("action", String(64), nullable=False),
-    Column("payload", Text, nullable=False),  # canonical JSON
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-)
-Index("ix_audit_log_at", audit_log.c.at)
-
-audit_head = Table(
-    "audit_head",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("seq", Integer, nullable=False),
-    Column("hash", String(64), nullable=False),
-)
