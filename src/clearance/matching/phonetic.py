@@ -74,18 +74,20 @@ def skeleton(token: str) -> str:
     return _classes(_U_GLIDE.sub("v", phonetic_form(_NASAL_NG.sub("n", token))))
 
 
-# Letters that are two sounds depending on the language: "j" is y in Jakob and Janda
-# (Якоб, Янда) but dzh in John; "ch" is kh in Gottschlich (Готшлих) but tsh in Charles.
-_J_GLIDE = re.compile(r"(?:^|(?<=[aeiou]))j(?=[aeiou])")
+# Letters that are two sounds depending on the language: "j" is y in Jakob and Gajda
+# (Якоб, Гайда) but dzh in John; "ch" is kh in Gottschlich (Готшлих) but tsh in
+# Charles; "c" is ts in Krivic and Zarycki (Кривиц, Зарыцкий) but k in Carlos.
+_SLAVIC_C = re.compile(r"c(?![hkz])")
 
 
 @functools.lru_cache(maxsize=262144)
 def skeletons(token: str) -> tuple[str, ...]:
-    """The skeleton, and a second one reading j as y and ch as kh where that differs."""
+    """The skeleton, and a second one reading j as y, ch as kh, c as ts if that differs."""
     main = skeleton(token)
-    if not token.isalpha() or ("j" not in token and "ch" not in token):
+    if not token.isalpha() or not ("j" in token or "c" in token):
         return (main,)
-    other_reading = _J_GLIDE.sub("y", _NASAL_NG.sub("n", token)).replace("ch", "kh")
+    other_reading = _NASAL_NG.sub("n", token).replace("j", "y").replace("ch", "kh")
+    other_reading = _SLAVIC_C.sub("ts", other_reading)
     form = _U_GLIDE.sub("v", phonetic_form(other_reading))
     other = _classes(form)
     return (main,) if other == main else (main, other)
