@@ -54,10 +54,10 @@ def timed_checks(screener: Screener, queries: list[str]) -> list[float]:
 def cold_process(index_path: Path) -> float:
     """Seconds for a fresh interpreter to import, load the cached index and check once."""
     code = (
-        "import sys; sys.path.insert(0, %r)\n"
+        f"import sys; sys.path.insert(0, {str(ROOT / 'src')!r})\n"
         "from clearance.matching import MatchIndex, Screener\n"
-        "Screener(MatchIndex.load(%r)).check('Higuision')\n"
-    ) % (str(ROOT / "src"), str(index_path))
+        f"Screener(MatchIndex.load({str(index_path)!r})).check('Higuision')\n"
+    )
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
     return time.perf_counter() - t
@@ -73,7 +73,9 @@ def candidate_recall(screener: Screener) -> tuple[float, int]:
         if want is None:
             continue
         tokens = tokenize_name(row["full_name"])
-        lookups = [screener.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency)]
+        lookups = [
+            screener.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)
+        ]
         names = candidate_names(screener.lookup, tokens.tokens, tokens.leniency, tokens.glued,
                                 lookups, DEFAULT_THRESHOLD)  # fmt: skip
         total += 1
@@ -132,8 +134,8 @@ def main() -> None:
     rng.shuffle(queries)
     first = percentiles(timed_checks(screener, queries))
     steady = percentiles(timed_checks(screener, queries))
-    print("check first pass p50/p90/p99 ms: %.2f / %.2f / %.2f" % first)
-    print("check steady     p50/p90/p99 ms: %.2f / %.2f / %.2f" % steady)
+    print("check first pass p50/p90/p99 ms: {:.2f} / {:.2f} / {:.2f}".format(*first))
+    print("check steady     p50/p90/p99 ms: {:.2f} / {:.2f} / {:.2f}".format(*steady))
 
     batch = negatives[: args.batch]
     fresh = Screener(index)  # token caches empty: the batch pays for its own lookups
@@ -172,10 +174,9 @@ def main() -> None:
         f"| index build (from entities) | {t_build:.1f} s | ≤ 20 s |",
         f"| cached index load | {t_load:.2f} s ({size / 1e6:.0f} MB file) | ≤ 1 s |",
         f"| cold process: import, load, one check | {cold:.2f} s | ≤ 1.5 s (CLI) |",
-        "| single check p50 / p99, first pass | %.2f / %.2f ms | ≤ 0.5 / 5 ms |"
-        % (first[0], first[2]),
-        "| single check p50 / p99, steady | %.2f / %.2f ms | ≤ 0.5 / 5 ms |"
-        % (steady[0], steady[2]),
+        f"| single check p50 / p99, first pass | {first[0]:.2f} / {first[2]:.2f} ms "
+        "| ≤ 0.5 / 5 ms |",
+        f"| single check p50 / p99, steady | {steady[0]:.2f} / {steady[2]:.2f} ms | ≤ 0.5 / 5 ms |",
         f"| batch, `check_many` on 2 workers | {rate:,.0f} names/s | ≥ 10,000 |",
         f"| peak memory (this benchmark process) | {peak:.0f} MB | ≤ 1 GB |",
         f"| candidate recall (treated positives) | {recall:.2%} of {n_recall} | |",

@@ -31,5 +31,7 @@ def write_subsection(section: str, subsection: str, body: str, path: Path = DOCS
         after = re.search(r"^### ", body_text[sub.end() :], re.M)
         sub_end = sub.end() + after.start() if after else len(body_text)
         body_text = body_text[: sub.start()] + block + "\n" + body_text[sub_end:].lstrip("\n")
-    text = text[: sec.end()] + body_text.rstrip("\n") + "\n" + ("\n" + text[sec_end:] if nxt else "")
+    text = (
+        text[: sec.end()] + body_text.rstrip("\n") + "\n" + ("\n" + text[sec_end:] if nxt else "")
+    )
     path.write_text(text.rstrip() + "\n")
