@@ -1,0 +1,228 @@
+"""`clearance.spark.screen`: the `clearance screen` columns computed inside Spark.
+
+Each partition goes through `mapInArrow` to the same `RowScreener` the local engine
+uses (no matching code here), with the matcher and party lookup read once per Python
+worker from the files the driver shipped (`bundle`). Row numbers (`screen_row`) are
+the rows' positions in the DataFrame, from per-partition counts taken first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from clearance.effects import Activity
+from clearance.workflows.batch import ALL_HITS_COLUMNS, RESULT_COLUMNS, RowScreener, ScreenOptions
+from clearance.workflows.columns import ColumnMap, map_columns
+from clearance.workflows.tables import InputRow, TableError
+
+DATAFRAME = "<DataFrame>"  # how errors name the input
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "screen_row": pa.int64(),
+    "screen_rank": pa.int32(),
+    "screen_hit": pa.bool_(),
+    "screen_score": pa.float64(),
+    "screen_hits": pa.int32(),
+}
+
+
+def result_columns(all_hits: bool) -> list[str]:
+    """The screen_* columns in the local engine's order (`RowScreener.output_columns`)."""
+    ours = list(RESULT_COLUMNS)
+    if all_hits:
+        ours[3:3] = ALL_HITS_COLUMNS
+    return ours
+
+
+def _arrow_type(column: str) -> pa.DataType:
+    return ARROW_TYPES.get(column, pa.string())
+
+
+@dataclass(frozen=True)
+class PartitionScreener:
+    """The function each Spark task runs: picklable, small, no store inside."""
+
+    digest: str
+    index_name: str
+    parties_name: str
+    columns: ColumnMap
+    options: ScreenOptions
+    input_columns: tuple[str, ...]  # passed through (screen_* inputs dropped)
+    offsets: dict[int, int]  # partition id -> rows before it
+
+    def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from pyspark import SparkFiles, TaskContext
+
+        from clearance.spark.bundle import loaded
+
+        matcher, parties = loaded(
+            self.digest, SparkFiles.get(self.index_name), SparkFiles.get(self.parties_name)
+        )
+        context = TaskContext.get()
+        partition = context.partitionId() if context is not None else 0
+        number = self.offsets.get(partition, 0)
+        worker = RowScreener(matcher, self.columns, self.options, parties)
+        ours = result_columns(self.options.all_hits)
+        for batch in batches:
+            passed = batch.select(list(self.input_columns))
+            rows = []
+            for values in batch.to_pylist():
+                number += 1
+                rows.append(InputRow(number, values, f"row {number}"))
+            taken: list[int] = []
+            results: dict[str, list[Any]] = {c: [] for c in ours}
+            for position, out_rows in enumerate(worker.screen(rows)):
+                for out in out_rows:
+                    taken.append(position)
+                    for column in ours:
+                        results[column].append(out.get(column))
+            if len(taken) != batch.num_rows:  # all_hits: one row per hit
+                passed = passed.take(pa.array(taken, pa.int64()))
+            arrays = list(passed.columns) + [pa.array(results[c], _arrow_type(c)) for c in ours]
+            yield pa.RecordBatch.from_arrays(arrays, names=[*self.input_columns, *ours])
+
+
+def _spark_schema(df: Any, input_columns: tuple[str, ...], all_hits: bool) -> Any:
+    from pyspark.sql.types import (
+        BooleanType,
+        DoubleType,
+        IntegerType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
+    )
+
+    spark_types = {
+        "screen_row": LongType(),
+        "screen_rank": IntegerType(),
+        "screen_hit": BooleanType(),
+        "screen_score": DoubleType(),
+        "screen_hits": IntegerType(),
+    }
+    fields = [df.schema[c] for c in input_columns]
+    fields += [
+        StructField(c, spark_types.get(c, StringType()), True) for c in result_columns(all_hits)
+    ]
+    return StructType(fields)
+
+
+def _partition_offsets(df: Any) -> dict[int, int]:
+    """Rows before each partition, so that `screen_row` numbers the whole DataFrame."""
+    from pyspark.sql import functions as F
+
+    counts = (
+        df.select(F.spark_partition_id().alias("partition")).groupBy("partition").count().collect()
+    )
+    offsets: dict[int, int] = {}
+    total = 0
+    for row in sorted(counts, key=lambda r: r["partition"]):
+        offsets[int(row["partition"])] = total
+        total += int(row["count"])
+    return offsets
+
+
+_SHIPPED: set[tuple[int, str]] = set()
+
+
+def _ship(spark_context: Any, *paths: str) -> None:
+    """`addFile` once per SparkContext: each executor then fetches each file once."""
+    for path in paths:
+        key = (id(spark_context), path)
+        if key not in _SHIPPED:
+            spark_context.addFile(path)
+            _SHIPPED.add(key)
+
+
+def _as_day(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"as_of: not an ISO date (YYYY-MM-DD): {value!r}") from exc
+
+
+def screen(
+    df: Any,
+    *,
+    name_col: str | None = None,
+    type_col: str | None = None,
+    country_col: str | None = None,
+    dob_col: str | None = None,
+    id_cols: list[str] | None = None,
+    lists: list[str] | None = None,
+    activity: Activity | str = Activity.TRANSACT,
+    threshold: float | None = None,
+    as_of: date | str | None = None,
+    all_hits: bool = False,
+    limit: int = 10,
+    store: Any = None,
+    db: str | None = None,
+    bundle_dir: str | None = None,
+) -> Any:
+    """The input DataFrame with the `clearance screen` columns (screen_hit, screen_score...).
+
+    Columns are found as `clearance screen` finds them (flags, else common headers);
+    a missing column raises `TableError` naming the columns there are. A row with no
+    name is kept, unscreened, with `screen_error` saying so. Lazy like any
+    transformation, except for one small job counting rows per partition.
+    """
+    from clearance.spark.bundle import build_bundle
+
+    day = _as_day(as_of)
+    input_names = list(df.columns)
+    columns = map_columns(
+        input_names,
+        DATAFRAME,
+        name_col=name_col,
+        type_col=type_col,
+        country_col=country_col,
+        dob_col=dob_col,
+        id_cols=id_cols,
+    )
+    for column in (columns.name, *columns.name_parts):
+        if column is not None and not _is_scalar(df.schema[column].dataType):
+            raise TableError(
+                DATAFRAME,
+                f"name column {column!r} is a {df.schema[column].dataType.simpleString()}, "
+                "not text",
+            )
+    options = ScreenOptions(
+        activity=Activity(activity),
+        as_of=day,
+        all_hits=all_hits,
+        threshold=threshold,
+        limit=limit,
+        workers=1,  # Spark runs the tasks in parallel; one process per task
+    )
+    if store is None:
+        from clearance.store import open_store
+
+        store = open_store(db)
+    bundle = build_bundle(store, lists, day, bundle_dir)
+    spark_context = df.sparkSession.sparkContext
+    _ship(spark_context, str(bundle.index_path), str(bundle.parties_path))
+    ours = set(result_columns(all_hits))
+    kept = tuple(c for c in input_names if c not in ours)
+    task = PartitionScreener(
+        digest=bundle.digest,
+        index_name=bundle.index_name,
+        parties_name=bundle.parties_name,
+        columns=columns,
+        options=options,
+        input_columns=kept,
+        offsets=_partition_offsets(df),
+    )
+    return df.mapInArrow(task, _spark_schema(df, kept, all_hits))
+
+
+def _is_scalar(data_type: Any) -> bool:
+    from pyspark.sql.types import ArrayType, BinaryType, MapType, StructType
+
+    return not isinstance(data_type, ArrayType | MapType | StructType | BinaryType)
