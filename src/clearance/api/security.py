@@ -119,18 +119,23 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
-    error_log.exception("request %s failed", _request_id(request), exc_info=exc)
+    request_id = _request_id(request)
+    error_log.error("request %s failed", request_id, exc_info=exc)  # the trace stays here
     return JSONResponse(
-        {"detail": "internal server error", "request_id": _request_id(request)},
+        {"detail": "internal server error", "request_id": request_id},
         status_code=500,
+        headers={"x-request-id": request_id},
     )
 
 
 # ------------------------------------------------------------------ ASGI guard
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(StarletteHTTPException):
+    """Raised while the body is read; an HTTPException so FastAPI's body parser passes it on."""
+
+    def __init__(self, limit: int):
+        super().__init__(413, f"request body over {limit} bytes")
 
 
 class RequestGuard:
@@ -176,7 +181,7 @@ class RequestGuard:
         declared = dict(scope.get("headers", [])).get(b"content-length")
         try:
             if declared is not None and declared.isdigit() and int(declared) > limit:
-                raise BodyTooLarge
+                raise BodyTooLarge(limit)
             seen = 0
 
             async def receive_wrapper() -> Message:
@@ -185,7 +190,7 @@ class RequestGuard:
                 if message["type"] == "http.request":
                     seen += len(message.get("body", b""))
                     if seen > limit:
-                        raise BodyTooLarge
+                        raise BodyTooLarge(limit)
                 return message
 
             await self.app(scope, receive_wrapper, send_wrapper)
@@ -196,6 +201,13 @@ class RequestGuard:
                 send_wrapper,
                 413,
                 {"detail": f"request body over {limit} bytes", "request_id": request_id},
+            )
+        except Exception as exc:  # answered here, so the connection stays usable
+            error_log.error("request %s failed", request_id, exc_info=exc)
+            if status["sent"]:
+                return
+            await _send_json(
+                send_wrapper, 500, {"detail": "internal server error", "request_id": request_id}
             )
         finally:
             self._log(scope, state, status["code"], started, request_id)

@@ -1,0 +1,121 @@
+"""yente's own client, and yente's wire shapes, against a live clearance server."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from yente_client import Client, Company, Person
+
+from tests.api.conftest import Keys, LiveServer
+
+
+@pytest.fixture
+def yente(live: LiveServer, api_keys: Keys) -> Client:
+    return Client(api_key=api_keys.read, base_url=live.url)
+
+
+def test_yente_client_match_person(yente: Client) -> None:
+    result = yente.match(Person(name=["Vladimir Putin"], birthDate=["1952-10-07"]))
+    assert result.top is not None
+    assert result.top.id == "ofac-sdn:35096"
+    assert result.top.schema_ == "Person"
+    assert result.top.match is True and result.top.score >= 0.9
+    assert "ofac-sdn" in result.top.datasets
+    assert "1952-10-07" in result.top.properties["birthDate"]
+    assert result.top.explanations["name"].detail
+    assert result.total.value == len(result.results)
+    assert result.query["properties"]["name"] == ["Vladimir Putin"]
+
+
+def test_yente_client_match_one_dataset_and_filters(yente: Client) -> None:
+    found = yente.match(Company(name=["Hikvision"]), datasets=["us-csl"], limit=3)
+    assert found.results and all("us-csl" in "".join(r.datasets) for r in found.results)
+    assert found.limit == 3
+    top = found.results[0].id
+    again = yente.match(Company(name=["Hikvision"]), datasets=["us-csl"], exclude_entities=[top])
+    assert top not in [r.id for r in again.results]
+    none = yente.match(Person(name=["Zzyzx Qwvbnm Plokij"]))
+    assert none.results == [] and none.total.value == 0
+
+
+def test_yente_client_other_calls(yente: Client) -> None:
+    assert yente.healthz().status == "ok"
+    assert yente.readyz().status == "ok"
+    catalog = yente.datasets()
+    names = {d.name for d in catalog.datasets}
+    assert {"ofac-sdn", "un-sc", "uk-ofsi", "default"} <= names
+    assert all(d.load for d in catalog.datasets)
+    entity = yente.fetch("ofac-sdn:35096")
+    assert entity.caption.startswith("PUTIN")
+    assert entity.referents  # the same party on other lists
+    searched = yente.search("Putin", datasets=["ofac-sdn"], limit=5)
+    assert any(r.id == "ofac-sdn:35096" for r in searched.results)
+
+
+def test_yente_client_errors(live: LiveServer, api_keys: Keys) -> None:
+    from yente_client import AuthenticationError, NotFoundError
+
+    with pytest.raises(AuthenticationError):
+        Client(api_key="clr_nope_nope", base_url=live.url).match(Person(name=["Putin"]))
+    with pytest.raises(NotFoundError):
+        Client(api_key=api_keys.read, base_url=live.url).fetch("ofac-sdn:does-not-exist")
+
+
+def test_match_many_queries_and_parameters(client: httpx.Client) -> None:
+    body = {
+        "queries": {
+            "putin": {"schema": "Person", "properties": {"name": ["Vladimir Putin"]}},
+            "hik": {"schema": "Company", "properties": {"name": ["Hikvision"], "country": ["cn"]}},
+            "split": {
+                "schema": "Person",
+                "properties": {"firstName": ["Vladimir"], "lastName": ["Putin"]},
+            },
+        }
+    }
+    data = client.post(
+        "/match/default", json=body, params={"limit": 2, "algorithm": "logic-v2"}
+    ).json()
+    assert set(data["responses"]) == {"putin", "hik", "split"}
+    assert data["limit"] == 2
+    for response in data["responses"].values():
+        assert response["status"] == 200
+        assert 1 <= len(response["results"]) <= 2
+        for entity in response["results"]:
+            assert {
+                "id",
+                "caption",
+                "schema",
+                "properties",
+                "datasets",
+                "score",
+                "match",
+                "explanations",
+            } <= set(entity)
+    assert data["responses"]["split"]["results"][0]["id"] == "ofac-sdn:35096"
+    bis = client.post("/match/default", json=body, params={"topics": "export.control"}).json()
+    for entity in bis["responses"]["hik"]["results"]:
+        assert any(d.startswith(("bis-dpl", "us-csl")) for d in entity["datasets"])
+    only = client.post("/match/default", json=body, params={"include_dataset": "un-sc"}).json()
+    for response in only["responses"].values():
+        assert all("un-sc" in e["datasets"] for e in response["results"])
+
+
+def test_match_bad_requests(client: httpx.Client) -> None:
+    bad_schema = {"queries": {"a": {"schema": "Banana", "properties": {"name": ["x"]}}}}
+    response = client.post("/match/default", json=bad_schema)
+    assert response.status_code == 422 and "Banana" in response.json()["detail"]
+    no_name = {"queries": {"a": {"schema": "Person", "properties": {"birthDate": ["1950"]}}}}
+    assert client.post("/match/default", json=no_name).status_code == 422
+    response = client.post(
+        "/match/default", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert "json" in str(response.json()["detail"]).lower()
+    many = {
+        "queries": {
+            str(i): {"schema": "Person", "properties": {"name": ["A B"]}} for i in range(101)
+        }
+    }
+    response = client.post("/match/default", json=many)
+    assert response.status_code == 422 and "at most 100" in response.json()["detail"]
+    assert client.post("/match/no-such-list", json={"queries": {}}).status_code == 404
