@@ -1,0 +1,101 @@
+"""/check, /scan, /search, /entities, /catalog and /screen jobs on the live server."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from clearance.api import ApiSettings, create_app
+from clearance.api.jobs import JobStore
+from clearance.store import ListStore
+from tests.api.conftest import Keys, LiveServer, start_server
+
+
+def test_check_with_activity_gives_effects_and_verdict(client: httpx.Client) -> None:
+    response = client.post(
+        "/check",
+        json={"name": "Hikvision", "type": "organization", "country": "CN", "activity": "export"},
+    )
+    assert response.status_code == 200
+    data = response.json()
+    top = data["hits"][0]
+    assert "HIKVISION" in top["name"].upper()
+    assert top["score"] >= 0.8 and top["explanation"]
+    assert top["effects"] and top["verdict"]["activity"] == "export"
+    assert data["verdict"]["label"]
+    one_list = client.post("/check", json={"name": "Hikvision", "lists": ["un-sc"]}).json()
+    assert all("un-sc" in h["lists"] for h in one_list["hits"])
+    unknown = client.post("/check", json={"name": "Hikvision", "lists": ["nope"]})
+    assert unknown.status_code == 422 and "nope" in unknown.json()["detail"]
+
+
+def test_entities_catalog_search(client: httpx.Client) -> None:
+    entity = client.get("/entities/ofac-sdn:35096").json()
+    assert entity["schema"] == "Person" and entity["caption"].startswith("PUTIN")
+    assert entity["properties"]["sanctions"][0]["schema"] == "Sanction"
+    assert (
+        client.get("/entities/ofac-sdn:35096", params={"nested": False}).json()["referents"] == []
+    )
+    missing = client.get("/entities/nope:1")
+    assert missing.status_code == 404 and "nope:1" in missing.json()["detail"]
+    catalog = client.get("/catalog").json()
+    sdn = next(d for d in catalog["datasets"] if d["name"] == "ofac-sdn")
+    assert sdn["entity_count"] > 10_000 and sdn["published"] and sdn["version"]
+    found = client.get("/search/default", params={"q": "Hikvision", "limit": 3}).json()
+    assert 1 <= len(found["results"]) <= 3 and found["total"]["value"] >= len(found["results"])
+    assert client.get("/search/default").status_code == 422  # q is required
+
+
+def test_scan_finds_mentions(client: httpx.Client) -> None:
+    text = "Yesterday our client paid Hikvision for cameras; Vladimir Putin was not involved."
+    data = client.post("/scan", json={"text": text, "activity": "transact"}).json()
+    names = " ".join(str(m) for m in data["mentions"]).upper()
+    assert "HIKVISION" in names and "PUTIN" in names
+
+
+def _wait_done(http: httpx.Client, job_id: str) -> dict:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job = http.get(f"/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError("job did not finish")
+
+
+def test_screen_job_upload_progress_result(client: httpx.Client) -> None:
+    table = "name,country\nHikvision,CN\nAcme Bakery Ltd,GB\nVladimir Putin,RU\n"
+    response = client.post(
+        "/screen",
+        files={"file": ("customers.csv", table.encode(), "text/csv")},
+        data={"activity": "export"},
+    )
+    assert response.status_code == 202
+    job = _wait_done(client, response.json()["id"])
+    assert job["status"] == "done", job
+    assert job["rows_done"] == 3 and job["summary"]["rows"] == 3 and job["summary"]["hit_rows"] >= 2
+    result = client.get(f"/jobs/{job['id']}/result")
+    assert result.headers["content-type"].startswith("text/csv")
+    lines = result.text.splitlines()
+    assert len(lines) == 4 and "screen_verdict" in lines[0]
+    assert client.get("/jobs/nope").status_code == 404
+    bad = client.post("/screen", files={"file": ("x.exe", b"MZ", "application/octet-stream")})
+    assert bad.status_code == 422
+
+
+def test_screen_job_survives_restart(api_db: str, api_keys: Keys) -> None:
+    """A job queued by a server that stopped before running it is run by the next one."""
+    jobs = JobStore(ListStore.open(api_db).engine)
+    job = jobs.create("left.csv", b"name\nHikvision\n", {"activity": "transact"})
+    jobs.set(job.id, status="running", rows_done=1)  # as a killed server left it
+    server: LiveServer = start_server(create_app(ApiSettings(db=api_db, rate_limit_per_minute=0)))
+    try:
+        with httpx.Client(
+            base_url=server.url, headers={"Authorization": f"Bearer {api_keys.screen}"}
+        ) as http:
+            finished = _wait_done(http, job.id)
+            assert finished["status"] == "done" and finished["rows_done"] == 1
+            assert "Hikvision" in http.get(f"/jobs/{job.id}/result").text
+    finally:
+        server.stop()
