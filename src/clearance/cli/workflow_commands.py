@@ -135,6 +135,12 @@ def screen_command(
     workers: Annotated[int, typer.Option(help="Processes matching in parallel.")] = 2,
     chunk_size: Annotated[int, typer.Option(help="Rows per commit.", hidden=True)] = 4096,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+    engine: Annotated[
+        str, typer.Option(help="local, or spark: screen on Apache Spark (clearance[spark]).")
+    ] = "local",
+    master: Annotated[
+        str | None, typer.Option(help="Spark master URL for --engine spark (default local[*]).")
+    ] = None,
 ) -> None:
     """Screen every row of a table file; one output row per input row (or per hit)."""
     day = _as_of(as_of)
@@ -148,6 +154,31 @@ def screen_command(
     )
     if not input_path.exists():
         raise _fail(f"{input_path}: cannot open: no such file")
+    if engine not in ("local", "spark"):
+        raise _fail(f"--engine {engine!r}: choose local or spark")
+    if engine == "spark":
+        from clearance.spark.command import screen_on_spark
+
+        unsupported = {"--resume": resume, "--report": report, "--sheet": sheet}
+        unsupported["--encoding"] = encoding
+        return screen_on_spark(
+            input_path,
+            output,
+            store=state.store(),
+            options=options,
+            lists=lists,
+            master=master,
+            input_format=input_format,
+            output_format=output_format,
+            name_col=name_col,
+            type_col=type_col,
+            country_col=country_col,
+            dob_col=dob_col,
+            id_cols=id_col,
+            unsupported=unsupported,
+            quiet=quiet,
+            fail_on_hit=fail_on_hit,
+        )
     screener = load_screener(lists, day)
     store = state.store()
     show_bar = err_console.is_terminal and not quiet
