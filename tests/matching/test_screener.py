@@ -160,3 +160,16 @@ def test_damaged_index_file_is_refused(tmp_path: pytest.TempPathFactory) -> None
     path.write_bytes(pickle.dumps({"format": -1}))
     with pytest.raises(ValueError, match="not a match index"):
         MatchIndex.load(path)
+
+
+def test_screener_load_reads_the_store_and_caches_the_index(
+    snapshot_db: str, tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLEARANCE_DB", snapshot_db)
+    monkeypatch.setenv("CLEARANCE_CACHE_DIR", str(tmp_path))
+    screener = Screener.load(lists=["un-sc"])
+    assert {h.list for h in screener.check("ABDULHAI SALEK")} == {"un-sc"}
+    cached = list((tmp_path / "match-index").glob("*.pkl"))  # type: ignore[operator]
+    assert len(cached) == 1
+    again = Screener.load(lists=["un-sc"])  # from the cache this time
+    assert len(again.index) == len(screener.index)

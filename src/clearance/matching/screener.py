@@ -91,12 +91,16 @@ class Screener:
     # -- construction -------------------------------------------------------------------
 
     @classmethod
-    def load(cls, lists: list[str] | None = None, as_of: str | None = None) -> Screener:
-        """Screener over the store's lists (all, or those named) as of a date, cached."""
-        from clearance.store import load_entities_for_screening
+    def load(cls, lists: list[str] | None = None, as_of: Any = None) -> Screener:
+        """Screener over the store's lists (all, or those named) as of a date.
 
-        cache_key, entities = load_entities_for_screening(lists, as_of)
-        return cls(cached_index(cache_key, lambda: entities))
+        The compiled index is cached per list version: the entities are read from the
+        store only when no index for that version exists yet.
+        """
+        from clearance import store
+
+        key = store.screening_cache_key(lists, as_of)
+        return cls(cached_index(key, lambda: store.load_entities_for_screening(lists, as_of)[1]))
 
     # -- screening ----------------------------------------------------------------------
 
