@@ -35,6 +35,7 @@ from clearance.store import ListStore, open_store
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "no API key, or an unknown or revoked one"},
     403: {"description": "the key lacks the scope"},
+    404: {"description": "no such dataset, entity or job"},
     413: {"description": "request body too large"},
     422: {"description": "invalid request: the message names the field"},
     429: {"description": "rate limit reached; see Retry-After"},
