@@ -62,9 +62,12 @@ def test_first_run_alerts_and_second_run_is_a_no_op(
     assert second.screened == 0 and second.alerts == []
 
 
+@pytest.mark.parametrize("search", ["one-by-one", "counterparty-index"])
 def test_list_update_rescreens_only_what_changed(
-    store: ListStore, un_entities: dict[str, Entity]
+    store: ListStore, un_entities: dict[str, Entity], search: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if search == "counterparty-index":  # as with 100,000 counterparties: index them
+        monkeypatch.setattr("clearance.monitoring.counterparty_index.REBUILD_AT", 0)
     v1 = load_version(store, base_entities(un_entities), "a", "2026-02-27")
     add_counterparties(store.engine, COUNTERPARTIES)
     run_monitor(store)
@@ -74,6 +77,7 @@ def test_list_update_rescreens_only_what_changed(
     assert outcome.screened == 3
     update = {"list": "un-sc", "from_version": v1, "to_version": v2}
     assert outcome.stats["list_updates"] == [{**update, "added": 1, "removed": 1, "changed": 1}]
+    assert outcome.stats["candidate_search"]["rebuilt"] == (search == "counterparty-index")
     new = {(a["counterparty_id"], a["kind"]): a for a in list_alerts(store.engine, after_id=2)}
     assert set(new) == {("c1", "changed"), ("c3", "gone"), ("c4", "new")}
     changed = new[("c1", "changed")]

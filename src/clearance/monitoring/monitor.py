@@ -1,8 +1,8 @@
 """One monitor run: re-screen only what changed since the last run, and raise alerts.
 
 What can change a counterparty's hits, and what is re-screened for it:
-- a list entity added or changed: a small index of just those entities is searched by
-  every counterparty; the few that come near it are re-screened in full;
+- a list entity added or changed: the counterparties that come near it (found through
+  `counterparty_index`) are re-screened in full;
 - a list entity changed or removed that an existing hit's party is made of (or that
   joins such a party): that counterparty is re-screened in full;
 - a counterparty new or edited (its screening fields): re-screened in full.
@@ -24,8 +24,8 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from clearance.audit.trail import append, canonical_json
-from clearance.matching import DEFAULT_THRESHOLD, MatchIndex
-from clearance.matching import Screener as NameMatcher
+from clearance.matching import DEFAULT_THRESHOLD
+from clearance.monitoring.counterparty_index import near_counterparties
 from clearance.monitoring.tables import (
     alerts,
     counterparties,
@@ -237,23 +237,17 @@ def _run(
             ):
                 to_screen.add(cid)
     candidates = 0
+    near_info: dict[str, Any] = {}
     if fresh_ids:
-        small = NameMatcher(MatchIndex.build(store.get_entities(sorted(fresh_ids))))
-        floor = max(threshold - CANDIDATE_MARGIN, 0.0)
-        for row in cp_rows:
-            if row.id in to_screen:
-                continue
-            if small.check(
-                row.name,
-                schema=row.schema,
-                country=row.country,
-                birth_date=row.birth_date,
-                identifiers=list(row.identifiers or []),
-                limit=1,
-                threshold=floor,
-            ):
-                to_screen.add(row.id)
-                candidates += 1
+        clean_rows = [r for r in cp_rows if r.id not in to_screen]
+        near, near_info = near_counterparties(
+            store.url,
+            clean_rows,
+            store.get_entities(sorted(fresh_ids)),
+            max(threshold - CANDIDATE_MARGIN, 0.0),
+        )
+        candidates = len(near)
+        to_screen |= near
     screened_rows = [r for r in cp_rows if r.id in to_screen]
 
     # -- full re-screen and comparison
@@ -353,6 +347,7 @@ def _run(
             "changed_entities": len(fresh_ids | gone_ids),
             "dirty_counterparties": len(dirty),
             "candidates": candidates,
+            "candidate_search": near_info,
             "screened": len(screened_rows),
             "alerts": len(pending_alerts),
             "suppressed": suppressed,
