@@ -8,9 +8,10 @@ different lists that the sources themselves tie together (see `refs`).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +20,11 @@ from clearance.model.dates import PartialDate
 from clearance.model.identifiers import IdentifierType
 
 SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A flat dataclass's fields as a dict (enum members stay; they are str subclasses)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
 class NameKind(StrEnum):
@@ -125,9 +131,30 @@ class Entity:
         return self.names[0].value if self.names else self.id
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["birth_dates"] = [asdict(d) for d in self.birth_dates]
-        return data
+        """Plain JSON-able dict. Hand-written: `dataclasses.asdict` deep-copies and is
+        ten times slower, which shows when a list of 15,000 entities is stored."""
+        listing = _fields(self.listing)
+        listing["programs"] = list(self.listing.programs)
+        listing["legal_basis"] = list(self.listing.legal_basis)
+        return {
+            "id": self.id,
+            "schema": self.schema,
+            "listing": listing,
+            "names": [_fields(n) for n in self.names],
+            "addresses": [_fields(a) for a in self.addresses],
+            "countries": [_fields(c) for c in self.countries],
+            "birth_dates": [_fields(d) for d in self.birth_dates],
+            "birth_places": list(self.birth_places),
+            "gender": self.gender,
+            "identifiers": [_fields(i) for i in self.identifiers],
+            "titles": list(self.titles),
+            "remarks": self.remarks,
+            "relations": [_fields(r) for r in self.relations],
+            "properties": {k: list(v) for k, v in self.properties.items()},
+            "refs": list(self.refs),
+            "source_ref": self.source_ref,
+            "raw": copy.deepcopy(self.raw),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entity:

@@ -534,13 +534,14 @@ class ListStore:
                 {before[i] for i in changed_ids} | {after[i] for i in changed_ids}
             )
             for eid in changed_ids:
-                old, new = blobs[before[eid]].to_dict(), blobs[after[eid]].to_dict()
+                old, new = blobs[before[eid]], blobs[after[eid]]
                 fields = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
                 changes.append(EntityChange(eid, fields))
         return ListDiff(list_id, from_version, to_version, added, removed, changes)
 
-    def _records(self, hashes: set[str]) -> dict[str, Entity]:
-        found: dict[str, Entity] = {}
+    def _records(self, hashes: set[str]) -> dict[str, dict[str, Any]]:
+        """Stored records by hash, as plain dicts (what a diff compares)."""
+        found: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(sorted(hashes)):
                 for h, blob in conn.execute(
@@ -548,7 +549,7 @@ class ListStore:
                         entity_records.c.hash.in_(chunk)
                     )
                 ):
-                    found[h] = _decode(blob)
+                    found[h] = json.loads(zlib.decompress(blob))
         return found
 
     def screening_key(
