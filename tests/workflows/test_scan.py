@@ -92,12 +92,25 @@ def test_higgins_alone_or_as_a_person_is_not_hikvision(screener: Any, store: Any
     assert refused and "reads as a person's name" in " ".join(refused[0].reasons)
 
 
-def test_prose_words_that_resemble_listed_names_are_refused_with_reasons(
-    screener: Any, store: Any, seed_result: Any
-) -> None:
-    refused = {c.text: " ".join(c.reasons) for c in seed_result.considered}
-    assert "place name" in refused["China"]
-    assert "place name" in refused["Washington"] or "Washington" not in refused
+def test_prose_rules_refuse_name_field_hits_with_reasons(screener: Any) -> None:
+    from clearance.workflows.scan_rules import refuse_match
+
+    cases = [  # (span, words, expected reason): real hits from the matcher, low threshold
+        ("China", 1, "is a place name"),
+        ("Washington", 1, "is a place name"),
+        ("Hong Kong", 2, "is a place name"),
+        ("News Agency", 2, "is everyday English and leaves out"),
+    ]
+    for span, size, reason in cases:
+        hits = screener.check(span, threshold=0.5, limit=1)
+        assert hits, span
+        why = refuse_match(span, size, hits[0])
+        assert why is not None and reason in why, (span, hits[0].matched_name, why)
+    hikvision = screener.check("Hikvision", limit=1)[0]
+    assert refuse_match("Hikvision", 1, hikvision) is None
+    assert "part of a longer name" in str(
+        refuse_match("Hikvision", 1, hikvision, ("Kowalczyk",), "Kowalczyk Hikvision")
+    )
 
 
 def test_ordinary_prose_does_not_flood(screener: Any, store: Any) -> None:

@@ -195,11 +195,14 @@ def screen_command(
     started = time.monotonic()
     task = progress.add_task("screen", total=None, rows="0", rate="-")
 
-    def on_progress(rows: int, done: float, total: float | None) -> None:
+    first: list[int] = []  # rows done at the first report (a resumed run starts there)
+
+    def on_progress(rows: int, total: int | None) -> None:
+        if not first:
+            first.append(rows)
         elapsed = max(time.monotonic() - started, 1e-6)
-        progress.update(
-            task, completed=done, total=total, rows=f"{rows:,}", rate=f"{rows / elapsed:,.0f}"
-        )
+        rate = f"{(rows - first[0]) / elapsed:,.0f}"
+        progress.update(task, completed=rows, total=total, rows=f"{rows:,}", rate=rate)
 
     def on_notice(message: str) -> None:
         if not quiet:

@@ -119,7 +119,11 @@ def query_of(columns: ColumnMap, values: Mapping[str, Any]) -> _Query:
 
 
 def _check_batch(
-    screener: Any, queries: list[_Query], options: ScreenOptions, pool: CheckPool | None
+    screener: Any,
+    queries: list[_Query],
+    options: ScreenOptions,
+    pool: CheckPool | None,
+    on_checked: Callable[[int], None] | None = None,
 ) -> list[list[Any]]:
     """Hits for each query: on the file's worker pool, else `check_many`, else one by one."""
     extra = {"limit": options.limit, "threshold": options.threshold}
@@ -127,7 +131,7 @@ def _check_batch(
     if not kwargs:
         return []
     if pool is not None:
-        return pool.run(kwargs)
+        return pool.run(kwargs, on_checked)
     check_many = getattr(screener, "check_many", None)
     if check_many is not None and options.workers > 1 and len(kwargs) > 1:
         return [list(h) for h in check_many(kwargs, workers=options.workers)]
@@ -161,7 +165,9 @@ class RowScreener:
             ours[3:3] = ALL_HITS_COLUMNS
         return [c for c in input_columns if c not in ours] + ours
 
-    def screen(self, rows: list[InputRow]) -> list[list[dict[str, Any]]]:
+    def screen(
+        self, rows: list[InputRow], on_checked: Callable[[int], None] | None = None
+    ) -> list[list[dict[str, Any]]]:
         """Output rows for each input row, in order."""
         queries: list[_Query] = []
         wanted: list[int] = []
@@ -175,7 +181,7 @@ class RowScreener:
                 queries.append(query)
                 wanted.append(index)
             problems.append(problem)
-        results = _check_batch(self.screener, queries, self.options, self.pool)
+        results = _check_batch(self.screener, queries, self.options, self.pool, on_checked)
         hits_of: dict[int, list[Any]] = dict(zip(wanted, results, strict=True))
         names = {i: q.name for i, q in zip(wanted, queries, strict=True)}
         out: list[list[dict[str, Any]]] = []
@@ -292,7 +298,15 @@ def _write_progress(path: Path, state: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-ProgressCallback = Callable[[int, float, float | None], None]
+ProgressCallback = Callable[[int, int | None], None]  # rows done, estimated rows in all
+
+
+def _estimated_rows(reader: Any, rows_read: int) -> int | None:
+    """Rows in the whole input, from how far the reader got (bytes or rows)."""
+    done, total = reader.progress()
+    if not total or done <= 0:
+        return None
+    return max(rows_read, round(rows_read * total / done))
 
 
 def screen_file(
@@ -377,18 +391,14 @@ def screen_file(
                     continue  # finished before the interruption
                 chunk.append(row)
                 if len(chunk) >= opts.chunk_size:
-                    done = _run_chunk(worker, chunk, writer, done)
+                    done = _run_chunk(worker, chunk, writer, done, reader, on_progress)
                     chunk = []
                     summary.seconds = base_seconds + time.monotonic() - started
                     _commit(writer, state_file, fingerprint, done, summary, crash_after)
-                    if on_progress:
-                        on_progress(done, *reader.progress())
             if chunk:
-                done = _run_chunk(worker, chunk, writer, done)
+                done = _run_chunk(worker, chunk, writer, done, reader, on_progress)
                 summary.seconds = base_seconds + time.monotonic() - started
                 _commit(writer, state_file, fingerprint, done, summary, crash_after)
-                if on_progress:
-                    on_progress(done, *reader.progress())
             writer.finish()
             finished = True
         finally:
@@ -419,8 +429,21 @@ def screen_file(
     )
 
 
-def _run_chunk(worker: RowScreener, chunk: list[InputRow], writer: TableWriter, done: int) -> int:
-    for out_rows in worker.screen(chunk):
+def _run_chunk(
+    worker: RowScreener,
+    chunk: list[InputRow],
+    writer: TableWriter,
+    done: int,
+    reader: Any,
+    on_progress: ProgressCallback | None,
+) -> int:
+    total = _estimated_rows(reader, chunk[-1].number) if on_progress else None
+
+    def checked(count: int) -> None:
+        if on_progress:
+            on_progress(done + count, total)
+
+    for out_rows in worker.screen(chunk, checked if on_progress else None):
         for out in out_rows:
             writer.write(out)
     return chunk[-1].number

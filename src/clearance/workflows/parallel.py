@@ -9,7 +9,9 @@ arguments, so results are those of `check`, row by row, in input order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
+from collections.abc import Callable
 from typing import Any
 
 SUB_CHUNK = 128  # queries per message: small enough to balance, big enough to amortise
@@ -44,7 +46,13 @@ class CheckPool:
             if method == "fork":
                 _screener = self.screener  # inherited by the forked workers, not pickled
             ctx: Any = mp.get_context(method)
-            pool = ctx.Pool(self.workers, initializer=_init, initargs=(sent,))
+            # Forked workers share the index's memory until they write to it; the
+            # garbage collector would touch (and so copy) every object in each worker.
+            gc.freeze()
+            try:
+                pool = ctx.Pool(self.workers, initializer=_init, initargs=(sent,))
+            finally:
+                gc.unfreeze()
         self._pool = pool
         return self
 
@@ -56,11 +64,20 @@ class CheckPool:
             self._pool = None
         _screener = None
 
-    def run(self, queries: list[dict[str, Any]]) -> list[list[Any]]:
-        if self._pool is None or len(queries) < 2 * SUB_CHUNK:
-            return [list(self.screener.check(**q)) for q in queries]
-        parts = [queries[i : i + SUB_CHUNK] for i in range(0, len(queries), SUB_CHUNK)]
+    def run(
+        self, queries: list[dict[str, Any]], on_checked: Callable[[int], None] | None = None
+    ) -> list[list[Any]]:
+        """Hits per query in order; `on_checked(n)` as results come in (for progress)."""
         out: list[list[Any]] = []
+        if self._pool is None or len(queries) < 2 * SUB_CHUNK:
+            for i in range(0, len(queries), SUB_CHUNK):
+                out.extend(list(self.screener.check(**q)) for q in queries[i : i + SUB_CHUNK])
+                if on_checked:
+                    on_checked(len(out))
+            return out
+        parts = [queries[i : i + SUB_CHUNK] for i in range(0, len(queries), SUB_CHUNK)]
         for part in self._pool.imap(_check_all, parts):
             out.extend(part)
+            if on_checked:
+                on_checked(len(out))
         return out

@@ -34,6 +34,7 @@ from clearance.workflows.scan_rules import (
     is_place_name,
     refuse_match,
     resemblance,
+    short_name_of,
 )
 from clearance.workflows.text_spans import (
     CONNECTORS,
@@ -50,6 +51,7 @@ from clearance.workflows.text_spans import (
 PROBABLE_MIN_RESEMBLANCE = 0.84  # a written form this close to a confirmed one may refer to it
 PROBABLE_NEAR_WORDS = 250  # "near a confirmed mention": within this many words
 PROBABLE_CLOSE_RESEMBLANCE = 0.92  # close enough that nearness alone suffices
+SHORT_NAME_FLOOR = 0.60  # one word is checked down to here, for companies' short names
 SERIAL_BELOW = 512  # fewer distinct spans than this: no worker processes
 HITS_PER_SPAN = 3  # a refused best hit leaves the next ones to judge
 
@@ -262,13 +264,21 @@ def scan_text(
     words = words_of(text)
     candidates = candidates_of(text, words)
     distinct = list(dict.fromkeys(c.text for c in candidates))
-    hits_of = _hits_per_span(screener, distinct, threshold, workers)
+    from clearance.matching import DEFAULT_THRESHOLD
+
+    bar = DEFAULT_THRESHOLD if threshold is None else threshold
+    one_word = [t for t in distinct if " " not in t]
+    hits_of = _hits_per_span(screener, one_word, min(bar, SHORT_NAME_FLOOR), workers)
+    hits_of.update(_hits_per_span(screener, [t for t in distinct if " " in t], bar, workers))
     parties = PartyEffects(store if store is not None else store_of(screener), as_of)
 
     found: list[tuple[Candidate, Any]] = []
     refused: dict[str, tuple[Candidate, Any, str]] = {}
     for cand in candidates:
         for hit in hits_of.get(cand.text, []):
+            below = float(hit.score) < bar
+            if below and short_name_of(cand.text, hit) is None:
+                continue
             around = frozenset(
                 context_words(words, cand.first, cand.last, radius=15, keep_short=True)
             )
@@ -278,7 +288,8 @@ def scan_text(
             if why_not is None:
                 found.append((cand, hit))
                 break
-            refused.setdefault(cand.text, (cand, hit, why_not))
+            if not below:
+                refused.setdefault(cand.text, (cand, hit, why_not))
     kept = _resolve_overlaps(found)
 
     confirmed: dict[str, _Confirmed] = {}
@@ -292,7 +303,15 @@ def scan_text(
         party.context -= {w.lower() for s in party.spellings for w in s.split()}
 
     mentions = [
-        _mention(c.text, c.start, c.end, hit, "match", list(hit.explanation)) for c, hit in kept
+        _mention(
+            c.text,
+            c.start,
+            c.end,
+            hit,
+            "match",
+            [*hit.explanation, *([short_name_of(c.text, hit)] if hit.score < bar else [])],
+        )
+        for c, hit in kept
     ]
     used = {i for c, _ in kept for i in range(c.first, c.last + 1)}
     considered = [

@@ -224,6 +224,30 @@ def refuse_match(
     return None
 
 
+def short_name_of(span_text: str, hit: Any) -> str | None:
+    """Why one word is a company's short name even below the threshold; None if it is not.
+
+    The matcher rightly scores "Huawei" under the threshold against "Huawei Technology"
+    (a name field holding only "Huawei" may be another Huawei). In prose, companies
+    are called by the one distinctive word of their name ("Huawei", "Hikvision"); the
+    other refusal rules still apply (places, everyday words, people, ships).
+    """
+    schema = getattr(getattr(hit, "entity", None), "schema", None)
+    if schema in ("Person", "Vessel", "Airplane"):
+        return None
+    span = [t for t in tokenize_name(span_text).tokens if len(t) > 1]
+    distinctive = distinctive_tokens(hit.matched_name)
+    if len(span) != 1 or distinctive != span:
+        return None
+    rest = [t for t in tokenize_name(hit.matched_name).tokens if t not in distinctive]
+    if not rest:
+        return None
+    return (
+        f"short name: '{span_text}' is the one distinctive word of '{hit.matched_name}' "
+        f"(besides generic words and legal forms: {', '.join(t.lstrip('#') for t in rest)})"
+    )
+
+
 def resemblance(a: str, b: str) -> float:
     """How alike two single written forms look, for weighing a probable mention.
 
