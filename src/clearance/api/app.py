@@ -85,7 +85,7 @@ def build_services(settings: ApiSettings) -> Services:
         settings=settings,
         store=store,
         screeners=screeners,
-        keys=KeyStore(store.engine),
+        keys=KeyStore(store.engine, cache_seconds=settings.key_cache_seconds),
         jobs=jobs,
         runner=JobRunner(jobs, _job_runner(screeners)),
         limiter=RateLimiter(settings.rate_limit_per_minute),

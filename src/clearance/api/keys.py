@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -59,8 +60,11 @@ def _row(row: Any) -> ApiKey:
 class KeyStore:
     """API keys in the store's database."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, cache_seconds: float = 0.0):
         self.engine = engine
+        # A server may keep verified keys briefly (a revocation then takes that long).
+        self.cache_seconds = cache_seconds
+        self._verified: dict[str, tuple[float, ApiKey | None]] = {}
 
     def create(self, scopes: list[str], label: str = "") -> tuple[ApiKey, str]:
         """A new key; the returned secret is never stored and cannot be shown again."""
@@ -100,6 +104,19 @@ class KeyStore:
     def verify(self, secret: str) -> ApiKey | None:
         """The active key with this secret, else None."""
         digest = _hash(secret)
+        if self.cache_seconds > 0:
+            now = time.monotonic()
+            cached = self._verified.get(digest)
+            if cached is not None and now - cached[0] < self.cache_seconds:
+                return cached[1]
+            found = self._lookup(digest)
+            if len(self._verified) > 10_000:  # unknown secrets must not grow it for ever
+                self._verified.clear()
+            self._verified[digest] = (now, found)
+            return found
+        return self._lookup(digest)
+
+    def _lookup(self, digest: str) -> ApiKey | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(api_keys).where(api_keys.c.key_hash == digest)).first()
         if row is None or row.revoked_at is not None:

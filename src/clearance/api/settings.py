@@ -16,5 +16,5 @@ class ApiSettings:
     cors_origins: tuple[str, ...] = ()  # CORS is off unless origins are given
     log_client_address: bool = False  # access logs name no client unless asked
     warm: bool = True  # build or load the default index at startup (readyz waits for it)
-    job_workers: int = 2  # worker processes of one screening job
+    key_cache_seconds: float = 2.0  # a revoked key is refused within this time
     extra: dict[str, str] = field(default_factory=dict)
