@@ -68,7 +68,7 @@ def _histogram(title: str, bins: list[int]) -> str:
     top = max(bins) if bins and max(bins) > 0 else 1
     col = (width - pad) / SCORE_BINS
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + pad}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 16}" height="{height + pad}" '
         f'role="img" aria-label="{html.escape(title)}">',
         f'<line x1="{pad}" y1="{height}" x2="{width}" y2="{height}" stroke="#888"/>',
     ]
