@@ -100,3 +100,20 @@ def test_no_auth_server(api_db: str) -> None:
         assert httpx.get(f"{server.url}/catalog").status_code == 200
     finally:
         server.stop()
+
+
+def test_access_log_has_no_personal_data(
+    client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    import json
+    import logging
+
+    caplog.set_level(logging.INFO, logger="clearance.api.access")
+    client.get("/search/default", params={"q": "Jane Secretname"})
+    client.post("/check", json={"name": "Jane Secretname", "birth_date": "1980-01-01"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "clearance.api.access"]
+    assert lines, "no access log lines"
+    assert not any("Secretname" in line or "1980" in line for line in lines)
+    records = [json.loads(line) for line in lines]
+    assert {"/search/{dataset}", "/check"} <= {r["path"] for r in records}
+    assert all(r["key_id"] and "client" not in r and r["ms"] >= 0 for r in records)
