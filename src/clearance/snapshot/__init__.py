@@ -10,11 +10,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.registry import load_list_files
+from clearance.loaders.result import LoadResult
 from clearance.store import ListStore, LoadOutcome, SourceFile
 from clearance.store.list_store import combined_sha256
 
@@ -51,11 +53,23 @@ def _verified_source_files(entry: SnapshotList) -> list[SourceFile]:
     return result
 
 
+def _parse(entry: SnapshotList) -> LoadResult:
+    result = load_list_files(entry.list_id, entry.paths())
+    if result.published is None:
+        result.published = entry.date
+    return result
+
+
 def load_bundled_snapshot(
-    store: ListStore, lists: list[str] | None = None, progress: bool = False
+    store: ListStore, lists: list[str] | None = None, workers: int = 2
 ) -> list[LoadOutcome]:
-    """Load every bundled list (or those named) into the store; unchanged ones are no-ops."""
-    outcomes = []
+    """Load every bundled list (or those named) into the store; unchanged ones are no-ops.
+
+    Parsing is most of the time and each list parses alone, so lists are parsed in
+    `workers` processes; versions are then recorded one by one, in manifest order.
+    """
+    outcomes: dict[str, LoadOutcome] = {}
+    pending: list[tuple[SnapshotList, list[SourceFile], str]] = []
     for entry in snapshot_lists():
         if lists is not None and entry.list_id not in lists:
             continue
@@ -63,10 +77,18 @@ def load_bundled_snapshot(
         source = "bundled snapshot: " + ", ".join(str(f["copied_from"]) for f in entry.files)
         known = store.version_with_sha256(entry.list_id, combined_sha256(files))
         if known is not None:
-            outcomes.append(store.record_unchanged(known, source))
-            continue
-        result = load_list_files(entry.list_id, entry.paths())
-        if result.published is None:
-            result.published = entry.date
-        outcomes.append(store.record_load(result, files, source, "snapshot"))
-    return outcomes
+            outcomes[entry.list_id] = store.record_unchanged(known, source)
+        else:
+            pending.append((entry, files, source))
+    if workers > 1 and len(pending) > 1:
+        with ProcessPoolExecutor(min(workers, len(pending))) as pool:
+            biggest_first = sorted(pending, key=lambda p: -sum(int(f.bytes) for f in p[1]))
+            futures = {e.list_id: pool.submit(_parse, e) for e, _, _ in biggest_first}
+            for entry, files, source in pending:
+                result = futures[entry.list_id].result()
+                outcomes[entry.list_id] = store.record_load(result, files, source, "snapshot")
+    else:
+        for entry, files, source in pending:
+            outcomes[entry.list_id] = store.record_load(_parse(entry), files, source, "snapshot")
+    order = [e.list_id for e in snapshot_lists()]
+    return sorted(outcomes.values(), key=lambda o: order.index(o.list_id))
