@@ -69,13 +69,14 @@ def read_input(spark: Any, path: str | Path, fmt: str) -> Any:
     try:
         if fmt == "parquet":
             return spark.read.parquet(str(path))
-        return (
+        table = (
             spark.read.option("header", True)
             .option("sep", "\t" if fmt == "tsv" else ",")
             .option("escape", '"')
             .option("multiLine", True)
             .csv(str(path))
         )
+        return table.na.drop(how="all")  # a line of empty fields is no row, as locally
     except AnalysisException as exc:
         raise TableError(str(path), f"Spark cannot read it as {fmt}: {exc}") from exc
 

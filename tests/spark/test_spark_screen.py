@@ -1,0 +1,213 @@
+"""Spark engine: the same rows as the local engine, bad input refused clearly."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from clearance.cli.main import app
+from clearance.spark import screen
+from clearance.spark.bundle import build_bundle, load_parties
+from clearance.workflows.batch import ScreenOptions, screen_file
+from clearance.workflows.tables import TableError
+from tests.conftest import BENCH
+
+FIXTURES = BENCH / "yente_candidate_fixtures"
+COLUMNS = ["full_name", "date_of_birth", "nationality", "gender"]
+
+
+def _read(path: Path, limit: int) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [
+            {c: row[c] for c in COLUMNS}
+            for _, row in zip(range(limit), csv.DictReader(f), strict=False)
+        ]
+
+
+def mixed_rows(total: int) -> list[dict[str, Any]]:
+    """Unlisted people with listed names spread among them, and a few rows with no name."""
+    listed = _read(FIXTURES / "positives_un_untreated.csv", 300)
+    unlisted = _read(FIXTURES / "negatives_global.csv", total - len(listed) - 10)
+    rows = unlisted + listed + [dict.fromkeys(COLUMNS) for _ in range(10)]
+    random.Random(6).shuffle(rows)
+    return rows
+
+
+def plain(value: Any) -> Any:
+    """Values as a CSV reader sees them: empty and missing are the same."""
+    return None if value == "" else value
+
+
+def same_rows(local: list[dict[str, Any]], spark_rows: list[dict[str, Any]]) -> None:
+    assert len(spark_rows) == len(local)
+    assert list(spark_rows[0]) == list(local[0])  # same columns, same order
+    for expected, got in zip(local, spark_rows, strict=True):
+        want = {k: plain(v) for k, v in expected.items()}
+        have = {k: plain(v) for k, v in got.items()}
+        assert have == want, f"row {expected['screen_row']} differs"
+
+
+@pytest.fixture(scope="module")
+def ten_thousand(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("spark") / "parties.parquet"
+    pq.write_table(pa.Table.from_pylist(mixed_rows(10_000)), path, row_group_size=1000)
+    return path
+
+
+def test_ten_thousand_rows_on_spark_equal_the_local_engine(
+    spark: Any, snapshot_store: Any, matcher: Any, ten_thousand: Path, tmp_path: Path
+) -> None:
+    local_out = tmp_path / "local.parquet"
+    screen_file(matcher, ten_thousand, local_out, store=snapshot_store, options=ScreenOptions())
+    local = pq.read_table(local_out).to_pylist()
+
+    df = spark.read.parquet(str(ten_thousand))
+    assert df.rdd.getNumPartitions() > 1  # several tasks, row numbers across partitions
+    screened = screen(df, store=snapshot_store)
+    got = [r.asDict() for r in screened.orderBy("screen_row").collect()]
+
+    same_rows(local, got)
+    hits = [r for r in got if r["screen_hit"]]
+    assert len(hits) >= 250  # the listed names are found...
+    assert {r["screen_verdict"] for r in hits} >= {"PROHIBITED"}  # ...with their effects
+    errors = [r for r in got if r["screen_error"]]
+    assert len(errors) == 10
+    assert all(e["screen_error"].endswith("empty name: not screened") for e in errors)
+
+
+def test_index_is_read_once_per_python_worker(spark: Any, snapshot_store: Any) -> None:
+    from clearance.spark import bundle
+
+    df = spark.createDataFrame(
+        [{"name": "Hangzhou Hikvision Digital Technology"}] * 40, "name string"
+    ).repartition(4)
+    for _ in range(2):
+        rows = screen(df, store=snapshot_store).collect()
+        assert all(r["screen_hit"] for r in rows)
+    loads = (
+        spark.sparkContext.parallelize(range(8), 4)
+        .map(lambda _: bundle.LOAD_COUNT["loads"])
+        .collect()
+    )
+    assert max(loads) <= 1  # each worker process read the bundle at most once
+
+
+def test_hikvision_party_lists_come_from_every_list(spark: Any, snapshot_store: Any) -> None:
+    df = spark.createDataFrame([("Hikvision", "company")], "party string, type string")
+    row = screen(df, name_col="party", type_col="type", store=snapshot_store).first()
+    assert row["screen_hit"] is True
+    local = snapshot_store.party(row["screen_party_id"])
+    assert len(local) > 1
+    assert row["screen_lists"].count(";") >= 1  # every list of the party, not the hit's only
+
+
+def test_shipped_party_lookup_answers_as_the_store(snapshot_store: Any, tmp_path: Path) -> None:
+    from clearance.matching import MatchIndex
+
+    bundle = build_bundle(snapshot_store, directory=tmp_path)
+    index = MatchIndex.load(bundle.index_path)
+    parties = load_parties(bundle.parties_path, index)
+    ids = [index.entities[i].id for i in range(len(index))]
+    shared = [i for i in ids if i in parties._members][:60]  # parties of several records
+    sample = random.Random(1).sample(ids, 60) + shared
+    assert len(shared) == 60
+    for entity_id in sample:
+        assert parties.party(entity_id) == snapshot_store.party(entity_id), entity_id
+    assert parties.party("nope:1") == []
+    again = build_bundle(snapshot_store, directory=tmp_path)
+    assert again == bundle  # reused, not rebuilt, while the lists do not change
+
+
+def test_missing_column_is_a_clear_error(spark: Any, snapshot_store: Any) -> None:
+    df = spark.createDataFrame([("ACME", "DE")], "party string, land string")
+    with pytest.raises(TableError, match=r"--name-col 'customer': no such column.*party, land"):
+        screen(df, name_col="customer", store=snapshot_store)
+    with pytest.raises(TableError, match="no name column"):
+        screen(df.select("land"), store=snapshot_store)
+    with pytest.raises(TableError, match="--country-col 'country': no such column"):
+        screen(df, name_col="party", country_col="country", store=snapshot_store)
+
+
+def test_name_column_that_is_not_text_is_refused(spark: Any, snapshot_store: Any) -> None:
+    df = spark.createDataFrame([(["a", "b"],)], "name array<string>")
+    with pytest.raises(TableError, match="name column 'name' is a array<string>, not text"):
+        screen(df, store=snapshot_store)
+
+
+def test_null_names_are_kept_with_an_error(spark: Any, snapshot_store: Any) -> None:
+    df = spark.createDataFrame(
+        [(None, "x"), ("  ", "y"), ("Hikvision", "z")], "name string, other string"
+    ).coalesce(1)
+    rows = screen(df, store=snapshot_store).orderBy("screen_row").collect()
+    assert [r["other"] for r in rows] == ["x", "y", "z"]
+    assert rows[0]["screen_error"] == "row 1: empty name: not screened"
+    assert rows[1]["screen_error"] == "row 2: empty name: not screened"
+    assert rows[0]["screen_hit"] is None
+    assert rows[2]["screen_hit"] is True and rows[2]["screen_error"] is None
+
+
+def _cli(db: str, *args: str) -> Any:
+    return CliRunner().invoke(app, ["--db", db, "screen", *args])
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    files = sorted(path.glob("part-*.csv")) if path.is_dir() else [path]
+    rows: list[dict[str, str]] = []
+    for file in files:
+        with open(file, encoding="utf-8", newline="") as f:
+            rows.extend(csv.DictReader(f))
+    return sorted(rows, key=lambda r: int(r["screen_row"]))
+
+
+def test_cli_engine_spark_csv_equals_local_csv(
+    spark: Any, snapshot_db: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "parties.csv"
+    rows = mixed_rows(400)  # with 10 lines of empty fields: not rows, in both engines
+    with open(source, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    local = _cli(snapshot_db, str(source), "-o", str(tmp_path / "local.csv"), "-q")
+    assert local.exit_code == 0, local.output
+    on_spark = _cli(snapshot_db, "--engine", "spark", str(source), "-o", str(tmp_path / "out.csv"))
+    assert on_spark.exit_code == 0, on_spark.output
+    assert "on Spark" in on_spark.output and "390 rows" in on_spark.output
+    want = _csv_rows(tmp_path / "local.csv")
+    got = _csv_rows(tmp_path / "out.csv")
+    assert len(got) == len(want) == 390
+    for a, b in zip(want, got, strict=True):
+        # The local CSV reader says where a row sits in the file; Spark knows rows only.
+        a["screen_error"] = a["screen_error"].replace(f" (line {int(a['screen_row']) + 1})", "")
+        assert a == b
+
+
+def test_cli_engine_spark_parquet_and_bad_input(
+    spark: Any, snapshot_db: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist([{"party": "Hikvision"}, {"party": "Jane Roe"}]), source)
+    out = tmp_path / "out.parquet"
+    result = _cli(snapshot_db, "--engine", "spark", str(source), "-o", str(out), "--fail-on-hit")
+    assert result.exit_code == 1, result.output  # a hit, and --fail-on-hit
+    table = spark.read.parquet(str(out)).orderBy("screen_row").collect()
+    assert [r["screen_hit"] for r in table] == [True, False]
+
+    missing = _cli(snapshot_db, "--engine", "spark", str(source), "-o", str(out), "--name-col", "x")
+    assert missing.exit_code == 2
+    assert "--name-col 'x': no such column" in missing.output
+    no_output = _cli(snapshot_db, "--engine", "spark", str(source))
+    assert no_output.exit_code == 2 and "-o OUTPUT" in no_output.output
+    xlsx = _cli(snapshot_db, "--engine", "spark", str(source), "-o", str(tmp_path / "o.xlsx"))
+    assert xlsx.exit_code == 2 and "Parquet or CSV" in xlsx.output
+    resume = _cli(snapshot_db, "--engine", "spark", str(source), "-o", str(out), "--resume")
+    assert resume.exit_code == 2 and "does not support --resume" in resume.output
+    engine = _cli(snapshot_db, "--engine", "dask", str(source), "-o", str(out))
+    assert engine.exit_code == 2 and "choose local or spark" in engine.output
