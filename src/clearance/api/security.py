@@ -55,7 +55,7 @@ class RateLimiter:
 def require(scope: str) -> Any:
     """A dependency: the caller's key must exist, be active and carry `scope`."""
 
-    def check_key(request: Request) -> ApiKey | None:
+    async def check_key(request: Request) -> ApiKey | None:  # async: no thread hop
         services = request.app.state.services
         if not services.settings.auth:
             _limit(request, services.limiter, request.client.host if request.client else "-")

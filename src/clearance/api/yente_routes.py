@@ -12,8 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from clearance.api.ftm_shapes import (
+    MatchQuery,
     QueryError,
     ftm_entity,
     ftm_entity_nested,
@@ -25,6 +27,7 @@ from clearance.api.security import READ_KEY
 from clearance.matching.screener import DEFAULT_THRESHOLD
 
 router = APIRouter()
+INLINE_QUERIES = 2
 health = APIRouter()
 
 MATCH_EXAMPLE = {
@@ -118,7 +121,7 @@ def _base_list(list_name: str) -> str:
     response_model_by_alias=True,
     summary="Match entities by example (yente-compatible)",
 )
-def match(
+async def match(
     request: Request,
     dataset: str,
     body: Annotated[MatchRequest, Body(openapi_examples={"person": {"value": MATCH_EXAMPLE}})],
@@ -144,15 +147,23 @@ def match(
         }
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
-    screener = services.screeners.get(_dataset_lists(request, dataset))
+    lists = _dataset_lists(request, dataset)
+    # The default screener is built at startup; another one may take a while to build.
+    if lists is None:
+        screener = services.screeners.get(None)
+    else:
+        screener = await run_in_threadpool(services.screeners.get, lists)
     floor = min(threshold, cutoff if cutoff is not None else threshold)
     excluded_ids = set(exclude_entity_ids or ())
     included = set(include_dataset or ())
     excluded = set(exclude_dataset or ())
     wanted_topics = set(topics or ())
     filtering = bool(excluded_ids or included or excluded or wanted_topics)
-    responses: dict[str, Any] = {}
-    for key, query in queries.items():
+
+    def run_all() -> dict[str, Any]:
+        return {key: run_one(query) for key, query in queries.items()}
+
+    def run_one(query: MatchQuery) -> dict[str, Any]:
         best: dict[str, Any] = {}
         for name in query.names:
             hits = screener.check(
@@ -170,24 +181,31 @@ def match(
                 best[hit.entity_id] = hit
         results = []
         for hit in sorted(best.values(), key=lambda h: -h.score):
-            lists = {_base_list(name) for name in hit.lists}
+            hit_lists = {_base_list(name) for name in hit.lists}
             if excluded_ids and (hit.entity_id in excluded_ids):
                 continue
-            if included and not lists & included:
+            if included and not hit_lists & included:
                 continue
-            if excluded and lists <= excluded:
+            if excluded and hit_lists <= excluded:
                 continue
-            if wanted_topics and not topics_of(lists) & wanted_topics:
+            if wanted_topics and not topics_of(hit_lists) & wanted_topics:
                 continue
             results.append(scored_entity(hit, threshold))
             if len(results) >= limit:
                 break
-        responses[key] = {
+        return {
             "status": 200,
             "results": results,
             "total": {"value": len(results), "relation": "eq"},
             "query": query.echo,
         }
+
+    # A few queries are screened on the event loop (a thread hop would cost more than
+    # they do); larger batches go to a thread so other requests are not held up.
+    if len(queries) <= INLINE_QUERIES:
+        responses = run_all()
+    else:
+        responses = await run_in_threadpool(run_all)
     # Built to the documented model already: skip FastAPI's re-validation of every result.
     return JSONResponse(
         {
