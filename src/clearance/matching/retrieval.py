@@ -211,21 +211,25 @@ def candidate_names(
                 for part in (left, right):
                     sources.append((lookups.exact(part), per_token[i].weight / 2, i in prefix))
     sources = [s for s in sources if len(s[0].names)]
-    if not sources:
+    # Candidates come from the heaviest tokens only; the others just add to their score.
+    starters = [s[0].names for s in sources if s[2]]
+    if not starters:
         return []
-    ids = np.concatenate([s[0].names for s in sources])
-    q_part = np.concatenate([s[0].sims * s[1] for s in sources])
-    n_part = np.concatenate([s[0].name_weights for s in sources])
-    is_prefix = np.concatenate([np.full(len(s[0].names), s[2]) for s in sources])
-    cand, inverse = np.unique(ids, return_inverse=True)
-    hit_prefix = np.bincount(inverse, weights=is_prefix, minlength=len(cand)) > 0
-    q_cover = np.minimum(np.bincount(inverse, weights=q_part, minlength=len(cand)) / total, 1.0)
-    keep = hit_prefix & (q_cover >= need * 0.85)
+    cand = starters[0] if len(starters) == 1 else np.unique(np.concatenate(starters))
+    q_acc = np.zeros(len(cand))
+    n_acc = np.zeros(len(cand))
+    for lookup, weight, _ in sources:
+        names = lookup.names  # sorted, unique
+        pos = np.minimum(np.searchsorted(names, cand), len(names) - 1)
+        hit = names[pos] == cand
+        q_acc[hit] += lookup.sims[pos[hit]] * weight
+        n_acc[hit] += lookup.name_weights[pos[hit]]
+    q_cover = np.minimum(q_acc / total, 1.0)
+    keep = q_cover >= need * 0.85
     if not keep.any():
         return []
     cand, q_cover = cand[keep], q_cover[keep]
-    acc_n = np.bincount(inverse, weights=n_part, minlength=len(keep))[keep]
-    n_cover = np.minimum(acc_n / np.maximum(index.name_total[cand], 1e-6), 1.0)
+    n_cover = np.minimum(n_acc[keep] / np.maximum(index.name_total[cand], 1e-6), 1.0)
     cheap = q_cover**QUERY_EXPONENT * n_cover**NAME_EXPONENT
     # The cheap score is close to an upper bound of the aligned one; keep some slack.
     promising = cheap >= CHEAP_SLACK * threshold
