@@ -9,7 +9,8 @@ Two ways to ask, chosen by size:
 The cached index covers the counterparties as they were when it was built; one edited,
 added or removed since is not trusted to it (edited and added ones are re-screened in
 full anyway, and are checked the first way until the index is rebuilt). Either way the
-answer is only a candidate list, looked at generously (below the threshold, names only):
+answer is only a candidate list, looked at generously (below the threshold, without
+identifiers):
 every candidate is then re-screened in full by the real screener.
 """
 
@@ -112,7 +113,6 @@ def near_counterparties(
                 schema=row.schema,
                 country=row.country,
                 birth_date=row.birth_date,
-                identifiers=list(row.identifiers or []),
                 limit=1,
                 threshold=floor,
             ):

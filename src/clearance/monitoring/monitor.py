@@ -184,7 +184,18 @@ def _run(
     engine = store.engine
     with engine.connect() as conn:
         base_run, baseline = baseline_versions(conn)
-        cp_rows = conn.execute(select(counterparties)).all()
+        # The light columns of every counterparty; the JSON ones only for those re-screened.
+        cp_rows = conn.execute(
+            select(
+                counterparties.c.id,
+                counterparties.c.name,
+                counterparties.c.schema,
+                counterparties.c.country,
+                counterparties.c.birth_date,
+                counterparties.c.fingerprint,
+                counterparties.c.screened_fingerprint,
+            )
+        ).all()
         hit_rows = conn.execute(select(monitor_hits)).all()
         sup_rows = {(r.counterparty_id, r.party_key): r for r in conn.execute(select(suppressions))}
     current = {lid: v.id for lid, v in store.current_versions().items()}
@@ -248,7 +259,7 @@ def _run(
         )
         candidates = len(near)
         to_screen |= near
-    screened_rows = [r for r in cp_rows if r.id in to_screen]
+    screened_rows = _full_rows(engine, sorted(to_screen))
 
     # -- full re-screen and comparison
     new_hits: dict[str, dict[str, HitState]] = {}
@@ -464,6 +475,15 @@ def _run(
         seconds=(datetime.now(UTC) - clock).total_seconds(),
         stats=stats,
     )
+
+
+def _full_rows(engine: Any, ids: list[str]) -> list[Any]:
+    rows: list[Any] = []
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows.extend(conn.execute(select(counterparties).where(counterparties.c.id.in_(chunk))))
+    return rows
 
 
 def _alert_body(alert_id: int, values: dict[str, Any], run_id: int) -> dict[str, Any]:
