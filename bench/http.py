@@ -224,11 +224,13 @@ def main() -> None:
             f"Load average of the machine when run: {load_before:.1f} before, "
             f"{os.getloadavg()[0]:.1f} after (other jobs shared the 2 cores: the figures are "
             "a floor). Goal of issue 5: ≥ 1,000 req/s and p99 ≤ 50 ms at 32 clients on 2 "
-            "cores. In process, one `Screener.check` plus rendering costs about 2.5-3 ms of "
-            "one core (bench/match.py has the matcher alone), so two cores top out near "
-            "700-800 single-query requests a second before any HTTP cost: the 1,000 req/s "
-            "goal is not met by this design; batching queries (100 a request) is the way to "
-            "high throughput.",
+            "cores. Not met here. In process, one `Screener.check` of a name seen before "
+            "plus rendering costs about 2.5-3 ms of one core, and a name never seen before "
+            "several times that (the matcher's token caches are cold; bench/match.py has the "
+            "matcher alone), so two cores top out below 1,000 single-query requests a second "
+            "before any HTTP cost; the HTTP layer (key check, parsing, rendering) adds about "
+            "a millisecond more. The `ms` of the access log gives server-side times. "
+            "Batching (100 queries a request) gives the most queries a second.",
             "",
         ]
     )

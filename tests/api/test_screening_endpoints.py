@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
+from sqlalchemy import update
 
 from clearance.api import ApiSettings, create_app
 from clearance.api.jobs import JobStore
+from clearance.api.tables import screen_jobs
 from clearance.store import ListStore
 from tests.api.conftest import Keys, LiveServer, start_server
 
@@ -88,7 +91,19 @@ def test_screen_job_survives_restart(api_db: str, api_keys: Keys) -> None:
     """A job queued by a server that stopped before running it is run by the next one."""
     jobs = JobStore(ListStore.open(api_db).engine)
     job = jobs.create("left.csv", b"name\nHikvision\n", {"activity": "transact"})
-    jobs.set(job.id, status="running", rows_done=1)  # as a killed server left it
+    jobs.set(job.id, status="running", rows_done=1)  # as a killed server left it...
+    with jobs.engine.begin() as conn:  # ...long enough ago
+        conn.execute(
+            update(screen_jobs)
+            .where(screen_jobs.c.id == job.id)
+            .values(updated_at=datetime.now(UTC) - timedelta(hours=1))
+        )
+    fresh = jobs.create("busy.csv", b"name\nHikvision\n", {"activity": "transact"})
+    jobs.set(fresh.id, status="running")  # another live server's: not taken over
+    requeued = jobs.requeue_abandoned()
+    assert job.id in requeued and fresh.id not in requeued
+    assert not jobs.claim(fresh.id)
+    jobs.set(fresh.id, status="failed", error="test: never run")
     server: LiveServer = start_server(create_app(ApiSettings(db=api_db, rate_limit_per_minute=0)))
     try:
         with httpx.Client(

@@ -2,7 +2,9 @@
 
 A job is queued with its file; one worker thread runs jobs one at a time through
 `clearance.workflows.batch.screen_file` and records progress. At startup, jobs
-left queued or running by a stopped server are queued again and start over.
+a stopped server left (queued, or running with no progress for two minutes) are
+queued again and start over. Each job is claimed atomically, so several server
+processes (`serve --workers N`) never run one job twice.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from clearance.api.tables import screen_jobs
 
 log = logging.getLogger("clearance.api.jobs")
 PROGRESS_EVERY_SECONDS = 0.5
+# A running job with no progress for this long was left by a server that stopped.
+STALE_SECONDS = 120.0
 
 
 @dataclass
@@ -122,11 +126,28 @@ class JobStore:
                 .values(updated_at=datetime.now(UTC), **values)
             )
 
-    def unfinished(self) -> list[str]:
-        with self.engine.connect() as conn:
+    def claim(self, job_id: str) -> bool:
+        """Queued -> running, atomically: of several server processes only one runs a job."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(screen_jobs)
+                .where(screen_jobs.c.id == job_id, screen_jobs.c.status == "queued")
+                .values(status="running", rows_done=0, updated_at=datetime.now(UTC))
+            )
+        return done.rowcount == 1
+
+    def requeue_abandoned(self, stale_seconds: float = STALE_SECONDS) -> list[str]:
+        """Jobs a stopped server left: queued ones, and running ones with no progress of late."""
+        cutoff = datetime.now(UTC) - timedelta(seconds=stale_seconds)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(screen_jobs)
+                .where(screen_jobs.c.status == "running", screen_jobs.c.updated_at < cutoff)
+                .values(status="queued", rows_done=0)
+            )
             rows = conn.execute(
                 select(screen_jobs.c.id)
-                .where(screen_jobs.c.status.in_(("queued", "running")))
+                .where(screen_jobs.c.status == "queued")
                 .order_by(screen_jobs.c.created_at)
             )
             return [r.id for r in rows]
@@ -142,8 +163,7 @@ class JobRunner:
         self._thread = threading.Thread(target=self._loop, name="screen-jobs", daemon=True)
 
     def start(self) -> None:
-        for job_id in self.jobs.unfinished():  # left by a server that stopped
-            self.jobs.set(job_id, status="queued", rows_done=0)
+        for job_id in self.jobs.requeue_abandoned():  # left by a server that stopped
             self._queue.put(job_id)
         self._thread.start()
 
@@ -165,10 +185,10 @@ class JobRunner:
                 self.jobs.set(job_id, status="failed", error=f"{type(exc).__name__}: {exc}")
 
     def _run_one(self, job_id: str) -> None:
+        if not self.jobs.claim(job_id):
+            return  # run (or being run) by another server process
         job = self.jobs.get(job_id)
-        if job is None or job.status not in ("queued", "running"):
-            return
-        self.jobs.set(job_id, status="running", rows_done=0)
+        assert job is not None
         suffix = "".join(Path(job.filename).suffixes[-2:]) or ".csv"
         with tempfile.TemporaryDirectory(prefix="clearance-job-") as folder:
             source = Path(folder) / f"input{suffix}"
