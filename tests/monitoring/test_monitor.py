@@ -185,3 +185,31 @@ def test_database_failure_mid_run_writes_nothing_and_the_next_run_resumes(
             assert conn.execute(select(func.count()).select_from(table)).scalar() == 0
     resumed = run_monitor(store)
     assert resumed.screened == 4 and len(resumed.alerts) == 2
+
+
+def test_two_runs_at_once_never_alert_twice(
+    store: ListStore, un_entities: dict[str, Entity]
+) -> None:
+    import threading
+
+    load_version(store, base_entities(un_entities), "a", "2026-02-27")
+    add_counterparties(store.engine, COUNTERPARTIES[:4])
+    errors: list[Exception] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            run_monitor(store)
+        except MonitorError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all("another monitor run finished meanwhile" in str(e) for e in errors)
+    assert len(errors) <= 1
+    assert sorted(_alerts(store)) == [("c1", "new"), ("c3", "new")]
+    assert len(list_alerts(store.engine)) == 2

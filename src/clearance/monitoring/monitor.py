@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from clearance.audit.tables import audit_head
 from clearance.audit.trail import append, canonical_json
 from clearance.matching import DEFAULT_THRESHOLD
 from clearance.monitoring.counterparty_index import near_counterparties
@@ -350,6 +351,8 @@ def _run(
 
     # -- one transaction for everything the run writes
     with engine.begin() as conn:
+        # Take the audit head's lock first: a concurrent run waits here, then sees this one.
+        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq))
         latest, _ = baseline_versions(conn)
         if latest != base_run:
             raise MonitorError("another monitor run finished meanwhile; run again")
