@@ -19,6 +19,8 @@ from clearance.workflows.batch import ScreenOptions, screen_file
 from clearance.workflows.tables import TableError
 from tests.conftest import BENCH
 
+pytestmark = pytest.mark.slow  # the whole bundled snapshot, and a JVM
+
 FIXTURES = BENCH / "yente_candidate_fixtures"
 COLUMNS = ["full_name", "date_of_birth", "nationality", "gender"]
 

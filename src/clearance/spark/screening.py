@@ -127,13 +127,13 @@ def _partition_offsets(df: Any) -> dict[int, int]:
     return offsets
 
 
-_SHIPPED: set[tuple[int, str]] = set()
+_SHIPPED: set[tuple[str, str]] = set()
 
 
 def _ship(spark_context: Any, *paths: str) -> None:
-    """`addFile` once per SparkContext: each executor then fetches each file once."""
+    """`addFile` once per Spark application: each executor then fetches each file once."""
     for path in paths:
-        key = (id(spark_context), path)
+        key = (str(spark_context.applicationId), path)
         if key not in _SHIPPED:
             spark_context.addFile(path)
             _SHIPPED.add(key)
