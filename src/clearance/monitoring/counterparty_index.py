@@ -76,16 +76,21 @@ def near_counterparties(
     rows: Sequence[Any],
     fresh: Sequence[Entity],
     floor: float,
+    skip: set[str] | frozenset[str] = frozenset(),
     rebuild_at: int | None = None,
 ) -> tuple[set[str], dict[str, Any]]:
-    """Ids of the counterparties (rows of the table) near any of `fresh`; and how it went."""
+    """Ids of the counterparties (rows of the table) near any of `fresh`; and how it went.
+
+    `rows` are all counterparties (an index built covers them all); those in `skip` are
+    re-screened anyway and are not searched for.
+    """
     if not fresh or not rows:
         return set(), {"method": "none"}
     limit = REBUILD_AT if rebuild_at is None else rebuild_at
     folder = _location(engine_url)
     cached = _load(folder)
     index, covered = cached if cached is not None else (None, {})
-    uncovered = [r for r in rows if covered.get(r.id) != r.fingerprint]
+    uncovered = [r for r in rows if r.id not in skip and covered.get(r.id) != r.fingerprint]
     info: dict[str, Any] = {"rebuilt": False}
     if len(uncovered) > limit:
         index = MatchIndex.build(_entity(r) for r in rows)
@@ -103,7 +108,7 @@ def near_counterparties(
                     continue
                 for hit in matcher.check(name.value, limit=CANDIDATES_PER_NAME, threshold=floor):
                     cid = hit.entity_id[len(_PREFIX) :]
-                    if current.get(cid) == covered.get(cid):
+                    if cid not in skip and current.get(cid) == covered.get(cid):
                         near.add(cid)
     if uncovered:
         small = NameMatcher(MatchIndex.build(fresh))
@@ -117,5 +122,6 @@ def near_counterparties(
                 threshold=floor,
             ):
                 near.add(row.id)
-    info.update(indexed=len(rows) - len(uncovered), checked_one_by_one=len(uncovered))
+    searched = len(rows) - len([r for r in rows if r.id in skip])
+    info.update(indexed=searched - len(uncovered), checked_one_by_one=len(uncovered))
     return near, info

@@ -251,12 +251,12 @@ def _run(
     candidates = 0
     near_info: dict[str, Any] = {}
     if fresh_ids:
-        clean_rows = [r for r in cp_rows if r.id not in to_screen]
         near, near_info = near_counterparties(
             store.url,
-            clean_rows,
+            cp_rows,
             store.get_entities(sorted(fresh_ids)),
             max(threshold - CANDIDATE_MARGIN, 0.0),
+            skip=frozenset(to_screen),
         )
         candidates = len(near)
         to_screen |= near
