@@ -126,9 +126,15 @@ async def match(
     dataset: str,
     body: Annotated[MatchRequest, Body(openapi_examples={"person": {"value": MATCH_EXAMPLE}})],
     limit: Annotated[int, Query(ge=1, le=500)] = 5,
-    threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
-    cutoff: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
-    algorithm: str = "clearance",
+    threshold: Annotated[
+        float, Query(ge=0.0, le=1.0, description="score from which `match` is true")
+    ] = DEFAULT_THRESHOLD,
+    cutoff: Annotated[
+        float | None, Query(ge=0.0, le=1.0, description="drop results below (default: threshold)")
+    ] = None,
+    algorithm: Annotated[str, Query(description="accepted for yente clients; ours is used")] = (
+        "clearance"
+    ),
     topics: Annotated[list[str] | None, Query()] = None,
     include_dataset: Annotated[list[str] | None, Query()] = None,
     exclude_dataset: Annotated[list[str] | None, Query()] = None,
