@@ -42,7 +42,7 @@ def _people(name: str) -> list[dict[str, str]]:
 
 
 def synthetic_parquet(rows: int, path: Path) -> Path:
-    """N rows: unlisted people repeated, 1% listed names, in 64k-row groups."""
+    """N rows: unlisted people repeated, 1% listed names, in 4,096-row groups (splittable)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -50,7 +50,7 @@ def synthetic_parquet(rows: int, path: Path) -> Path:
     listed = _people("positives_un_untreated.csv")
     rng = random.Random(6)
     writer = None
-    block = 65_536
+    block = 4096
     try:
         for start in range(0, rows, block):
             chunk = []
@@ -82,13 +82,16 @@ def run_spark(store: Any, source: Path, target: Path, master: str) -> tuple[floa
 
     from clearance.spark import screen
 
+    size = source.stat().st_size
     started = time.perf_counter()
     spark = (
         SparkSession.builder.master(master)
         .appName("clearance-bench")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", "2g")
-        .config("spark.sql.files.maxPartitionBytes", str(4 * 1024 * 1024))
+        # At least 8 partitions (tasks) for the 2 cores, whatever the number of rows.
+        .config("spark.sql.files.maxPartitionBytes", str(max(64 << 10, size // 8)))
+        .config("spark.sql.files.openCostInBytes", "0")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
