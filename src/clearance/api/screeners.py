@@ -15,6 +15,7 @@ from clearance.workflows.screening import Screener
 
 ScreenerKey = tuple[tuple[str, ...] | None, date | None]
 VERSION_CHECK_SECONDS = 5.0
+MAX_SCREENERS = 8  # the oldest built goes first
 
 
 class ScreenerCache:
@@ -51,6 +52,9 @@ class ScreenerCache:
             found = self._screeners.get(key)
             if found is None:
                 found = Screener.load(list(wanted) if wanted else None, as_of, store=self.store)
+                # Callers choose lists and dates: keep a bounded number of indexes in memory.
+                while len(self._screeners) >= MAX_SCREENERS:
+                    del self._screeners[next(iter(self._screeners))]
                 self._screeners[key] = found
         return found
 
