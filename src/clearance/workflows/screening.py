@@ -8,6 +8,7 @@ It holds no matching or effect logic of its own: each part stays in its folder.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,7 +56,7 @@ class ScreeningHit:
         return self.hit.score
 
     @property
-    def explanation(self) -> list[str]:
+    def explanation(self) -> builtins.list[str]:
         return self.hit.explanation
 
     @property
