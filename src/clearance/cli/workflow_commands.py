@@ -12,7 +12,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import (
@@ -26,12 +26,10 @@ from rich.table import Table
 
 from clearance.cli.context import console, err_console, state
 from clearance.effects import Activity
-from clearance.workflows.batch import ScreenOptions, progress_path, screen_file
-from clearance.workflows.documents import DocumentError, document_text, read_document
-from clearance.workflows.portfolio import PortfolioOptions, screen_portfolio
-from clearance.workflows.scan import ScanResult, scan_text
-from clearance.workflows.summary import Summary
-from clearance.workflows.tables import TableError
+
+if TYPE_CHECKING:  # the workflows import the matcher: loaded only when a command runs
+    from clearance.workflows.scan import ScanResult
+    from clearance.workflows.summary import Summary
 
 AsOf = Annotated[
     str | None,
@@ -143,6 +141,9 @@ def screen_command(
     ] = None,
 ) -> None:
     """Screen every row of a table file; one output row per input row (or per hit)."""
+    from clearance.workflows.batch import ScreenOptions, progress_path, screen_file
+    from clearance.workflows.tables import TableError
+
     day = _as_of(as_of)
     options = ScreenOptions(
         activity=activity,
@@ -310,6 +311,9 @@ def scan_command(
     fail_on_hit: Annotated[bool, typer.Option(help="Exit 1 when a party is mentioned.")] = False,
 ) -> None:
     """List the listed parties a document mentions, with spans, scores and effects."""
+    from clearance.workflows.documents import DocumentError, document_text, read_document
+    from clearance.workflows.scan import scan_text
+
     day = _as_of(as_of)
     try:
         if source == "-":
@@ -347,6 +351,9 @@ def portfolio_command(
     fail_on_hit: Annotated[bool, typer.Option(help="Exit 1 when a holding is flagged.")] = False,
 ) -> None:
     """Flag holdings that are restricted securities (NS-CMIC): by ISIN, else by issuer name."""
+    from clearance.workflows.portfolio import PortfolioOptions, screen_portfolio
+    from clearance.workflows.tables import TableError
+
     day = _as_of(as_of)
     if not holdings.exists():
         raise _fail(f"{holdings}: cannot open: no such file")
