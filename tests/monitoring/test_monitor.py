@@ -213,3 +213,35 @@ def test_two_runs_at_once_never_alert_twice(
     assert len(errors) <= 1
     assert sorted(_alerts(store)) == [("c1", "new"), ("c3", "new")]
     assert len(list_alerts(store.engine)) == 2
+
+
+def test_a_new_listing_of_a_hit_party_on_another_list_is_a_changed_hit(
+    store: ListStore, un_entities: dict[str, Entity]
+) -> None:
+    from clearance.loaders.result import LoadResult
+    from clearance.model import Listing, Name
+    from clearance.store import SourceFile
+
+    load_version(store, base_entities(un_entities), "a", "2026-02-27")
+    add_counterparties(store.engine, COUNTERPARTIES[:4])
+    run_monitor(store)
+    # OFAC lists the same man under a name no counterparty resembles, citing the UN entry.
+    ofac = Entity(
+        id="ofac-sdn:990001",
+        schema="Person",
+        listing=Listing(list_id="ofac-sdn", programs=("DRC-EO13413",)),
+        names=[Name("Simba Test Record")],
+        refs=["un:CDi.006"],
+    )
+    files = [SourceFile("sdn", "sdn.csv", "f" * 64, 1)]
+    store.record_load(LoadResult("ofac-sdn", [ofac], "2026-03-06", [], {}), files, "t", "file")
+    outcome = run_monitor(store)
+    assert outcome.screened == 1
+    fresh = [a for a in list_alerts(store.engine) if a["id"] in outcome.alerts]
+    (alert,) = fresh
+    assert alert["counterparty_id"] == "c1" and alert["kind"] == "changed"
+    assert alert["details"]["records"]["added"] == ["ofac-sdn:990001"]
+    assert alert["details"]["lists_change"] == {"added": ["ofac-sdn"], "removed": []}
+    assert alert["details"]["effects_change"]["added"] == ["ofac-sdn:990001|blocked|sdn-blocked"]
+    assert alert["party_key"] == "ofac-sdn:990001"  # the party's key is its smallest record id
+    assert alert["versions_after"]["ofac-sdn"] != alert["versions_before"].get("ofac-sdn")

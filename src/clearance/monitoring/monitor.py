@@ -117,8 +117,8 @@ def _hit_changes(old: HitState, new: HitState) -> dict[str, Any]:
     details: dict[str, Any] = {}
     for name in ("lists", "effects"):
         was, now = set(getattr(old, name)), set(getattr(new, name))
-        if was != now:
-            details[name] = {"added": sorted(now - was), "removed": sorted(was - now)}
+        if was != now:  # "lists"/"effects" themselves say what the party has now
+            details[f"{name}_change"] = {"added": sorted(now - was), "removed": sorted(was - now)}
     records = {
         "added": sorted(set(new.records) - set(old.records)),
         "removed": sorted(set(old.records) - set(new.records)),
@@ -129,6 +129,21 @@ def _hit_changes(old: HitState, new: HitState) -> dict[str, Any]:
     if any(records.values()):
         details["records"] = records
     return details
+
+
+def _renamed_parties(before: dict[str, HitState], after: dict[str, HitState]) -> dict[str, str]:
+    """New party key -> old key, for a party whose key moved (a record with a smaller id
+    joined or left it): the same party, so its hit is "changed", not "gone" plus "new"."""
+    renamed: dict[str, str] = {}
+    gone = {k: set(h.records) for k, h in before.items() if k not in after}
+    for key, hit in after.items():
+        if key in before:
+            continue
+        for old_key, records in gone.items():
+            if records & set(hit.records) and old_key not in renamed.values():
+                renamed[key] = old_key
+                break
+    return renamed
 
 
 def _screening_fields(row: Any) -> dict[str, Any]:
@@ -290,9 +305,11 @@ def _run(
         before, after = old_hits.get(row.id, {}), new_hits.get(row.id, {})
         fields = _screening_fields(row)
         cp_changes = _changes(row.screened_data or {}, fields) if row.screened_data else {}
-        for key in sorted(set(before) | set(after)):
-            old, new = before.get(key), after.get(key)
-            sup = sup_rows.get((row.id, key))
+        renamed = _renamed_parties(before, after)
+        for key in sorted(set(after) | (set(before) - set(renamed.values()))):
+            old_key = renamed.get(key, key)
+            old, new = before.get(old_key), after.get(key)
+            sup = sup_rows.get((row.id, key)) or sup_rows.get((row.id, old_key))
             sup_holds = (
                 sup is not None
                 and new is not None
@@ -300,7 +317,7 @@ def _run(
                 and sup.party_fingerprint == new.party_fingerprint
             )
             if sup is not None and not sup_holds:
-                lifted.append((row.id, key))
+                lifted.append((row.id, sup.party_key))
             kind: str | None = None
             details: dict[str, Any] = {}
             if new is not None and old is None:
