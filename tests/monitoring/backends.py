@@ -1,5 +1,8 @@
 """Both databases for the monitoring, audit and store tests: SQLite always, PostgreSQL
-when CLEARANCE_TEST_PG_URL names one (`.ci/postgres.sh` starts one and prints its URL)."""
+when CLEARANCE_TEST_PG_URL names one (`.ci/postgres.sh` starts one and prints its URL).
+
+The PostgreSQL database named there is wiped before each test (its public schema is
+dropped): point it at a throwaway database only."""
 
 from __future__ import annotations
 

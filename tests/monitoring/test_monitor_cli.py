@@ -37,6 +37,8 @@ def test_monitoring_from_the_command_line(
     assert "2 of 2 counterparties re-screened, 1 alerts" in cli("monitor", "run")
     listed = json.loads(cli("monitor", "list", "--json"))
     assert [row["id"] for row in listed] == ["K1", "K2"]
+    table = cli("alerts")
+    assert "K1" in table and "GERMAIN KATANGA" in table and "un-sc none->" in table
     (alert,) = json.loads(cli("alerts", "--status", "open", "--json"))
     assert alert["counterparty_id"] == "K1" and alert["kind"] == "new"
     assert "no alert 42" in fails("decide", "42", "confirmed", "--reason", "x")

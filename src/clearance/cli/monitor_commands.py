@@ -214,7 +214,7 @@ def alerts_command(
     table = Table("id", "kind", "counterparty", "party", "score", "versions", "status")
     for row in rows:
         versions = ", ".join(
-            f"{lid} {row['versions_before'].get(lid, '-')}->{vid}"
+            f"{lid} {row['versions_before'].get(lid, 'none')}->{vid}"
             for lid, vid in sorted(row["versions_after"].items())
             if row["versions_before"].get(lid) != vid
         )
