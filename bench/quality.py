@@ -41,7 +41,11 @@ PEER_CASES = [  # (query, listed name or entity caption, should match)
     ("Higuision", "HIKVISION", True),
     ("Higvision", "HIKVISION", True),
     ("Hik Vision", "HIKVISION", True),
-    ("Hangzhou Hikvision Digital Technology Company Limited", "HIKVISION", True),
+    (
+        "Hangzhou Hikvision Digital Technology Company Limited",
+        "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.",
+        True,
+    ),
     ("George Bush", "George Habbash", False),
     ("emma daniels", "EMMA LLC", False),
     ("BELLETECH CORP", "11420 CORP.", False),

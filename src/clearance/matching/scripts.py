@@ -14,7 +14,6 @@ import functools
 import unicodedata
 
 from anyascii import anyascii
-from pypinyin import lazy_pinyin
 
 LATIN = "Latn"
 WORD_BREAK = "|"  # in romanised text: what follows is a word of its own
@@ -338,6 +337,8 @@ def _han(word: str) -> str:
 
 
 def _han_text(word: str) -> str:
+    from pypinyin import lazy_pinyin  # loads its dictionaries: only when Han text comes
+
     parts: list[str] = []
     run: list[str] = []
 
