@@ -235,3 +235,12 @@ def test_all_hits_gives_the_local_engine_rows(
     got_rows = [r.asDict() for r in got.orderBy("screen_row", "screen_rank").collect()]
     assert len(local) > len(rows)  # several hits for a row: several output rows
     same_rows(local, got_rows)
+
+
+def test_an_empty_store_is_refused_before_any_job(spark: Any, tmp_path: Path) -> None:
+    from clearance.store import ListStore
+
+    empty = ListStore.open(str(tmp_path / "empty.db"))
+    df = spark.createDataFrame([("ACME",)], "name string")
+    with pytest.raises(ValueError, match="holds no lists"):
+        screen(df, store=empty)

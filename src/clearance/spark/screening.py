@@ -205,6 +205,12 @@ def screen(
         from clearance.store import open_store
 
         store = open_store(db)
+    is_empty = getattr(store, "is_empty", None)
+    if is_empty is not None and is_empty():
+        raise ValueError(
+            "the clearance store holds no lists: load them first "
+            "(clearance lists loads the bundled snapshot; clearance update fetches them)"
+        )
     bundle = build_bundle(store, lists, day, bundle_dir)
     spark_context = df.sparkSession.sparkContext
     _ship(spark_context, str(bundle.index_path), str(bundle.parties_path))
