@@ -13,6 +13,7 @@ recall: the share of true matches among the candidates it hands the scorer.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import subprocess
@@ -188,7 +189,9 @@ def main() -> None:
         f"Queries: {len(queries)} names, the {len(positives)} treated UN positives and "
         "negatives (global and US) drawn at random; first pass with empty token caches, "
         "steady state the same queries again. Loading the lists themselves (parsing the "
-        f"official files) took {t_lists:.1f} s and is the store's job, not the matcher's.",
+        f"official files) took {t_lists:.1f} s and is the store's job, not the matcher's. "
+        "Load average at the end of the run: {:.1f} / {:.1f} / {:.1f} (1 / 5 / 15 min) on "
+        "2 cores: figures measured on a shared machine are upper bounds.".format(*os.getloadavg()),
     ]
     if args.write_docs:
         write_subsection("Matching", "Speed (bench/match.py)", "\n".join(md))
