@@ -32,8 +32,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-# bench/http.py (another benchmark) would shadow the standard library's http package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 SHARED = Path(os.environ.get("CLEARANCE_SHARED", ROOT.parent / "shared"))
 FIXTURES = SHARED / "bench" / "yente_candidate_fixtures"
 

@@ -37,6 +37,7 @@ def test_a_store_of_the_previous_schema_is_upgraded_in_place(
 
     old = object.__new__(store_module.ListStore)
     old.engine = engine
+    old._versions_cache = None
     version = load_version(old, base_entities(un_entities), "a", "2026-02-27")
     engine.dispose()
 

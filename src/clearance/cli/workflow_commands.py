@@ -85,7 +85,9 @@ def print_summary(summary: Summary, title: str) -> None:
         ("by verdict", summary.by_verdict),
     ):
         if counts:
-            parts = ", ".join(f"{k} {v:,}" for k, v in counts.most_common())
+            parts = ", ".join(
+                f"{k} {v:,}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
             err_console.print(f"  {label}: {parts}")
     for sample in summary.error_samples[:10]:
         err_console.print(f"  [yellow]{sample}[/yellow]")

@@ -137,6 +137,7 @@ class ListStore:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._versions_cache: tuple[tuple[Any, ...], list[ListVersion]] | None = None
         migrate(engine)
 
     @classmethod
@@ -175,11 +176,25 @@ class ListStore:
             return conn.execute(select(func.count()).select_from(list_versions)).scalar() == 0
 
     def versions(self, list_id: str | None = None) -> list[ListVersion]:
-        query = select(list_versions).order_by(list_versions.c.list_id, list_versions.c.id)
-        if list_id is not None:
-            query = query.where(list_versions.c.list_id == list_id)
+        """All versions (of one list), oldest first per list.
+
+        Kept in memory and checked with one cheap query: screening asks for the
+        versions in force once per hit, and versions are only ever appended.
+        """
         with self.engine.connect() as conn:
-            return [self._row_to_version(r) for r in conn.execute(query)]
+            stamp = tuple(
+                conn.execute(
+                    select(func.count(), func.max(list_versions.c.id)).select_from(list_versions)
+                ).one()
+            )
+            if self._versions_cache is None or self._versions_cache[0] != stamp:
+                query = select(list_versions).order_by(list_versions.c.list_id, list_versions.c.id)
+                self._versions_cache = (
+                    stamp,
+                    [self._row_to_version(r) for r in conn.execute(query)],
+                )
+        every = self._versions_cache[1]
+        return [v for v in every if list_id is None or v.list_id == list_id]
 
     def version(self, version_id: int) -> ListVersion:
         with self.engine.connect() as conn:

@@ -1,6 +1,6 @@
 """HTTP API load test on loopback: req/s and p50/p99 of POST /match.
 
-    python bench/http.py --db clearance.db [--workers 2] [--seconds 10] [--write-docs]
+    python bench/http_api.py --db clearance.db [--workers 2] [--seconds 10] [--write-docs]
 
 Starts `clearance serve`'s app under uvicorn (keys on, rate limit off) in a
 subprocess, then drives it from this process with a small asyncio HTTP/1.1
@@ -167,7 +167,7 @@ def main() -> None:
     from clearance.store import open_store
 
     store = open_store(db)  # an empty store gets the bundled snapshot here
-    _key, secret = KeyStore(store.engine).create(["read"], "bench/http.py")
+    _key, secret = KeyStore(store.engine).create(["read"], "bench/http_api.py")
     queries = load_queries()
     single = [encode("/match/default", {"queries": {"q": q}}, secret) for q in queries]
     batches = [
@@ -208,7 +208,7 @@ def main() -> None:
         [
             SECTION,
             "",
-            f"`python bench/http.py --workers {args.workers} --seconds {args.seconds:g} "
+            f"`python bench/http_api.py --workers {args.workers} --seconds {args.seconds:g} "
             "--write-docs` on "
             f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
             f"Python {platform.python_version()}; uvicorn with {args.workers} workers, API keys "
