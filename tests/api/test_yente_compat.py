@@ -111,6 +111,11 @@ def test_match_bad_requests(client: httpx.Client) -> None:
     )
     assert response.status_code == 422
     assert "json" in str(response.json()["detail"]).lower()
+    # Bytes that are not even text: the body parser's own error is a 422 too, not a 400.
+    response = client.post(
+        "/match/default", content=b"\xd0L\xff\xfe2", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422 and "request_id" in response.json(), response.text
     many = {
         "queries": {
             str(i): {"schema": "Person", "properties": {"name": ["A B"]}} for i in range(101)

@@ -74,3 +74,20 @@ def test_compare() -> None:
     assert result.exit_code == 0 and "(match" in result.output
     result = runner.invoke(app, ["compare", "George Bush", "George Habbash"])
     assert result.exit_code == 0 and "no match" in result.output
+
+
+def test_every_check_is_audited(snapshot_db: str) -> None:
+    from clearance.audit import records, verify
+    from clearance.store import ListStore
+
+    engine = ListStore.open(snapshot_db).engine
+    before = len(list(records(engine)))
+    check_json(snapshot_db, "Higvision", "--activity", "export")
+    after = list(records(engine))
+    assert len(after) == before + 1
+    last = after[-1]
+    assert last.action == "screening" and last.actor.startswith("cli:")
+    assert last.payload["query"]["name"] == "Higvision"
+    assert "un-sc" in last.payload["versions"]
+    assert last.payload["results"][0]["entity_id"] == "ofac-nonsdn:30946"
+    assert verify(engine).ok

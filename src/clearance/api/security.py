@@ -101,9 +101,12 @@ def _request_id(request: Request) -> str:
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    if status == 400:  # FastAPI's "error parsing the body": a body that is not JSON at all
+        status = 422
     return JSONResponse(
         {"detail": exc.detail, "request_id": _request_id(request)},
-        status_code=exc.status_code,
+        status_code=status,
         headers=getattr(exc, "headers", None),
     )
 

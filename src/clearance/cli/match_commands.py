@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.text import Text
@@ -73,6 +73,7 @@ def check_command(
         activity=activity,
     )
     verdict = screener.verdict(hits, activity) if activity is not None else None
+    _audit(screener, name, schema, country, dob, ids, activity, threshold, hits)
     if as_json:
         payload = {
             "query": name,
@@ -108,6 +109,43 @@ def check_command(
         kinds = dict.fromkeys(e.kind.value.replace("_", " ") for e in hit.effects)
         if kinds:
             console.print(f"   effects: {', '.join(kinds)}")
+
+
+def _audit(
+    screener: Any,
+    name: str,
+    schema: str | None,
+    country: str | None,
+    dob: str | None,
+    ids: list[str] | None,
+    activity: Activity | None,
+    threshold: float | None,
+    hits: list[Any],
+) -> None:
+    """Every screening goes into the audit trail: who asked what, against which versions."""
+    import getpass
+
+    from clearance.audit import record_screening
+    from clearance.matching import DEFAULT_THRESHOLD
+
+    store = screener.store
+    versions = store.current_versions(as_of=screener.as_of)
+    record_screening(
+        store.engine,
+        f"cli:{getpass.getuser()}",
+        {
+            "name": name,
+            "schema": schema,
+            "country": country,
+            "birth_date": dob,
+            "identifiers": ids or [],
+            "activity": activity.value if activity else None,
+            "as_of": screener.as_of.isoformat() if screener.as_of else None,
+        },
+        {list_id: v.id for list_id, v in versions.items()},
+        threshold if threshold is not None else DEFAULT_THRESHOLD,
+        [{"entity_id": h.entity_id, "score": round(h.score, 4)} for h in hits],
+    )
 
 
 def compare_command(
