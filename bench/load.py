@@ -55,16 +55,22 @@ def main() -> None:
         size_mb = Path(db).stat().st_size / 1e6
     print(f"{'phase':<36}{'seconds':>10}{'peak MB':>10}   goal")
     print(f"{'parse only (all loaders)':<36}{parse['elapsed']:>10.1f}{parse['peak_mb']:>10.0f}")
-    print(f"{'cold load into empty store':<36}{cold['elapsed']:>10.1f}{cold['peak_mb']:>10.0f}"
-          "   <= 30 s, <= 1,000 MB")
-    print(f"{'reload of unchanged files':<36}{warm['elapsed']:>10.1f}{warm['peak_mb']:>10.0f}"
-          "   <= 3 s")
+    print(
+        f"{'cold load into empty store':<36}{cold['elapsed']:>10.1f}{cold['peak_mb']:>10.0f}"
+        "   <= 30 s, <= 1,000 MB"
+    )
+    print(
+        f"{'reload of unchanged files':<36}{warm['elapsed']:>10.1f}{warm['peak_mb']:>10.0f}"
+        "   <= 3 s"
+    )
     print(f"store size on disk: {size_mb:.0f} MB")
     print("\nparse time per list:")
     for list_id, (seconds, count) in sorted(parse["lists"].items()):
         results = cold["lists"][list_id]
-        print(f"  {list_id:<14}{seconds:>6.1f} s {count:>8,} entities  cold: {results[2]}, "
-              f"reload: {warm['lists'][list_id][2]}")
+        print(
+            f"  {list_id:<14}{seconds:>6.1f} s {count:>8,} entities  cold: {results[2]}, "
+            f"reload: {warm['lists'][list_id][2]}"
+        )
     _ = time
 
 

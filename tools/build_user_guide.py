@@ -46,8 +46,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
     ),
     (
         "Compare two names",
-        "The same scale as `check` scores; the default threshold is where an analyst should "
-        "look.",
+        "The same scale as `check` scores; the default threshold is where an analyst should look.",
         [
             'clearance compare "Jon Smith" "John Smith"',
             'clearance compare "George Bush" "George Habbash"',

@@ -61,8 +61,12 @@ def test_count_drop_is_refused_and_store_unchanged(
 def test_sdn_versions_diff_and_as_of(store: ListStore, lists_dir: Path) -> None:
     old = {
         role: lists_dir / "ofac_sdn/2021-07-07" / name
-        for role, name in (("sdn", "sdn.csv"), ("alt", "alt.csv"), ("add", "add.csv"),
-                           ("comments", "sdn_comments.csv"))
+        for role, name in (
+            ("sdn", "sdn.csv"),
+            ("alt", "alt.csv"),
+            ("add", "add.csv"),
+            ("comments", "sdn_comments.csv"),
+        )
     }
     new = {"sdn": lists_dir / "ofac_sdn/2024-05-03/sdn.csv"}
     # OFAC's CSVs carry no date: give each the date of its publication, as the snapshot does.
@@ -95,8 +99,12 @@ def test_sdn_versions_diff_and_as_of(store: ListStore, lists_dir: Path) -> None:
 def test_party_links_hikvision_across_lists(store: ListStore, lists_dir: Path) -> None:
     nonsdn = {
         role: lists_dir / "ofac_nonsdn/2025-12-19" / f"cons_{name}.csv"
-        for role, name in (("prim", "prim"), ("alt", "alt"), ("add", "add"),
-                           ("comments", "comments"))
+        for role, name in (
+            ("prim", "prim"),
+            ("alt", "alt"),
+            ("add", "add"),
+            ("comments", "comments"),
+        )
     }
     _load(store, "ofac-nonsdn", nonsdn)
     _load(store, "us-csl", {"csl": lists_dir / "us_csl/2022-05-16/consolidated.csv.gz"})
