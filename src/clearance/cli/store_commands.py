@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -42,7 +42,7 @@ def lists_command(
     """Each list: its current version, date, source, entity count and age."""
     store = state.store()
     current = store.current_versions(as_of=_as_of(as_of))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for list_id, version in sorted(current.items()):
         last = store.last_update(list_id)
         rows.append(

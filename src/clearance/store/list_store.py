@@ -7,6 +7,7 @@ that far (see `record_load`).
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import zlib
@@ -49,7 +50,7 @@ class SourceFile:
     bytes: int
 
     @classmethod
-    def from_bytes(cls, role: str, name: str, data: bytes) -> SourceFile:
+    def from_bytes(cls, role: str, name: str, data: builtins.bytes) -> SourceFile:
         return cls(role, name, hashlib.sha256(data).hexdigest(), len(data))
 
 
@@ -331,7 +332,7 @@ class ListStore:
                     ).scalars()
                 )
             new_records = []
-            new_keys = []
+            new_keys: list[dict[str, str]] = []
             seen: set[str] = set()
             for eid, (h, blob) in encoded.items():
                 if h in existing or h in seen:
@@ -357,7 +358,7 @@ class ListStore:
                     warnings=warnings,
                     stats=result.stats,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
             rows = [
                 {"version_id": version_id, "entity_id": eid, "hash": h}
                 for eid, (h, _) in encoded.items()
