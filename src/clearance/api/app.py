@@ -122,12 +122,13 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
     )
-    from clearance.api import reconcile, screening_routes, yente_routes
+    from clearance.api import monitor_routes, reconcile, screening_routes, yente_routes
 
     app.include_router(yente_routes.health)
     app.include_router(yente_routes.router)
     app.include_router(screening_routes.router)
     app.include_router(reconcile.router)
+    app.include_router(monitor_routes.router)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, internal_error)

@@ -1,0 +1,45 @@
+"""POST /monitor, GET /alerts and decisions over HTTP, on a live server."""
+
+from __future__ import annotations
+
+import httpx
+
+from clearance.monitoring.monitor import run_monitor
+from clearance.store import ListStore
+from tests.api.conftest import Keys, LiveServer
+
+
+def test_monitor_alert_and_decide_over_http(
+    live: LiveServer, api_keys: Keys, api_db: str, client: httpx.Client
+) -> None:
+    body = {
+        "counterparties": [
+            {"id": "http-cp-1", "name": "Higuision", "country": "CN"},
+            {"id": "http-cp-2", "name": "Acme Garden Supplies Ltd"},
+        ]
+    }
+    response = client.post("/monitor", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["received"] == 2
+    run_monitor(ListStore.open(api_db), actor="test")
+    alerts = client.get("/alerts", params={"counterparty_id": "http-cp-1"}).json()["alerts"]
+    assert alerts and alerts[0]["entity_id"] == "ofac-nonsdn:30946"
+    assert not client.get("/alerts", params={"counterparty_id": "http-cp-2"}).json()["alerts"]
+    alert_id = alerts[0]["id"]
+    no_reason = {"decision": "false_positive", "reason": "", "analyst": "ana"}
+    assert client.post(f"/alerts/{alert_id}/decision", json=no_reason).status_code == 422
+    decided = client.post(
+        f"/alerts/{alert_id}/decision",
+        json={"decision": "false_positive", "reason": "a camera shop", "analyst": "ana"},
+    )
+    assert decided.status_code == 200, decided.text
+    again = client.post(
+        f"/alerts/{alert_id}/decision",
+        json={"decision": "confirmed", "reason": "no, it is them", "analyst": "bob"},
+    )
+    assert again.status_code == 409  # the other analyst is told, nothing overwritten
+    assert client.get("/alerts/999999999").status_code == 404
+    read_only = {"Authorization": f"ApiKey {api_keys.read}"}
+    assert httpx.post(f"{live.url}/monitor", json=body, headers=read_only).status_code == 403
+    duplicate = {"counterparties": [{"id": "x", "name": "A"}, {"id": "x", "name": "B"}]}
+    assert client.post("/monitor", json=duplicate).status_code == 422
