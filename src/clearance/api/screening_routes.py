@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from clearance.api.audit_hook import audit_screening
 from clearance.api.security import SCREEN_KEY
 from clearance.effects import Activity
 
@@ -68,6 +69,13 @@ def check(request: Request, body: CheckRequest, _key: Any = SCREEN_KEY) -> dict[
     }
     if body.activity is not None:
         result["verdict"] = screener.verdict(hits, body.activity).to_dict()
+    audit_screening(
+        request,
+        screener,
+        result["query"],
+        body.threshold,
+        [{"entity_id": h.entity_id, "score": round(h.score, 4)} for h in hits],
+    )
     return result
 
 

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from clearance.api.audit_hook import audit_screening
 from clearance.api.ftm_shapes import (
     MatchQuery,
     QueryError,
@@ -212,6 +213,17 @@ async def match(
         responses = run_all()
     else:
         responses = await run_in_threadpool(run_all)
+    audit_screening(
+        request,
+        screener,
+        {"queries": {k: q.echo for k, q in queries.items()}},
+        threshold,
+        [
+            {"query": k, "entity_id": r["id"], "score": r["score"]}
+            for k, resp in responses.items()
+            for r in resp["results"]
+        ],
+    )
     # Built to the documented model already: skip FastAPI's re-validation of every result.
     return JSONResponse(
         {
