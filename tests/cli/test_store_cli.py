@@ -115,3 +115,27 @@ def test_export_and_import_a_user_list(tmp_path: Path, lists_dir: Path) -> None:
     assert code == 0, out
     code, out = run("--db", db, "show", "my-watchlist:un-sc-QDi.001", "--json")
     assert code == 0 and "ZIDANE" in out
+
+
+def test_loads_and_batch_screenings_are_audited(tmp_path: Path, lists_dir: Path) -> None:
+    from clearance.audit import records, verify
+    from clearance.store import ListStore
+
+    db = str(tmp_path / "s.db")
+    good = lists_dir / "un_sc/2026-02-27/consolidated.xml"
+    assert run("--db", db, "load", str(good))[0] == 0
+    bad = tmp_path / "consolidated.xml"
+    bad.write_bytes(good.read_bytes()[:1000])
+    assert run("--db", db, "load", str(bad))[0] == 1
+    names = tmp_path / "names.csv"
+    names.write_text("name\nSeif al Adel\nMaria Gonzalez\n")
+    code, out = run("--db", db, "screen", str(names), "-o", str(tmp_path / "out.csv"))
+    assert code == 0, out
+    engine = ListStore.open(db).engine
+    trail = list(records(engine))
+    updates = [r.payload["result"] for r in trail if r.action == "list.update"]
+    assert updates == ["loaded", "rejected"]
+    [batch] = [r for r in trail if r.action == "screening.batch"]
+    assert batch.payload["rows"] == 2 and batch.payload["hit_rows"] == 1
+    assert batch.payload["versions"] == {"un-sc": 1}
+    assert verify(engine).ok

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console
 
@@ -36,3 +37,12 @@ class CliState:
 
 
 state = CliState()
+
+
+def audit(action: str, payload: dict[str, Any]) -> None:
+    """Write what a command did to the audit trail, as the user who ran it."""
+    import getpass
+
+    from clearance.audit import record
+
+    record(state.store(autoload=False).engine, f"cli:{getpass.getuser()}", action, payload)

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from clearance.cli.context import console, err_console, state
+from clearance.cli.context import audit, console, err_console, state
 from clearance.cli.entity_view import party_view
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.registry import LIST_SOURCES, identify_file, load_list_files
@@ -217,9 +217,31 @@ def load_command(
             )
         except (ListFormatError, VersionRejected) as exc:
             store.log(target, ", ".join(str(p) for p in files.values()), "rejected", str(exc))
+            audit(
+                "list.update",
+                {
+                    "list": target,
+                    "result": "rejected",
+                    "source": [str(p) for p in files.values()],
+                    "message": str(exc),
+                },
+            )
             err_console.print(f"[red]{target}: not loaded: {escape(str(exc))}[/red]")
             failed = True
             continue
+        audit(
+            "list.update",
+            {
+                "list": target,
+                "result": outcome.result,
+                "source": [str(p) for p in files.values()],
+                "version": outcome.version.id,
+                "sha256": outcome.version.sha256,
+                "added": outcome.added,
+                "removed": outcome.removed,
+                "changed": outcome.changed,
+            },
+        )
         for warning in outcome.warnings:
             err_console.print(f"[yellow]{target}: {escape(warning)}[/yellow]")
         console.print(

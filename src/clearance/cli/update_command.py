@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from clearance.cli.context import console, err_console, state
+from clearance.cli.context import audit, console, err_console, state
 from clearance.update import UpdateOutcome, UpdateUsageError, update_lists
 from clearance.update.download import DEFAULT_TIMEOUT, DEFAULT_TRIES
 
@@ -77,6 +77,20 @@ def update_command(
     except UpdateUsageError as exc:
         err_console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from exc
+    for o in outcomes:
+        audit(
+            "list.update",
+            {
+                "list": o.list_id,
+                "result": o.result,
+                "source": o.source,
+                "message": o.message,
+                "version": o.version.id if o.version else None,
+                "added": o.added,
+                "removed": o.removed,
+                "changed": o.changed,
+            },
+        )
     if as_json:
         rows = [
             {

@@ -24,7 +24,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from clearance.cli.context import console, err_console, state
+from clearance.cli.context import audit, console, err_console, state
 from clearance.effects import Activity
 
 if TYPE_CHECKING:  # the workflows import the matcher: loaded only when a command runs
@@ -245,6 +245,22 @@ def screen_command(
             "to continue.[/yellow]"
         )
         raise typer.Exit(130) from None
+    summary = result.summary
+    audit(
+        "screening.batch",
+        {
+            "input": str(input_path),
+            "output": str(output) if output is not None else None,
+            "activity": options.activity.value,
+            "as_of": day.isoformat() if day else None,
+            "threshold": threshold,
+            "versions": {k: v.id for k, v in store.current_versions(lists, day).items()},
+            "rows": summary.rows,
+            "hit_rows": summary.hit_rows,
+            "errors": summary.errors,
+            "by_verdict": dict(summary.by_verdict),
+        },
+    )
     if not quiet:
         print_summary(result.summary, f"screened {input_path.name}")
         if result.resumed_rows:
