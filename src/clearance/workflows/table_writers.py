@@ -56,27 +56,53 @@ def _cell_text(value: Any) -> str:
     return str(plain_value(value))
 
 
-class DelimitedWriter(TableWriter):
-    """CSV/TSV, appended in place on resume after cutting any uncommitted tail."""
+class _AppendableTextWriter(TableWriter):
+    """A text file written in place: on resume, any uncommitted tail is cut off first.
 
-    def __init__(
-        self, path: Path | None, columns: list[str], delimiter: str, resume: WriterState | None
-    ):
-        self.columns = columns
+    Writing to standard output (`path` None) has nothing to commit or resume.
+    """
+
+    def __init__(self, path: Path | None, resume: WriterState | None, newline: str | None):
         self.path = path
         if path is None:
             import sys
 
             self._file: IO[str] = sys.stdout
             self._own = False
+            return
+        self._own = True
+        if resume is not None and path.exists():
+            with open(path, "r+b") as raw:
+                raw.truncate(resume.position)
+            self._file = open(path, "a", encoding="utf-8", newline=newline)  # noqa: SIM115
         else:
-            self._own = True
-            if resume is not None and path.exists():
-                with open(path, "r+b") as raw:
-                    raw.truncate(resume.position)
-                self._file = open(path, "a", encoding="utf-8", newline="")  # noqa: SIM115
-            else:
-                self._file = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self._file = open(path, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
+
+    def commit(self) -> WriterState:
+        self._file.flush()
+        if self._own:
+            os.fsync(self._file.fileno())
+            return WriterState(position=self._file.tell())
+        return WriterState()
+
+    def finish(self) -> None:
+        self._file.flush()
+        if self._own:
+            self._file.close()
+
+    def abort(self) -> None:
+        if self._own and not self._file.closed:
+            self._file.close()
+
+
+class DelimitedWriter(_AppendableTextWriter):
+    """CSV/TSV, appended in place on resume after cutting any uncommitted tail."""
+
+    def __init__(
+        self, path: Path | None, columns: list[str], delimiter: str, resume: WriterState | None
+    ):
+        super().__init__(path, resume, newline="")
+        self.columns = columns
         self._csv = csv.writer(self._file, delimiter=delimiter, lineterminator="\n")
         if resume is None or path is None or resume.position == 0:
             self._csv.writerow(columns)
@@ -84,41 +110,13 @@ class DelimitedWriter(TableWriter):
     def write(self, row: dict[str, Any]) -> None:
         self._csv.writerow([_cell_text(row.get(c)) for c in self.columns])
 
-    def commit(self) -> WriterState:
-        self._file.flush()
-        if self._own:
-            os.fsync(self._file.fileno())
-            return WriterState(position=self._file.tell())
-        return WriterState()
 
-    def finish(self) -> None:
-        self._file.flush()
-        if self._own:
-            self._file.close()
-
-    def abort(self) -> None:
-        if self._own and not self._file.closed:
-            self._file.close()
-
-
-class JsonLinesWriter(TableWriter):
+class JsonLinesWriter(_AppendableTextWriter):
     """JSON Lines; values keep their JSON types (numbers stay numbers, lists stay lists)."""
 
     def __init__(self, path: Path | None, columns: list[str], resume: WriterState | None):
+        super().__init__(path, resume, newline=None)
         self.columns = columns
-        if path is None:
-            import sys
-
-            self._file: IO[str] = sys.stdout
-            self._own = False
-        else:
-            self._own = True
-            if resume is not None and path.exists():
-                with open(path, "r+b") as raw:
-                    raw.truncate(resume.position)
-                self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115
-            else:
-                self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115
 
     def write(self, row: dict[str, Any]) -> None:
         ordered = {c: plain_value(row.get(c)) for c in self.columns}
@@ -126,22 +124,6 @@ class JsonLinesWriter(TableWriter):
             if key not in ordered:
                 ordered[key] = plain_value(value)
         self._file.write(json.dumps(ordered, ensure_ascii=False) + "\n")
-
-    def commit(self) -> WriterState:
-        self._file.flush()
-        if self._own:
-            os.fsync(self._file.fileno())
-            return WriterState(position=self._file.tell())
-        return WriterState()
-
-    def finish(self) -> None:
-        self._file.flush()
-        if self._own:
-            self._file.close()
-
-    def abort(self) -> None:
-        if self._own and not self._file.closed:
-            self._file.close()
 
 
 class SpooledWriter(TableWriter):
