@@ -36,4 +36,5 @@ screen_jobs = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("owner", sa.String(200)),  # "api-key:<id>" or "user:<name>" (migration 0004)
 )

@@ -13,7 +13,7 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def default_database_url() -> str:
