@@ -129,6 +129,9 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
     app.include_router(screening_routes.router)
     app.include_router(reconcile.router)
     app.include_router(monitor_routes.router)
+    from clearance.web import install_web
+
+    install_web(app)  # the analysts' pages under /ui (own login, not API keys)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, internal_error)

@@ -25,7 +25,7 @@ from clearance.api.keys import ApiKey
 access_log = logging.getLogger("clearance.api.access")
 error_log = logging.getLogger("clearance.api.error")
 
-UPLOAD_PATHS = ("/screen",)
+UPLOAD_PATHS = ("/screen", "/ui/batch")  # the others get the smaller JSON body limit
 
 
 class RateLimiter:

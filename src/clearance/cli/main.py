@@ -12,6 +12,7 @@ from clearance.cli.monitor_commands import register as register_monitor_commands
 from clearance.cli.serve_commands import register as register_serve_commands
 from clearance.cli.store_commands import register as register_store_commands
 from clearance.cli.update_command import register as register_update_command
+from clearance.cli.users_commands import register as register_users_commands
 from clearance.cli.workflow_commands import register as register_workflow_commands
 
 app = typer.Typer(
@@ -48,3 +49,5 @@ register_workflow_commands(app)
 register_serve_commands(app)
 
 register_monitor_commands(app)
+
+register_users_commands(app)

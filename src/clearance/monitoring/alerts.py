@@ -72,10 +72,16 @@ def list_alerts(
     counterparty_id: str | None = None,
     kind: str | None = None,
     after_id: int | None = None,
+    created_before: datetime | None = None,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Alerts, oldest first (`after_id` pages on); `status="open"` for the work queue."""
+    """Alerts, oldest first (`after_id` pages on); `status="open"` for the work queue.
+
+    `created_before` keeps the alerts older than that moment (how long they have waited).
+    """
     query = select(alerts).order_by(alerts.c.id).limit(limit)
+    if created_before is not None:
+        query = query.where(alerts.c.created_at < created_before)
     if status is not None:
         query = query.where(alerts.c.status == status)
     if counterparty_id is not None:

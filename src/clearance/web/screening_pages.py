@@ -1,0 +1,168 @@
+"""Check a name, a listed party's page, and the status of each list.
+
+Every answer comes from the library (`clearance.workflows.screening.Screener`, the
+store, the effects table); these routes only collect input and render.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from clearance.audit import record_screening
+from clearance.effects import Activity, effects_for_party, verdict_for
+from clearance.matching import DEFAULT_THRESHOLD
+from clearance.model import Entity
+from clearance.web.auth import check_csrf, signed_in
+from clearance.web.sessions import Session
+from clearance.web.templating import render
+from clearance.workflows.party_effects import list_label
+
+router = APIRouter()
+
+TYPES = [("", "any"), ("person", "person"), ("organization", "organization")]
+TYPES += [("vessel", "vessel"), ("aircraft", "aircraft")]
+ACTIVITIES = [a.value for a in Activity]
+MAX_NAME = 500
+
+
+def _check_form(values: dict[str, Any]) -> dict[str, str]:
+    fields = ("name", "schema", "country", "birth_date", "activity")
+    form = {k: str(values.get(k) or "").strip()[:MAX_NAME] for k in fields}
+    if form["activity"] not in ACTIVITIES:
+        form["activity"] = Activity.TRANSACT.value
+    return form
+
+
+@router.get("/", include_in_schema=False)
+@router.get("/ui", include_in_schema=False)
+@router.get("/ui/check", include_in_schema=False)
+def check_page(request: Request, session: Session = signed_in) -> Response:
+    return render(
+        request, "check.html", session, form=_check_form({}), types=TYPES, activities=ACTIVITIES
+    )
+
+
+@router.post("/ui/check", include_in_schema=False)
+async def check(request: Request, session: Session = signed_in) -> Response:
+    form = _check_form(await check_csrf(request, session))
+    context: dict[str, Any] = {"form": form, "types": TYPES, "activities": ACTIVITIES}
+    if not form["name"]:
+        context["error"] = "Type a name to check."
+        return render(request, "check.html", session, status_code=422, **context)
+    screener = request.app.state.services.screeners.get()
+    try:
+        hits = screener.check(
+            form["name"],
+            schema=form["schema"] or None,
+            country=form["country"] or None,
+            birth_date=form["birth_date"] or None,
+            activity=form["activity"],
+        )
+    except ValueError as exc:  # an unknown country, an unreadable date: the matcher says which
+        context["error"] = str(exc)
+        return render(request, "check.html", session, status_code=422, **context)
+    verdict = screener.verdict(hits, form["activity"])
+    store = screener.store
+    versions = store.current_versions(as_of=screener.as_of)
+    record_screening(
+        store.engine,
+        session.user.actor,
+        {"endpoint": "/ui/check", **{k: v for k, v in form.items() if v}},
+        {list_id: v.id for list_id, v in versions.items()},
+        DEFAULT_THRESHOLD,
+        [{"entity_id": h.entity_id, "score": round(h.score, 4)} for h in hits],
+    )
+    context.update(hits=hits, verdict=verdict, checked=True)
+    return render(request, "check.html", session, **context)
+
+
+def _record_history(store: Any, entity_id: str) -> list[dict[str, Any]]:
+    """What happened to one record version by version: added, changed, delisted, relisted."""
+    events: list[dict[str, Any]] = []
+    previous: str | None = None
+    seen = False
+    for version, digest in store.history(entity_id):
+        if digest is not None and not seen:
+            what = "added"
+        elif digest is not None and previous is None:
+            what = "relisted"
+        elif digest is not None and digest != previous:
+            what = "changed"
+        elif digest is None and previous is not None:
+            what = "delisted"
+        else:
+            what = ""
+        if what:
+            events.append(
+                {"what": what, "version": version.id, "date": version.effective_date.isoformat()}
+            )
+        seen = seen or digest is not None
+        previous = digest
+    return events
+
+
+def _last_known(store: Any, entity_id: str) -> Entity | None:
+    """A record that is no longer listed, as its last version had it."""
+    present = [v for v, digest in store.history(entity_id) if digest is not None]
+    if not present:
+        return None
+    entity: Entity | None = store.get_entity(entity_id, as_of=present[-1].effective_date)
+    return entity
+
+
+@router.get("/ui/parties/{entity_id:path}", include_in_schema=False)
+def party_page(request: Request, entity_id: str, session: Session = signed_in) -> Response:
+    store = request.app.state.services.store
+    entity = store.get_entity(entity_id) if len(entity_id) <= 300 else None
+    delisted = False
+    if entity is None and len(entity_id) <= 300:
+        entity = _last_known(store, entity_id)
+        delisted = entity is not None
+    if entity is None:
+        return render(
+            request,
+            "error.html",
+            session,
+            status_code=404,
+            title="No such party",
+            message=f"No listed record has the id {entity_id[:300]!r}.",
+        )
+    records = [entity] if delisted else (store.party(entity_id) or [entity])
+    effects = effects_for_party(records)
+    today = date.today()
+    verdicts = [verdict_for(effects, activity, today) for activity in Activity]
+    return render(
+        request,
+        "party.html",
+        session,
+        entity=entity,
+        delisted=delisted,
+        records=[
+            {"entity": r, "list": list_label(r), "history": _record_history(store, r.id)}
+            for r in records
+        ],
+        verdicts=verdicts,
+        effects=effects,
+        today=today,
+    )
+
+
+@router.get("/ui/lists", include_in_schema=False)
+def lists_page(request: Request, session: Session = signed_in) -> Response:
+    store = request.app.state.services.store
+    today = date.today()
+    rows = []
+    for list_id, version in sorted(store.current_versions().items()):
+        rows.append(
+            {
+                "list_id": list_id,
+                "version": version,
+                "age": version.age_days(today),
+                "last_update": store.last_update(list_id),
+            }
+        )
+    return render(request, "lists.html", session, rows=rows, today=today)
