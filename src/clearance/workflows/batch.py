@@ -6,7 +6,8 @@ worker processes kept for the whole file (`parallel.CheckPool`). After each chun
 the output is flushed and a small `OUTPUT.progress` file records how far it got,
 so `resume=True` continues after a crash or Ctrl-C without redoing finished rows.
 Each row is screened with exactly the arguments `Screener.check` gets for one
-name, so results equal `clearance check`.
+name, so results equal `clearance check`; each distinct query is checked once
+(`row_screener.OutcomeCache`), since files repeat their parties.
 """
 
 from __future__ import annotations
@@ -16,16 +17,23 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clearance.effects import Activity
-from clearance.workflows.columns import ColumnMap, map_columns, schema_from_text
+from clearance.workflows.columns import ColumnMap, map_columns
 from clearance.workflows.parallel import CheckPool
-from clearance.workflows.party_effects import PartyEffects, PartySource, store_of
+from clearance.workflows.party_effects import PartySource
 from clearance.workflows.report import write_html_report
+from clearance.workflows.row_screener import (
+    ALL_HITS_COLUMNS,
+    RESULT_COLUMNS,
+    OutcomeCache,
+    Query,
+    RowScreener,
+    ScreenOptions,
+    query_of,
+)
 from clearance.workflows.summary import Summary
 from clearance.workflows.table_writers import TableWriter, WriterState, open_writer
 from clearance.workflows.tables import (
@@ -35,47 +43,23 @@ from clearance.workflows.tables import (
     open_table,
 )
 
-RESULT_COLUMNS = (
-    "screen_row",
-    "screen_input_name",
-    "screen_hit",
-    "screen_score",
-    "screen_party_id",
-    "screen_party",
-    "screen_matched_name",
-    "screen_lists",
-    "screen_effect",
-    "screen_verdict",
-    "screen_reasons",
-    "screen_explanation",
-    "screen_hits",
-    "screen_error",
-)
-ALL_HITS_COLUMNS = ("screen_rank",)
+__all__ = [
+    "ALL_HITS_COLUMNS",
+    "CRASH_ENV",
+    "RESULT_COLUMNS",
+    "OutcomeCache",
+    "Query",
+    "RowScreener",
+    "ScreenOptions",
+    "ScreenResult",
+    "progress_path",
+    "query_of",
+    "screen_file",
+    "screen_rows",
+]
+
 CRASH_ENV = "CLEARANCE_TEST_CRASH_AFTER_ROWS"  # tests: die mid-run like a killed process
 PROGRESS_VERSION = 1
-
-
-@dataclass(frozen=True)
-class ScreenOptions:
-    """How to screen each row; all of it goes into the resume fingerprint."""
-
-    activity: Activity = Activity.TRANSACT
-    as_of: date | None = None
-    all_hits: bool = False
-    threshold: float | None = None
-    limit: int = 10
-    workers: int = 2
-    chunk_size: int = 1000
-
-    def fingerprint(self) -> dict[str, Any]:
-        return {
-            "activity": self.activity.value,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "all_hits": self.all_hits,
-            "threshold": self.threshold,
-            "limit": self.limit,
-        }
 
 
 @dataclass
@@ -85,167 +69,6 @@ class ScreenResult:
     resumed_rows: int = 0
     report: str | None = None
     columns: ColumnMap | None = None
-
-
-@dataclass
-class _Query:
-    """The arguments of one `Screener.check` call, as read from a row."""
-
-    name: str
-    schema: str | None = None
-    country: str | None = None
-    birth_date: str | None = None
-    identifiers: list[str] = field(default_factory=list)
-
-    def as_kwargs(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "schema": self.schema,
-            "country": self.country,
-            "birth_date": self.birth_date,
-            "identifiers": self.identifiers or None,
-        }
-
-
-def query_of(columns: ColumnMap, values: Mapping[str, Any]) -> _Query:
-    """What `check` is asked for one row (empty name: nothing to screen)."""
-    return _Query(
-        name=columns.name_of(dict(values)),
-        schema=schema_from_text(columns.text_of(dict(values), columns.type)),
-        country=columns.text_of(dict(values), columns.country),
-        birth_date=columns.text_of(dict(values), columns.dob),
-        identifiers=columns.identifiers_of(dict(values)),
-    )
-
-
-def _check_batch(
-    screener: Any,
-    queries: list[_Query],
-    options: ScreenOptions,
-    pool: CheckPool | None,
-    on_checked: Callable[[int], None] | None = None,
-) -> list[list[Any]]:
-    """Hits for each query: on the file's worker pool, else `check_many`, else one by one."""
-    extra = {"limit": options.limit, "threshold": options.threshold}
-    kwargs = [dict(q.as_kwargs(), **extra) for q in queries]
-    if not kwargs:
-        return []
-    if pool is not None:
-        return pool.run(kwargs, on_checked)
-    check_many = getattr(screener, "check_many", None)
-    if check_many is not None and options.workers > 1 and len(kwargs) > 1:
-        return [list(h) for h in check_many(kwargs, workers=options.workers)]
-    return [list(screener.check(**k)) for k in kwargs]
-
-
-class RowScreener:
-    """Screens input rows to output rows; keeps the summary counts as it goes."""
-
-    def __init__(
-        self,
-        screener: Any,
-        columns: ColumnMap,
-        options: ScreenOptions,
-        store: PartySource | None = None,
-        summary: Summary | None = None,
-        pool: CheckPool | None = None,
-    ):
-        self.screener = screener
-        self.pool = pool
-        self.columns = columns
-        self.options = options
-        self.parties = PartyEffects(
-            store if store is not None else store_of(screener), options.as_of
-        )
-        self.summary = summary or Summary()
-
-    def output_columns(self, input_columns: list[str]) -> list[str]:
-        ours = list(RESULT_COLUMNS)
-        if self.options.all_hits:
-            ours[3:3] = ALL_HITS_COLUMNS
-        return [c for c in input_columns if c not in ours] + ours
-
-    def screen(
-        self, rows: list[InputRow], on_checked: Callable[[int], None] | None = None
-    ) -> list[list[dict[str, Any]]]:
-        """Output rows for each input row, in order."""
-        queries: list[_Query] = []
-        wanted: list[int] = []
-        problems: list[str | None] = []
-        for index, row in enumerate(rows):
-            problem = row.error
-            query = query_of(self.columns, row.values) if row.values else _Query("")
-            if not query.name:
-                problem = "; ".join(p for p in (problem, "empty name: not screened") if p)
-            else:
-                queries.append(query)
-                wanted.append(index)
-            problems.append(problem)
-        results = _check_batch(self.screener, queries, self.options, self.pool, on_checked)
-        hits_of: dict[int, list[Any]] = dict(zip(wanted, results, strict=True))
-        names = {i: q.name for i, q in zip(wanted, queries, strict=True)}
-        out: list[list[dict[str, Any]]] = []
-        for index, row in enumerate(rows):
-            out.append(
-                self._rows_for(row, names.get(index, ""), hits_of.get(index), problems[index])
-            )
-        return out
-
-    def _rows_for(
-        self, row: InputRow, name: str, hits: list[Any] | None, problem: str | None
-    ) -> list[dict[str, Any]]:
-        self.summary.rows += 1
-        base = dict(row.values)
-        for column in RESULT_COLUMNS:
-            base[column] = None
-        base["screen_row"] = row.number
-        base["screen_input_name"] = name
-        if problem:
-            self.summary.add_error(row.where, problem)
-            base["screen_error"] = f"{row.where}: {problem}"
-        if hits is None:  # not screened
-            return [base]
-        base["screen_hit"] = bool(hits)
-        base["screen_hits"] = len(hits)
-        if not hits:
-            return [base]
-        self.summary.hit_rows += 1
-        chosen = hits if self.options.all_hits else hits[:1]
-        out = []
-        seen_lists: set[str] = set()
-        seen_effects: set[str] = set()
-        verdicts = []
-        for rank, hit in enumerate(chosen, start=1):
-            record = dict(base)
-            facts = self.parties.of(hit.entity_id, getattr(hit, "entity", None))
-            verdict = facts.verdict(self.options.activity, self.options.as_of)
-            verdicts.append(verdict.verdict.value)
-            record.update(
-                {
-                    "screen_score": round(float(hit.score), 4),
-                    "screen_party_id": hit.entity_id,
-                    "screen_party": hit.name,
-                    "screen_matched_name": hit.matched_name,
-                    "screen_lists": "; ".join(facts.lists or (str(hit.list),)),
-                    "screen_effect": "; ".join(facts.effect_kinds),
-                    "screen_verdict": verdict.verdict.value,
-                    "screen_reasons": " | ".join(verdict.reasons),
-                    "screen_explanation": " | ".join(str(e) for e in hit.explanation),
-                }
-            )
-            if self.options.all_hits:
-                record["screen_rank"] = rank
-            self.summary.hits += 1
-            self.summary.add_score(float(hit.score))
-            seen_lists.update(facts.lists or (str(hit.list),))
-            seen_effects.update(facts.effect_kinds)
-            out.append(record)
-        for label in seen_lists:
-            self.summary.by_list[label] += 1
-        for kind in seen_effects or {"none"}:
-            self.summary.by_effect[kind] += 1
-        self.summary.by_verdict[verdicts[0]] += 1
-        return out
 
 
 def screen_rows(
