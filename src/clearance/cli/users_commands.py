@@ -84,28 +84,26 @@ def set_password(
     console.print(f"new password set for {name}")
 
 
-@users_app.command("disable")
-def disable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
-    """Disable a user at once (ends their sessions)."""
+def _set_active(name: str, active: bool) -> None:
     from clearance.web.users import UserError
 
     try:
-        _users().set_active(name, False, _actor())
+        _users().set_active(name, active, _actor())
     except UserError as exc:
         _fail(exc)
-    console.print(f"disabled {name}")
+    console.print(f"{'enabled' if active else 'disabled'} {name}")
+
+
+@users_app.command("disable")
+def disable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
+    """Disable a user at once (ends their sessions)."""
+    _set_active(name, False)
 
 
 @users_app.command("enable")
 def enable(name: Annotated[str, typer.Argument(help="User name.")]) -> None:
     """Enable a disabled user again."""
-    from clearance.web.users import UserError
-
-    try:
-        _users().set_active(name, True, _actor())
-    except UserError as exc:
-        _fail(exc)
-    console.print(f"enabled {name}")
+    _set_active(name, True)
 
 
 def register(app: typer.Typer) -> None:
