@@ -14,26 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from clearance.audit import export, verify
 from clearance.cli.context import console, err_console, state
-from clearance.monitoring import (
-    CounterpartyError,
-    DecisionError,
-    MonitorError,
-    add_counterparties,
-    add_webhook,
-    decide,
-    deliver_pending,
-    list_alerts,
-    list_counterparties,
-    list_deliveries,
-    list_webhooks,
-    read_counterparty_file,
-    remove_counterparties,
-    retry_dead,
-    run_monitor,
-)
-from clearance.workflows.tables import TableError
 
 monitor_app = typer.Typer(help="Monitored counterparties, re-screened after every list update.")
 audit_app = typer.Typer(help="The tamper-evident audit trail.")
@@ -66,6 +47,9 @@ def monitor_add(
     actor: Actor = None,
 ) -> None:
     """Monitor the counterparties of a file; a row already monitored is updated."""
+    from clearance.monitoring import CounterpartyError, add_counterparties, read_counterparty_file
+    from clearance.workflows.tables import TableError
+
     try:
         items = read_counterparty_file(file, id_col=id_col, name_col=name_col, fmt=fmt)
         outcome = add_counterparties(state.store().engine, items, _actor(actor), str(file))
@@ -82,6 +66,8 @@ def monitor_remove(
     actor: Actor = None,
 ) -> None:
     """Stop monitoring counterparties (their past alerts and decisions are kept)."""
+    from clearance.monitoring import remove_counterparties
+
     unknown = remove_counterparties(state.store().engine, ids, _actor(actor))
     removed = len(set(ids)) - len(unknown)
     console.print(f"{removed} removed")
@@ -96,6 +82,8 @@ def monitor_run(
     as_json: AsJson = False,
 ) -> None:
     """Re-screen what changed since the last run (lists or counterparties) and raise alerts."""
+    from clearance.monitoring import MonitorError, deliver_pending, run_monitor
+
     store = state.store()
     try:
         outcome = run_monitor(store, actor=_actor(actor), threshold=threshold)
@@ -136,6 +124,8 @@ def monitor_list(
     limit: Annotated[int | None, typer.Option("--limit")] = None, as_json: AsJson = False
 ) -> None:
     """The monitored counterparties."""
+    from clearance.monitoring import list_counterparties
+
     rows = list_counterparties(state.store().engine, limit)
     if as_json:
         _print_json(rows)
@@ -160,6 +150,8 @@ def monitor_webhook(
     actor: Actor = None,
 ) -> None:
     """Send every new alert to URL, signed with HMAC-SHA256 of the body using SECRET."""
+    from clearance.monitoring import add_webhook
+
     try:
         hook = add_webhook(state.store().engine, url, secret, _actor(actor))
     except ValueError as exc:
@@ -174,6 +166,8 @@ def monitor_deliveries(
     actor: Actor = None,
 ) -> None:
     """Webhooks and their deliveries (pending, delivered, dead)."""
+    from clearance.monitoring import deliver_pending, list_deliveries, list_webhooks, retry_dead
+
     engine = state.store().engine
     if retry:
         console.print(f"{retry_dead(engine, _actor(actor))} dead deliveries re-queued")
@@ -201,6 +195,8 @@ def alerts_command(
     as_json: AsJson = False,
 ) -> None:
     """Alerts of the monitor runs: new hit, hit changed, hit gone, with list versions."""
+    from clearance.monitoring import list_alerts
+
     rows = list_alerts(
         state.store().engine,
         status=status,
@@ -245,6 +241,8 @@ def decide_command(
     ] = None,
 ) -> None:
     """Decide an alert; a false positive stays silent until either side changes."""
+    from clearance.monitoring import DecisionError, decide
+
     try:
         alert = decide(
             state.store().engine, alert_id, decision, reason or "", _actor(analyst), version
@@ -259,6 +257,8 @@ def decide_command(
 
 def audit_verify() -> None:
     """Recompute the hash chain; name any edited, deleted or reordered record."""
+    from clearance.audit import verify
+
     result = verify(state.store().engine)
     if result.ok:
         console.print(f"audit trail intact: {result.checked} records")
@@ -284,6 +284,8 @@ def audit_export(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Audit records between two days, for an examiner."""
+    from clearance.audit import export
+
     if fmt not in ("csv", "jsonl"):
         raise typer.BadParameter(f"--format must be csv or jsonl, not {fmt!r}")
     chunks = export(state.store().engine, fmt, _day(start, "--from"), _day(end, "--to"))

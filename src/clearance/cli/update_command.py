@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from clearance.cli.context import audit, console, err_console, state
-from clearance.update import UpdateOutcome, UpdateUsageError, update_lists
-from clearance.update.download import DEFAULT_TIMEOUT, DEFAULT_TRIES
+
+if TYPE_CHECKING:
+    from clearance.update import UpdateOutcome
+
+# The defaults of clearance.update.download, repeated so that `clearance --help` and
+# every other command need not import the HTTP client (tests/update checks they agree).
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_TRIES = 3
 
 _STYLE = {
     "loaded": "green",
@@ -63,6 +69,8 @@ def update_command(
     Every file is validated in full before the list's version is switched in one
     transaction. Exit code 1 if any list failed or was rejected.
     """
+    from clearance.update import UpdateUsageError, update_lists
+
     store = state.store(autoload=False)
     try:
         outcomes = update_lists(
