@@ -49,7 +49,7 @@ def test_monitor_alert_and_decide_over_http(
     assert client.post("/monitor", json=duplicate).status_code == 422
 
 
-def test_http_screenings_are_audited(api_db: str, client: httpx.Client) -> None:
+def test_http_screenings_are_audited(api_db: str, live: LiveServer, client: httpx.Client) -> None:
     from clearance.audit import records, verify
 
     engine = ListStore.open(api_db).engine
@@ -57,6 +57,7 @@ def test_http_screenings_are_audited(api_db: str, client: httpx.Client) -> None:
     assert client.post("/check", json={"name": "Higvision"}).status_code == 200
     query = {"queries": {"q1": {"schema": "Company", "properties": {"name": ["Hik Vision"]}}}}
     assert client.post("/match/default", json=query).status_code == 200
+    assert live.app.state.services.audit.flush(timeout=30)  # written off the request path
     new = list(records(engine))[before:]
     assert [r.payload["query"]["endpoint"] for r in new] == ["/check", "/match/default"]
     assert all(r.actor.startswith("api-key:") and r.action == "screening" for r in new)

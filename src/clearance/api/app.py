@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from clearance.api.audit_hook import AuditWriter
 from clearance.api.jobs import Job, JobRunner, JobStore
 from clearance.api.keys import KeyStore
 from clearance.api.screeners import ScreenerCache
@@ -51,6 +52,7 @@ class Services:
     jobs: JobStore
     runner: JobRunner
     limiter: RateLimiter
+    audit: AuditWriter  # screenings' audit records, written in groups off the request path
 
 
 def _job_runner(screeners: ScreenerCache) -> Callable[[Job, Path, Path, Callable], Any]:
@@ -89,6 +91,7 @@ def build_services(settings: ApiSettings) -> Services:
         jobs=jobs,
         runner=JobRunner(jobs, _job_runner(screeners)),
         limiter=RateLimiter(settings.rate_limit_per_minute),
+        audit=AuditWriter(store.engine),
     )
 
 
@@ -106,8 +109,12 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         else:
             ready.screeners.ready.set()
         ready.runner.start()
-        yield
-        ready.runner.stop()
+        ready.audit.start()
+        try:
+            yield
+        finally:
+            ready.runner.stop()
+            ready.audit.close()  # after the last answer: every screening is written
 
     from clearance import __version__ as version
 

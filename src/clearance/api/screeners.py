@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from datetime import date
 
 from clearance.store import ListStore
@@ -25,6 +26,10 @@ class ScreenerCache:
         self._lock = threading.Lock()
         self.ready = threading.Event()
         self._version_keys: dict[ScreenerKey, tuple[float, str]] = {}
+        # The list versions each screener's index was built from, for the audit trail.
+        self._versions: weakref.WeakKeyDictionary[Screener, dict[str, int]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def _version_key(self, key: ScreenerKey) -> str:
         """The store's key of the versions in force, re-read at most every few seconds."""
@@ -51,11 +56,22 @@ class ScreenerCache:
         with self._lock:
             found = self._screeners.get(key)
             if found is None:
-                found = Screener.load(list(wanted) if wanted else None, as_of, store=self.store)
+                lists_wanted = list(wanted) if wanted else None
+                versions = self.store.current_versions(lists_wanted, as_of)
+                found = Screener.load(lists_wanted, as_of, store=self.store)
+                self._versions[found] = {list_id: v.id for list_id, v in versions.items()}
                 # Callers choose lists and dates: keep a bounded number of indexes in memory.
                 while len(self._screeners) >= MAX_SCREENERS:
                     del self._screeners[next(iter(self._screeners))]
                 self._screeners[key] = found
+        return found
+
+    def versions_of(self, screener: Screener) -> dict[str, int]:
+        """{list id: version id} of the lists `screener` screens against."""
+        found = self._versions.get(screener)
+        if found is None:  # not built here: ask the store (one cached query)
+            current = self.store.current_versions(as_of=screener.as_of)
+            found = {list_id: v.id for list_id, v in current.items()}
         return found
 
     def warm(self) -> None:

@@ -6,6 +6,7 @@ screen. Error bodies carry a message and a request id, never a stack trace.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import secrets
@@ -134,6 +135,15 @@ async def internal_error(request: Request, exc: Exception) -> JSONResponse:
 # ------------------------------------------------------------------ ASGI guard
 
 
+_REQUEST_ID_PREFIX = secrets.token_hex(4)  # this process's, so workers' ids differ
+_request_counter = itertools.count(1)
+
+
+def _next_request_id() -> str:
+    """Unique per server, not secret: a random prefix and a counter (no syscall per request)."""
+    return f"{_REQUEST_ID_PREFIX}{next(_request_counter):08x}"
+
+
 class BodyTooLarge(StarletteHTTPException):
     """Raised while the body is read; an HTTPException so FastAPI's body parser passes it on."""
 
@@ -165,7 +175,7 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = secrets.token_hex(8)
+        request_id = _next_request_id()
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         path = scope.get("path", "")

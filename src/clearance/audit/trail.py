@@ -13,7 +13,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -78,6 +78,41 @@ def append(conn: Connection, actor: str, action: str, payload: dict[str, Any]) -
     )
     conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=digest))
     return int(seq)
+
+
+def append_many(conn: Connection, entries: Sequence[tuple[str, str, dict[str, Any]]]) -> list[int]:
+    """Add (actor, action, payload) records in order inside the caller's transaction.
+
+    The chain is the same as that many `append` calls; the head row is taken once and
+    the rows go in one statement, so a server can commit a group of screenings at once.
+    """
+    if not entries:
+        return []
+    count = len(entries)
+    conn.execute(
+        update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + count)
+    )
+    last, prev = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
+    rows = []
+    for seq, (actor, action, payload) in enumerate(entries, start=int(last) - count + 1):
+        at = datetime.now(UTC)
+        text = canonical_json(payload)
+        digest = record_hash(prev, at, actor, action, text)
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "payload": text,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    conn.execute(audit_log.insert(), rows)
+    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=prev))
+    return [row["seq"] for row in rows]
 
 
 def record(engine: Engine, actor: str, action: str, payload: dict[str, Any]) -> int:

@@ -23,7 +23,14 @@ def app_from_environment():  # type: ignore[no-untyped-def]
 
     raw = json.loads(os.environ.get(_SETTINGS_ENV, "{}"))
     raw["cors_origins"] = tuple(raw.get("cors_origins", ()))
+    # Worker processes are spawned: the logging `serve` set up in its own process is not theirs.
+    _access_logging(raw.pop("access_log", True))
     return create_app(ApiSettings(**raw))
+
+
+def _access_logging(enabled: bool) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("clearance.api.access").setLevel(logging.INFO if enabled else logging.WARNING)
 
 
 def _keys():  # type: ignore[no-untyped-def]
@@ -54,7 +61,7 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="One JSON line per request.")] = True,
 ) -> None:
     """Run the HTTP API (yente-compatible /match, /check, /screen, /reconcile …)."""
-    import uvicorn
+    from clearance.api.server import run
 
     state.store()  # first use loads the snapshot here, not in each worker
     if no_auth:
@@ -75,15 +82,11 @@ def serve(
         "max_body_bytes": max_body,
         "max_upload_bytes": max_upload,
         "log_client_address": log_client_address,
+        "access_log": access_log,
     }
     os.environ[_SETTINGS_ENV] = json.dumps(settings)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("clearance.api.access").setLevel(
-        logging.INFO if access_log else logging.WARNING
-    )
-    uvicorn.run(
+    run(
         APP_FACTORY,
-        factory=True,
         host=host,
         port=port,
         workers=workers,
