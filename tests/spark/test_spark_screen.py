@@ -99,12 +99,13 @@ def test_index_is_read_once_per_python_worker(spark: Any, snapshot_store: Any) -
     for _ in range(2):
         rows = screen(df, store=snapshot_store).collect()
         assert all(r["screen_hit"] for r in rows)
-    loads = (
-        spark.sparkContext.parallelize(range(8), 4)
-        .map(lambda _: bundle.LOAD_COUNT["loads"])
-        .collect()
-    )
-    assert max(loads) <= 1  # each worker process read the bundle at most once
+
+    def load_count(batches: Any) -> Any:  # in the Python workers that run mapInArrow
+        for _batch in batches:
+            yield pa.RecordBatch.from_pylist([{"loads": bundle.LOAD_COUNT["loads"]}])
+
+    loads = [r["loads"] for r in df.mapInArrow(load_count, "loads long").collect()]
+    assert loads and max(loads) == 1  # each worker process read the bundle once
 
 
 def test_hikvision_party_lists_come_from_every_list(spark: Any, snapshot_store: Any) -> None:
@@ -244,3 +245,30 @@ def test_an_empty_store_is_refused_before_any_job(spark: Any, tmp_path: Path) ->
     df = spark.createDataFrame([("ACME",)], "name string")
     with pytest.raises(ValueError, match="holds no lists"):
         screen(df, store=empty)
+
+
+def test_each_python_worker_checks_a_repeated_name_once(spark: Any, snapshot_store: Any) -> None:
+    from clearance.spark import screening
+
+    df = spark.createDataFrame(
+        [{"name": "Hangzhou Hikvision Digital Technology"}] * 40, "name string"
+    ).repartition(4)
+    threshold = 0.7771  # options no other test uses: a cache of this test's own
+    first = screen(df, store=snapshot_store, threshold=threshold).collect()
+    again = screen(df, store=snapshot_store, threshold=threshold).collect()
+    assert [r.asDict() for r in first] == [r.asDict() for r in again]
+    assert len({(r["screen_party_id"], r["screen_score"]) for r in first}) == 1
+
+    def cached(batches: Any) -> Any:  # runs in the Python workers that run mapInArrow
+        for _batch in batches:
+            sizes = [
+                len(outcomes)
+                for key, (_, outcomes) in screening._WORKER_CACHES.items()
+                if str(threshold) in key[1]
+            ]
+            yield pa.RecordBatch.from_pylist([{"size": size} for size in sizes] or [{"size": -1}])
+
+    sizes = [r["size"] for r in df.mapInArrow(cached, "size long").collect()]
+    # Kept across tasks and jobs: one outcome, for the one distinct name, in each worker.
+    assert set(sizes) <= {1, -1}
+    assert 1 in sizes

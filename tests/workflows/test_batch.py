@@ -91,6 +91,45 @@ def test_activity_changes_the_verdict(screener: Any, store: Any) -> None:
     assert "Entity List" in export["screen_reasons"]
 
 
+class CountingScreener:
+    """The real screener, counting how often it is asked (to see repeats are not)."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+        self.calls = 0
+
+    def check(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.inner.check(*args, **kwargs)
+
+
+@pytest.mark.parametrize("all_hits", [False, True])
+def test_repeated_rows_are_checked_once_and_give_the_same_rows(
+    screener: Any, store: Any, all_hits: bool
+) -> None:
+    distinct = [
+        {"name": HIKVISION, "country": "cn"},
+        {"name": "Jane Q. Doe", "country": None},
+        {"name": HIKVISION, "country": None},  # same name, other facts: another query
+        {"name": "  ", "country": "cn"},  # not screened, not checked
+    ]
+    rows = [dict(distinct[i % 4], ref=i) for i in (0, 1, 0, 2, 3, 0, 1, 2, 2, 0, 3, 1)]
+    options = ScreenOptions(workers=1, chunk_size=5, all_hits=all_hits)  # repeats across chunks
+    counting = CountingScreener(screener)
+    together = list(screen_rows(counting, rows, options=options, store=store))
+    assert counting.calls == 3
+    one_by_one = []
+    for number, row in enumerate(rows, start=1):
+        for out in screen_rows(screener, [row], options=options, store=store):
+            out["screen_row"] = number
+            if out["screen_error"]:
+                out["screen_error"] = out["screen_error"].replace("row 1:", f"row {number}:")
+            one_by_one.append(out)
+    assert together == one_by_one
+    assert [list(r) for r in together] == [list(r) for r in one_by_one]  # same column order
+    assert sum(r["screen_hit"] is True for r in together) >= 6
+
+
 @pytest.mark.parametrize(
     ("source_fmt", "target_fmt"),
     [("xlsx", "parquet"), ("parquet", "jsonl"), ("jsonl", "xlsx"), ("tsv", "csv")],

@@ -2,8 +2,11 @@
 
 Each partition goes through `mapInArrow` to the same `RowScreener` the local engine
 uses (no matching code here), with the matcher and party lookup read once per Python
-worker from the files the driver shipped (`bundle`). Row numbers (`screen_row`) are
-the rows' positions in the DataFrame, from per-partition counts taken first.
+worker from the files the driver shipped (`bundle`), and that worker's outcome cache
+kept across its tasks (each distinct query checked once per worker). Only the
+columns a query reads cross from Arrow to Python; the others pass through as Arrow.
+Row numbers (`screen_row`) are the rows' positions in the DataFrame, from
+per-partition counts taken first.
 """
 
 from __future__ import annotations
@@ -16,8 +19,15 @@ from typing import Any
 import pyarrow as pa
 
 from clearance.effects import Activity
-from clearance.workflows.batch import ALL_HITS_COLUMNS, RESULT_COLUMNS, RowScreener, ScreenOptions
 from clearance.workflows.columns import ColumnMap, map_columns
+from clearance.workflows.party_effects import PartyEffects
+from clearance.workflows.row_screener import (
+    ALL_HITS_COLUMNS,
+    RESULT_COLUMNS,
+    OutcomeCache,
+    RowScreener,
+    ScreenOptions,
+)
 from clearance.workflows.tables import InputRow, TableError
 
 DATAFRAME = "<DataFrame>"  # how errors name the input
@@ -43,6 +53,32 @@ def _arrow_type(column: str) -> pa.DataType:
     return ARROW_TYPES.get(column, pa.string())
 
 
+def _query_columns(columns: ColumnMap) -> list[str]:
+    """The input columns a query is read from: only these go from Arrow to Python."""
+    wanted = [columns.name, *columns.name_parts, columns.type, columns.country, columns.dob]
+    return list(dict.fromkeys(c for c in (*wanted, *columns.ids) if c is not None))
+
+
+_WORKER_CACHES: dict[tuple[str, str], tuple[PartyEffects, OutcomeCache]] = {}
+
+
+def worker_caches(digest: str, options: ScreenOptions, parties: Any) -> tuple[Any, Any]:
+    """Party facts and query outcomes kept by this Python worker for one bundle and options.
+
+    Spark reuses Python workers across tasks (`spark.python.worker.reuse`, on by
+    default), so a name seen by an earlier task of the same job - or an earlier job
+    on the same lists - is not checked again. A new bundle (lists changed) drops them.
+    """
+    key = (digest, repr(sorted(options.fingerprint().items())))
+    found = _WORKER_CACHES.get(key)
+    if found is None:
+        if any(k[0] != digest for k in _WORKER_CACHES):
+            _WORKER_CACHES.clear()
+        found = (PartyEffects(parties, options.as_of), OutcomeCache())
+        _WORKER_CACHES[key] = found
+    return found
+
+
 @dataclass(frozen=True)
 class PartitionScreener:
     """The function each Spark task runs: picklable, small, no store inside."""
@@ -63,28 +99,29 @@ class PartitionScreener:
         matcher, parties = loaded(
             self.digest, SparkFiles.get(self.index_name), SparkFiles.get(self.parties_name)
         )
+        party_facts, outcomes = worker_caches(self.digest, self.options, parties)
         context = TaskContext.get()
         partition = context.partitionId() if context is not None else 0
         number = self.offsets.get(partition, 0)
-        worker = RowScreener(matcher, self.columns, self.options, parties)
+        worker = RowScreener(
+            matcher, self.columns, self.options, parties, parties=party_facts, outcomes=outcomes
+        )
         ours = result_columns(self.options.all_hits)
+        wanted = _query_columns(self.columns)
+        names = [*self.input_columns, *ours]
         for batch in batches:
-            passed = batch.select(list(self.input_columns))
             rows = []
-            for values in batch.to_pylist():
+            for values in batch.select(wanted).to_pylist():
                 number += 1
                 rows.append(InputRow(number, values, f"row {number}"))
-            taken: list[int] = []
-            results: dict[str, list[Any]] = {c: [] for c in ours}
-            for position, out_rows in enumerate(worker.screen(rows)):
-                for out in out_rows:
-                    taken.append(position)
-                    for column in ours:
-                        results[column].append(out.get(column))
-            if len(taken) != batch.num_rows:  # all_hits: one row per hit
+            screened = worker.screen(rows)
+            flat = [out for out_rows in screened for out in out_rows]
+            passed = batch.select(list(self.input_columns))
+            if len(flat) != batch.num_rows:  # all_hits: one row per hit (every row gives 1+)
+                taken = [position for position, outs in enumerate(screened) for _ in outs]
                 passed = passed.take(pa.array(taken, pa.int64()))
-            arrays = list(passed.columns) + [pa.array(results[c], _arrow_type(c)) for c in ours]
-            yield pa.RecordBatch.from_arrays(arrays, names=[*self.input_columns, *ours])
+            results = [pa.array([r.get(c) for r in flat], _arrow_type(c)) for c in ours]
+            yield pa.RecordBatch.from_arrays([*passed.columns, *results], names=names)
 
 
 def _spark_schema(df: Any, input_columns: tuple[str, ...], all_hits: bool) -> Any:

@@ -54,7 +54,7 @@ class ScreenOptions:
     threshold: float | None = None
     limit: int = 10
     workers: int = 2
-    chunk_size: int = 1000
+    chunk_size: int = 4096  # rows per commit; the CLI's default too
 
     def fingerprint(self) -> dict[str, Any]:
         return {

@@ -34,6 +34,7 @@ class TableWriter:
     columns: list[str]
 
     def write(self, row: dict[str, Any]) -> None:  # pragma: no cover - abstract
+        """Write one row; the writer may keep the dict until `commit`, so do not change it."""
         raise NotImplementedError
 
     def commit(self) -> WriterState:  # pragma: no cover - abstract
@@ -108,7 +109,9 @@ class DelimitedWriter(_AppendableTextWriter):
             self._csv.writerow(columns)
 
     def write(self, row: dict[str, Any]) -> None:
-        self._csv.writerow([_cell_text(row.get(c)) for c in self.columns])
+        cells = [row.get(c) for c in self.columns]
+        # Most cells are already text; only the rest go through _cell_text.
+        self._csv.writerow([v if type(v) is str else _cell_text(v) for v in cells])
 
 
 class JsonLinesWriter(_AppendableTextWriter):
@@ -145,7 +148,7 @@ class SpooledWriter(TableWriter):
         self._buffer: list[dict[str, Any]] = []
 
     def write(self, row: dict[str, Any]) -> None:
-        self._buffer.append({c: row.get(c) for c in self.columns})
+        self._buffer.append(row)  # columns are picked when the part is written
 
     def commit(self) -> WriterState:
         if self._buffer:
