@@ -21,7 +21,7 @@ import hashlib
 import math
 import pickle
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,27 @@ from typing import Any
 import numpy as np
 
 from clearance.matching.names import tokenize_name
-from clearance.matching.phonetic import phonetic_form, skeleton, skeletons
+from clearance.matching.neighbours import (
+    HOW,
+    Neighbours,
+    VocabForms,
+    find_neighbours,
+    form_numbers,
+)
+from clearance.matching.phonetic import (
+    alternative_skeleton,
+    phonetic_form,
+    skeleton,
+    skeletons,
+    vowels,
+)
 from clearance.matching.scripts import STRICT
+from clearance.matching.similarity import TokenMatch
 from clearance.matching.vocabulary import LEGAL_PREFIX, kind_factor
 from clearance.model import Entity, NameKind
 from clearance.model.identifiers import normalize_identifier
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: vocabulary vowels, second skeletons and known neighbours
 KINDS = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.WEAK, NameKind.FORMER)
 RARE_DF = 2  # a token on this many entities or fewer has full weight
 MIN_WEIGHT = 0.05
@@ -48,7 +62,8 @@ def code_fingerprint() -> str:
     code (another release, a local change) is never loaded."""
     digest = hashlib.sha256(str(INDEX_FORMAT).encode())
     here = Path(__file__).parent
-    for module in ("index", "names", "phonetic", "scripts", "vocabulary"):
+    for module in ("index", "names", "neighbours", "phonetic", "scripts", "similarity",
+                   "vocabulary"):  # fmt: skip
         digest.update((here / f"{module}.py").read_bytes())
     return digest.hexdigest()[:16]
 
@@ -181,11 +196,14 @@ class MatchIndex:
         self.vocab_ids: dict[str, int] = {text: vid for vid, text in enumerate(self.vocab_text)}
         self.vocab_phonetic: list[str] = state["vocab_phonetic"]
         self.vocab_skeleton: list[str] = state["vocab_skeleton"]
+        self.vocab_skeleton_alt: list[str] = state["vocab_skeleton_alt"]
+        self.vocab_vowels: list[str] = state["vocab_vowels"]
         self._state = state
         # Python lists for the per-candidate loop: indexing numpy scalars is slow.
         self._name_ptr = self.name_ptr.tolist()
         self._name_tokens = self.name_tokens.tolist()
         self.vocab_weight_list: list[float] = self.vocab_weight.tolist()
+        self._known_ptr: list[int] = state.get("known_ptr", np.zeros(1, np.int64)).tolist()
 
     # -- building -------------------------------------------------------------------------
 
@@ -237,10 +255,20 @@ class MatchIndex:
         name_total: Any = (
             np.add.reduceat(weights[tokens_arr], ptr_arr[:-1]) if len(tokens_arr) else []
         )
-        state = {
+        forms = (
+            vocab_text,
+            [phonetic_form(t) for t in vocab_text],
+            [skeleton(t) for t in vocab_text],
+            [alternative_skeleton(t) for t in vocab_text],
+            [vowels(t) for t in vocab_text],
+        )
+        state: dict[str, Any] = {
             "vocab_text": vocab_text,
-            "vocab_phonetic": [phonetic_form(t) for t in vocab_text],
-            "vocab_skeleton": [skeleton(t) for t in vocab_text],
+            "vocab_phonetic": forms[1],
+            "vocab_skeleton": forms[2],
+            "vocab_skeleton_alt": forms[3],
+            "vocab_vowels": forms[4],
+            "vocab_numbers": form_numbers(*forms),
             "vocab_weight": weights,
             **_postings(tokens_arr, ptr_arr, len(vocab_text)),
             **_fuzzy_keys(vocab_text),
@@ -257,6 +285,8 @@ class MatchIndex:
             "identifier_index": identifier_index,
             "entity_count": n_entities,
         }
+        index = cls(state)
+        state.update(_known_neighbours(index))
         return cls(state)
 
     # -- persistence ----------------------------------------------------------------------
@@ -305,27 +335,53 @@ class MatchIndex:
     def name_glued(self, name_idx: int) -> list[bool]:
         return self._name_glued[self._name_ptr[name_idx] : self._name_ptr[name_idx + 1]]
 
-    def fuzzy_candidates(self, token: str, leniency: int) -> set[int]:
-        """Vocabulary ids sharing a lookup key with `token` (to be verified).
+    def fuzzy_candidate_pairs(
+        self, queries: Sequence[tuple[str, int]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Vocabulary entries sharing a lookup key with each (token, leniency), to be
+        verified: (query number, vocabulary id) pairs, sorted, each once, from one pass
+        over the key table for all queries. Only a token written in another script
+        uses the cross-script keys."""
+        hashes: list[int] = []
+        owners: list[int] = []
+        for k, (token, leniency) in enumerate(queries):
+            strict, cross_script = token_keys(token)
+            keys = strict + cross_script if leniency > STRICT else strict
+            hashes.extend(map(_hash, keys))
+            owners.extend([k] * len(keys))
+        h = np.array(hashes, dtype=np.uint64)
+        left = np.searchsorted(self.key_hash, h, side="left")
+        counts = np.searchsorted(self.key_hash, h, side="right") - left
+        ends = np.cumsum(counts)
+        total = int(ends[-1]) if len(ends) else 0
+        positions = np.arange(total) + np.repeat(left - ends + counts, counts)
+        pairs = np.repeat(np.array(owners, dtype=np.int64) << 32, counts)
+        pairs += self.key_vocab[positions]
+        pairs.sort()
+        if len(pairs) > 1:  # each pair once (np.unique costs more on small arrays)
+            first = np.ones(len(pairs), dtype=bool)
+            np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
+            pairs = pairs[first]
+        return pairs >> 32, pairs & 0xFFFFFFFF
 
-        Only a token written in another script uses the cross-script keys.
-        """
-        strict, cross_script = token_keys(token)
-        found = self._find(strict)
-        if leniency > STRICT and cross_script:
-            found |= self._find(cross_script)
-        return found
+    def known_neighbours(self, vid: int) -> dict[int, TokenMatch] | None:
+        """The fuzzy neighbours of vocabulary entry `vid` read as a Latin query token,
+        found when the index was built (None while they are being found)."""
+        if vid + 1 >= len(self._known_ptr):
+            return None
+        lo, hi = self._known_ptr[vid], self._known_ptr[vid + 1]
+        state = self._state
+        return dict(zip(state["known_vid"][lo:hi].tolist(), map(TokenMatch,
+                        state["known_sim"][lo:hi].tolist(),
+                        [HOW[h] for h in state["known_how"][lo:hi].tolist()],
+                        state["known_edits"][lo:hi].tolist()), strict=True))  # fmt: skip
 
-    def _find(self, keys: list[str]) -> set[int]:
-        hashes = np.fromiter((_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
-        left = np.searchsorted(self.key_hash, hashes, side="left").tolist()
-        right = np.searchsorted(self.key_hash, hashes, side="right").tolist()
-        found: set[int] = set()
-        key_vocab = self.key_vocab
-        for lo, hi in zip(left, right, strict=True):
-            if hi > lo:
-                found.update(key_vocab[lo:hi].tolist())
-        return found
+    @functools.cached_property
+    def forms(self) -> VocabForms:
+        """The vocabulary as columns for scoring neighbours (built on first use)."""
+        return VocabForms(self.vocab_text, self.vocab_phonetic, self.vocab_skeleton,
+                          self.vocab_skeleton_alt, self.vocab_vowels,
+                          self._state["vocab_numbers"])  # fmt: skip
 
     def postings(self, vid: int) -> np.ndarray:
         return self.post_names[self.post_ptr[vid] : self.post_ptr[vid + 1]]
@@ -353,6 +409,36 @@ def _postings(tokens: np.ndarray, ptr: np.ndarray, n_vocab: int) -> dict[str, np
     counts = np.bincount(pairs[0], minlength=n_vocab)
     post_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return {"post_ptr": post_ptr, "post_names": pairs[1].astype(np.int32)}
+
+
+def _known_neighbours(index: MatchIndex, chunk: int = 4096) -> dict[str, np.ndarray]:
+    """Fuzzy neighbours of every vocabulary entry read as a Latin query token, as CSR
+    arrays. Most words of a query are already in the vocabulary: found here once,
+    they cost a query nothing (retrieval.py still looks up words new to the index,
+    and words written in other scripts, whose rules differ)."""
+    n_vocab = len(index.vocab_text)
+    parts: list[Neighbours] = []
+    for start in range(0, n_vocab, chunk):
+        vids = [v for v in range(start, min(start + chunk, n_vocab))
+                if is_fuzzy_token(index.vocab_text[v])]  # fmt: skip
+        queries = [(index.vocab_text[v], STRICT) for v in vids]
+        query, vid = index.fuzzy_candidate_pairs(queries)
+        found = find_neighbours(index.forms, queries, query, vid, vids)
+        parts.append(found._replace(query=np.asarray(vids, dtype=np.int64)[found.query]))
+    found = Neighbours(*(np.concatenate(columns) for columns in zip(*parts, strict=True)))
+    counts = np.bincount(found.query, minlength=n_vocab)
+    return {
+        "known_ptr": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        "known_vid": found.vid.astype(np.int32),
+        "known_sim": found.sim,
+        "known_how": found.how,
+        "known_edits": found.edits,
+    }
+
+
+def is_fuzzy_token(token: str) -> bool:
+    """Whether a token has fuzzy neighbours at all: numbers and legal forms do not."""
+    return len(token) >= 2 and token.isalpha() and not token.startswith(LEGAL_PREFIX)
 
 
 def _fuzzy_keys(vocab_text: list[str]) -> dict[str, np.ndarray]:

@@ -93,6 +93,11 @@ def skeletons(token: str) -> tuple[str, ...]:
     return (main,) if other == main else (main, other)
 
 
+def alternative_skeleton(token: str) -> str:
+    """The second reading's skeleton (j as y, ch as kh …), or the skeleton itself."""
+    return skeletons(token)[-1]
+
+
 _VOWEL_CLASS = {"a": "A", "e": "E", "i": "I", "o": "U", "u": "U"}
 
 

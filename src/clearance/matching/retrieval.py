@@ -1,8 +1,9 @@
 """Candidate retrieval: from query tokens to the few listed names worth aligning.
 
 Each query token is looked up once - exactly, then through the fuzzy keys, each
-candidate verified with the real token similarity - and the result is cached with
-the names it reaches, because first names and surnames recur through a batch. A
+candidate verified with the real token similarity (all new tokens of a query or a
+batch together, neighbours.py) - and the result is cached with the names it
+reaches, because first names and surnames recur through a batch. A
 query then only adds up per-token arrays: the matched share of its weight per name,
 and of the name's weight. A name must match some of the query's heaviest tokens,
 or it cannot reach the threshold ("prefix filtering"); among the rest the best few
@@ -11,19 +12,17 @@ by that cheap score go on to full alignment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from rapidfuzz.distance import OSA, Levenshtein
-from rapidfuzz.process import cdist
 
 from clearance.matching.alignment import NAME_EXPONENT, QUERY_EXPONENT
-from clearance.matching.index import MatchIndex
-from clearance.matching.phonetic import phonetic_form, skeleton
+from clearance.matching.index import MatchIndex, is_fuzzy_token
+from clearance.matching.neighbours import score_neighbours
 from clearance.matching.scripts import STRICT
-from clearance.matching.similarity import EXACT, MIN_TOKEN_SIM, TokenMatch, token_similarity
+from clearance.matching.similarity import EXACT, TokenMatch, token_similarity
 from clearance.matching.vocabulary import LEGAL_PREFIX, kind_factor
 
 TOP_CANDIDATES = 40  # names aligned in full per query
@@ -59,13 +58,40 @@ class TokenLookups:
         self._cache: dict[tuple[str, int], TokenLookup] = {}
 
     def __call__(self, token: str, leniency: int) -> TokenLookup:
-        key = (token, leniency)
-        cached = self._cache.get(key)
+        cached = self._cache.get((token, leniency))
         if cached is None:
-            if len(self._cache) > _CACHE_LIMIT:
-                self._cache.clear()
-            cached = self._cache[key] = self._lookup(token, leniency)
+            self.many([(token, leniency)])
+            cached = self._cache[(token, leniency)]
         return cached
+
+    def many(self, queries: Iterable[tuple[str, int]]) -> None:
+        """Look up every (token, leniency) not cached yet, all in one pass: the fuzzy
+        neighbours of all of them are gathered and scored together (neighbours.py)."""
+        cache = self._cache
+        missing = list(dict.fromkeys(q for q in queries if q not in cache))
+        if not missing:
+            return
+        if len(cache) + len(missing) > _CACHE_LIMIT:
+            cache.clear()
+        index = self.index
+        found: dict[tuple[str, int], dict[int, TokenMatch]] = {}
+        fuzzy: list[tuple[str, int]] = []
+        for token, leniency in missing:
+            if not is_fuzzy_token(token):
+                continue
+            entry = index.vocab_ids.get(token) if leniency == STRICT else None
+            known = index.known_neighbours(entry) if entry is not None else None
+            if known is not None:
+                found[(token, leniency)] = known  # found when the index was built
+            else:
+                fuzzy.append((token, leniency))
+        if fuzzy:
+            query, vid = index.fuzzy_candidate_pairs(fuzzy)
+            exact = [index.vocab_ids.get(t) for t, _ in fuzzy]
+            scored = score_neighbours(index.forms, fuzzy, query, vid, exact)
+            found.update(zip(fuzzy, scored, strict=True))
+        for token, leniency in missing:
+            cache[(token, leniency)] = self._lookup(token, found.get((token, leniency), {}))
 
     def exact(self, token: str) -> TokenLookup:
         """Only the identical vocabulary entry (for joined or split words)."""
@@ -78,7 +104,8 @@ class TokenLookups:
             cached = self._cache[key] = _with_postings(self.index, matches, weight)
         return cached
 
-    def _lookup(self, token: str, leniency: int) -> TokenLookup:
+    def _lookup(self, token: str, neighbours: dict[int, TokenMatch]) -> TokenLookup:
+        """The lookup of `token` from its exact entry and its verified fuzzy neighbours."""
         if token.startswith(LEGAL_PREFIX):
             return NO_LOOKUP
         index = self.index
@@ -86,13 +113,7 @@ class TokenLookups:
         exact = index.vocab_ids.get(token)
         if exact is not None:
             matches[exact] = TokenMatch(1.0, EXACT)
-        if token.isalpha() and len(token) >= 2:
-            vocab_text = index.vocab_text
-            for vid in _plausible(index, token, leniency, index.fuzzy_candidates(token, leniency)):
-                if vid not in matches:
-                    m = token_similarity(token, vocab_text[vid], leniency)
-                    if m.sim >= MIN_TOKEN_SIM:
-                        matches[vid] = m
+        matches.update(neighbours)  # in vocabulary order: of equals, the first counts
         factor = kind_factor(token)
         # A close variant of a common name is common; an unknown word is rare.
         variants = [v for v, m in matches.items()
@@ -108,24 +129,15 @@ class TokenLookups:
         return _with_postings(index, matches, weight)
 
 
-def _plausible(index: MatchIndex, token: str, leniency: int, vids: set[int]) -> list[int]:
-    """The candidates worth a full token comparison, sifted in C by rapidfuzz: an edit
-    or two in spelling or sound, the same skeleton with vowels not far off, or (other
-    scripts) one consonant off in skeleton."""
-    if len(vids) <= 8:
-        return list(vids)
-    ids = list(vids)
-    raw = cdist([token], [index.vocab_text[v] for v in ids], scorer=OSA.distance,
-                score_cutoff=3, dtype=np.int32)[0]  # fmt: skip
-    phon = cdist([phonetic_form(token)], [index.vocab_phonetic[v] for v in ids],
-                 scorer=OSA.distance, score_cutoff=4, dtype=np.int32)[0]  # fmt: skip
-    skel = cdist([skeleton(token)], [index.vocab_skeleton[v] for v in ids],
-                 scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int32)[0]  # fmt: skip
-    edits = 2 if len(token) >= 7 else 1  # what similarity.py accepts, give or take
-    keep = (raw <= edits) | (phon <= edits) | ((skel == 0) & (phon <= 3))
-    if leniency > STRICT:
-        keep |= skel <= 1
-    return [v for v, k in zip(ids, keep.tolist(), strict=True) if k]
+def query_tokens(
+    tokens: Sequence[str], leniency: Sequence[int], glued: Sequence[bool]
+) -> list[tuple[str, int]]:
+    """Every (token, leniency) a query will look up: its tokens and the words its
+    glued syllables make (`candidate_names`), to look up in one pass."""
+    keys = list(zip(tokens, leniency, strict=True))
+    for start, end in _glued_words(tokens, glued):
+        keys.append(("".join(tokens[start:end]), max(leniency[start:end])))
+    return keys
 
 
 def _with_postings(index: MatchIndex, matches: dict[int, TokenMatch], weight: float) -> TokenLookup:

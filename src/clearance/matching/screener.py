@@ -29,6 +29,7 @@ from clearance.matching.retrieval import (
     TokenLookups,
     cached_similarity,
     candidate_names,
+    query_tokens,
 )
 from clearance.matching.scripts import STRICT
 from clearance.matching.similarity import TokenMatch, token_similarity
@@ -118,6 +119,7 @@ class Screener:
         threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         query_schema = secondary.normalize_schema(schema)
         tokens = tokenize_name(name or "")
+        self.lookup.many(query_tokens(*tokens))
         lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
         query = Side(tokens.tokens, tokens.leniency, [lk.weight for lk in lookups], tokens.glued)
         best: dict[int, _Scored] = {}
@@ -233,6 +235,14 @@ class Screener:
 
     def _weight_of(self, token: str, leniency: int) -> float:
         return self.lookup(token, leniency).weight
+
+    def warm(self, names: Iterable[str | None]) -> None:
+        """Look up the words of many names in one pass, before checking them one by one:
+        words new to this screener are then scored together, not one query at a time."""
+        keys: list[tuple[str, int]] = []
+        for name in names:
+            keys.extend(query_tokens(*tokenize_name(name or "")))
+        self.lookup.many(keys)
 
     def check_many(
         self, queries: Iterable[str | dict[str, Any]], workers: int = 2, **options: Any

@@ -9,6 +9,7 @@ alone must not make a match, and neither must they break one.
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 LEGAL_PREFIX = "#"
@@ -138,6 +139,7 @@ def is_legal(token: str) -> bool:
     return token.startswith(LEGAL_PREFIX)
 
 
+@functools.lru_cache(maxsize=262144)
 def kind_factor(token: str) -> float:
     """How much a token can say about identity, before rarity: 0 for legal forms."""
     if token.startswith(LEGAL_PREFIX):
