@@ -105,6 +105,8 @@ def main() -> None:
     parser.add_argument("--brute", type=int, default=200)
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
+    load_start = os.getloadavg()
+    print("load average at start: {:.1f} / {:.1f} / {:.1f}".format(*load_start))
 
     t = time.perf_counter()
     entities = load_all_entities()
@@ -164,6 +166,7 @@ def main() -> None:
           f"{brute_s / ours_s:.0f}x")  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory {peak:.0f} MB")
+    print("load average at end: {:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg()))
 
     md = [
         "Command: `python bench/match.py --write-docs` on the bundled snapshot of all lists "
@@ -190,8 +193,9 @@ def main() -> None:
         "negatives (global and US) drawn at random; first pass with empty token caches, "
         "steady state the same queries again. Loading the lists themselves (parsing the "
         f"official files) took {t_lists:.1f} s and is the store's job, not the matcher's. "
-        "Load average at the end of the run: {:.1f} / {:.1f} / {:.1f} (1 / 5 / 15 min) on "
-        "2 cores: figures measured on a shared machine are upper bounds.".format(*os.getloadavg()),
+        "Load average at the start of the run {:.1f} / {:.1f} / {:.1f}, at the end "
+        "{:.1f} / {:.1f} / {:.1f} (1 / 5 / 15 min) on 2 cores: figures measured on a shared "
+        "machine are upper bounds.".format(*load_start, *os.getloadavg()),
     ]
     if args.write_docs:
         write_subsection("Matching", "Speed (bench/match.py)", "\n".join(md))
