@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import update
 
-from clearance.api import ApiSettings, create_app
+from clearance.api import ApiSettings, KeyStore, create_app
 from clearance.api.jobs import JobStore
 from clearance.api.tables import screen_jobs
 from clearance.store import ListStore
@@ -90,7 +90,8 @@ def test_screen_job_upload_progress_result(client: httpx.Client) -> None:
 def test_screen_job_survives_restart(api_db: str, api_keys: Keys) -> None:
     """A job queued by a server that stopped before running it is run by the next one."""
     jobs = JobStore(ListStore.open(api_db).engine)
-    job = jobs.create("left.csv", b"name\nHikvision\n", {"activity": "transact"})
+    owner = f"api-key:{api_keys.screen.split('_')[1]}"  # keys are clr_<id>_<secret>
+    job = jobs.create("left.csv", b"name\nHikvision\n", {"activity": "transact"}, owner=owner)
     jobs.set(job.id, status="running", rows_done=1)  # as a killed server left it...
     with jobs.engine.begin() as conn:  # ...long enough ago
         conn.execute(
@@ -114,3 +115,29 @@ def test_screen_job_survives_restart(api_db: str, api_keys: Keys) -> None:
             assert "Hikvision" in http.get(f"/jobs/{job.id}/result").text
     finally:
         server.stop()
+
+
+def test_jobs_are_seen_only_by_their_key_or_an_admin(
+    api_db: str, live: LiveServer, api_keys: Keys
+) -> None:
+    other_screen_key = KeyStore(ListStore.open(api_db).engine).create(["screen"], "tests")[1]
+
+    def as_key(secret: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=live.url, headers={"Authorization": f"ApiKey {secret}"}, timeout=60
+        )
+
+    with as_key(api_keys.screen) as owner, as_key(other_screen_key) as other:
+        table = b"name\nHikvision\n"
+        created = owner.post("/screen", files={"file": ("mine.csv", table, "text/csv")})
+        assert created.status_code == 202
+        job_id = created.json()["id"]
+        assert _wait_done(owner, job_id)["status"] == "done"
+        assert "Hikvision" in owner.get(f"/jobs/{job_id}/result").text
+        for path in (f"/jobs/{job_id}", f"/jobs/{job_id}/result"):
+            refused = other.get(path)
+            assert refused.status_code == 404, path  # as if there were no such job
+            assert refused.json()["detail"] == f"no job {job_id!r}"
+            with as_key(api_keys.admin) as admin:
+                assert admin.get(path).status_code == 200, path
+        assert "owner" not in owner.get(f"/jobs/{job_id}").json()

@@ -42,6 +42,7 @@ class Job:
     error: str | None
     created_at: datetime
     updated_at: datetime
+    owner: str | None = None  # "api-key:<id>" or "user:<name>"; only they (and admins) see it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ def _job(row: Any) -> Job:
         row.error,
         row.created_at,
         row.updated_at,
+        row.owner,
     )
 
 
@@ -77,7 +79,9 @@ class JobStore:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def create(self, filename: str, data: bytes, options: dict[str, Any]) -> Job:
+    def create(
+        self, filename: str, data: bytes, options: dict[str, Any], owner: str | None = None
+    ) -> Job:
         now = datetime.now(UTC)
         job_id = secrets.token_hex(12)
         with self.engine.begin() as conn:
@@ -91,6 +95,7 @@ class JobStore:
                     rows_done=0,
                     created_at=now,
                     updated_at=now,
+                    owner=owner,
                 )
             )
         found = self.get(job_id)

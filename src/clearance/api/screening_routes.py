@@ -11,6 +11,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from clearance.api.audit_hook import audit_screening
+from clearance.api.jobs import Job
+from clearance.api.keys import ApiKey
 from clearance.api.security import SCREEN_KEY
 from clearance.effects import Activity
 
@@ -94,7 +96,7 @@ async def screen(
     activity: Annotated[Activity, Form()] = Activity.TRANSACT,
     threshold: Annotated[float | None, Form(ge=0.0, le=1.0)] = None,
     name_col: Annotated[str | None, Form(max_length=200)] = None,
-    _key: Any = SCREEN_KEY,
+    key: Any = SCREEN_KEY,
 ) -> dict[str, Any]:
     services = request.app.state.services
     filename = Path(file.filename or "upload.csv").name[:200]
@@ -106,32 +108,41 @@ async def screen(
     if not data:
         raise HTTPException(422, "the uploaded file is empty")
     options = {"activity": activity.value, "threshold": threshold, "name_col": name_col}
-    job = services.jobs.create(filename, data, options)
+    job = services.jobs.create(filename, data, options, owner=_owner(key))
     services.runner.submit(job.id)
     return {"id": job.id, "status": job.status, "links": {"self": f"/jobs/{job.id}"}}
 
 
-@router.get("/jobs/{job_id}", summary="A screening job's progress")
-def job_status(request: Request, job_id: str, _key: Any = SCREEN_KEY) -> dict[str, Any]:
-    job = request.app.state.services.jobs.get(job_id)
-    if job is None:
+def _owner(key: ApiKey | None) -> str | None:
+    return f"api-key:{key.id}" if key is not None else None
+
+
+def _visible_job(request: Request, job_id: str, key: ApiKey | None) -> Job:
+    """The job if this key created it or has the admin scope; else 404, as for no such job.
+
+    A server without keys (`serve --no-auth`, local use) shows every job.
+    """
+    job: Job | None = request.app.state.services.jobs.get(job_id)
+    if job is None or not (key is None or key.allows("admin") or job.owner == _owner(key)):
         raise HTTPException(404, f"no job {job_id!r}")
-    return job.to_dict()
+    return job
+
+
+@router.get("/jobs/{job_id}", summary="A screening job's progress (its creator's key or admin)")
+def job_status(request: Request, job_id: str, key: Any = SCREEN_KEY) -> dict[str, Any]:
+    return _visible_job(request, job_id, key).to_dict()
 
 
 @router.get(
     "/jobs/{job_id}/result",
-    summary="The screened table (CSV) of a finished job",
+    summary="The screened table (CSV) of a finished job (its creator's key or admin)",
     responses={200: {"content": {"text/csv": {}}}, 409: {"description": "not finished"}},
 )
-def job_result(request: Request, job_id: str, _key: Any = SCREEN_KEY) -> Response:
-    jobs = request.app.state.services.jobs
-    job = jobs.get(job_id)
-    if job is None:
-        raise HTTPException(404, f"no job {job_id!r}")
+def job_result(request: Request, job_id: str, key: Any = SCREEN_KEY) -> Response:
+    job = _visible_job(request, job_id, key)
     if job.status != "done":
         raise HTTPException(409, f"job {job_id} is {job.status}, not done")
-    data = jobs.result_of(job_id) or b""
+    data = request.app.state.services.jobs.result_of(job_id) or b""
     return Response(
         data,
         media_type="text/csv",

@@ -1,0 +1,141 @@
+"""`clearance serve --workers 2` as a user runs it: every accepted connection has TCP_NODELAY
+(without it each keep-alive response's body waited for the client's delayed ACK, 40 ms),
+and stopping the server writes the audit record of every screening it answered."""
+
+from __future__ import annotations
+
+import ctypes
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from clearance.audit import records, verify
+from clearance.store import ListStore
+from tests.api.conftest import Keys
+
+SYS_PIDFD_GETFD = 438  # the same number on every Linux architecture
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(name))
+    return found
+
+
+def _server_side_no_delay(pids: list[int], client_address: tuple[str, int]) -> list[int]:
+    """TCP_NODELAY of the server's socket for our connection, read from a copy of its fd."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    values = []
+    for pid in pids:
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:
+            continue
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                try:
+                    if not os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"):
+                        continue
+                except OSError:
+                    continue
+                copy = libc.syscall(SYS_PIDFD_GETFD, pidfd, int(fd), 0)
+                if copy < 0:
+                    errno = ctypes.get_errno()
+                    pytest.skip(f"pidfd_getfd unavailable here (errno {errno})")
+                with socket.socket(fileno=copy) as sock:
+                    if sock.family != socket.AF_INET:
+                        continue
+                    try:
+                        peer = sock.getpeername()
+                    except OSError:
+                        continue  # the listening socket
+                    if peer == client_address:
+                        values.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        finally:
+            os.close(pidfd)
+    return values
+
+
+def test_two_workers_send_at_once_and_write_every_audit_record_on_stop(
+    api_db: str, api_keys: Keys, tmp_path: Path
+) -> None:
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    program = "from clearance.cli.main import app; app()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", program, "--db", api_db, "serve"]
+        + ["--port", str(port), "--workers", "2", "--rate-limit", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+    marker = uuid.uuid4().hex[:12]
+    sent = 0
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 180
+        ready = 0
+        while ready < 4:  # several answers in a row: both workers are up
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "server not ready"
+            try:
+                ready = ready + 1 if httpx.get(f"{url}/readyz").status_code == 200 else 0
+            except httpx.TransportError:
+                ready = 0
+            time.sleep(0.1)
+
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Authorization": f"ApiKey {api_keys.read}", "Content-Type": "application/json"}
+        for n in range(3):  # keep-alive: one connection, several requests
+            body = {
+                "queries": {"q": {"schema": "Person", "properties": {"name": [f"{marker} {n}"]}}}
+            }
+            connection.request("POST", "/match/default", json.dumps(body), headers)
+            response = connection.getresponse()
+            assert response.status == 200, log.read_text()[-3000:]
+            assert json.loads(response.read())["responses"]["q"]
+            sent += 1
+        assert connection.sock is not None
+        client_address = connection.sock.getsockname()
+        workers = _children(process.pid)
+        assert _server_side_no_delay(workers, client_address) == [1]
+        connection.close()
+
+        with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+            for _ in range(37):  # spread over both workers by the kernel
+                body = {"queries": {"q": {"schema": "Company", "properties": {"name": [marker]}}}}
+                status = client.post("/match/default", json=body).status_code
+                assert status == 200, log.read_text()[-3000:]
+                sent += 1
+    finally:
+        process.terminate()  # SIGTERM: a clean shutdown
+        process.wait(timeout=60)
+
+    engine = ListStore.open(api_db).engine
+    screenings = [r for r in records(engine) if r.action == "screening"]
+    written = [r for r in screenings if marker in json.dumps(r.payload["query"])]
+    assert len(written) == sent
+    assert verify(engine).ok
