@@ -32,19 +32,13 @@ router = APIRouter()
 RECENT_JOBS = 20
 
 
-def _owner(job_id: str, engine: Any) -> str | None:
-    with engine.connect() as conn:
-        value = conn.execute(select(screen_jobs.c.owner).where(screen_jobs.c.id == job_id)).scalar()
-    return str(value) if value is not None else None
-
-
 def _own_job(request: Request, session: Session, job_id: str) -> Job | None:
     """The job when this user submitted it (admins see every job); None otherwise."""
     services = request.app.state.services
     job: Job | None = services.jobs.get(job_id[:64])
     if job is None:
         return None
-    if session.user.is_admin or _owner(job.id, services.store.engine) == session.user.actor:
+    if session.user.is_admin or job.owner == session.user.actor:
         return job
     return None
 
@@ -95,10 +89,8 @@ async def batch_upload(request: Request, session: Session = signed_in) -> Respon
         activity = Activity.TRANSACT.value
     name_col = str(form.get("name_col") or "").strip()[:200] or None
     services = request.app.state.services
-    job = services.jobs.create(
-        filename, data, {"activity": activity, "threshold": None, "name_col": name_col}
-    )
-    services.jobs.set(job.id, owner=session.user.actor)
+    options = {"activity": activity, "threshold": None, "name_col": name_col}
+    job = services.jobs.create(filename, data, options, owner=session.user.actor)
     services.runner.submit(job.id)
     return RedirectResponse(f"/ui/batch/{job.id}", status_code=303)
 
