@@ -5,8 +5,10 @@ uses (no matching code here), with the matcher and party lookup read once per Py
 worker from the files the driver shipped (`bundle`), and that worker's outcome cache
 kept across its tasks (each distinct query checked once per worker). Only the
 columns a query reads cross from Arrow to Python; the others pass through as Arrow.
-Row numbers (`screen_row`) are the rows' positions in the DataFrame, from
-per-partition counts taken first.
+Rows are first hash-partitioned by name (`group_names`), so each name is matched
+in one task only. Row numbers (`screen_row`) are the rows' positions in the input
+DataFrame, from per-partition counts taken first and each row's
+`monotonically_increasing_id` (partition and position in it) taken before the shuffle.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from clearance.workflows.row_screener import (
 from clearance.workflows.tables import InputRow, TableError
 
 DATAFRAME = "<DataFrame>"  # how errors name the input
+ROW_ID_BITS = 33  # monotonically_increasing_id: partition id above, row in partition below
+ROW_ID_MASK = (1 << ROW_ID_BITS) - 1
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "screen_row": pa.int64(),
@@ -89,31 +93,51 @@ class PartitionScreener:
     columns: ColumnMap
     options: ScreenOptions
     input_columns: tuple[str, ...]  # passed through (screen_* inputs dropped)
-    offsets: dict[int, int]  # partition id -> rows before it
+    offsets: dict[int, int]  # partition id -> rows before it (in the input's partitioning)
+    row_id: str | None = None  # column of monotonically_increasing_id taken before a shuffle
+
+    def _numbers(self, batch: pa.RecordBatch, start: int) -> list[int]:
+        """1-based positions in the input DataFrame of the batch's rows."""
+        if self.row_id is None:  # the input's own partitions: count on from the offset
+            return list(range(start + 1, start + batch.num_rows + 1))
+        offsets = self.offsets
+        return [
+            offsets.get(i >> ROW_ID_BITS, 0) + (i & ROW_ID_MASK) + 1
+            for i in batch.column(self.row_id).to_pylist()
+        ]
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from pyspark import SparkFiles, TaskContext
 
         from clearance.spark.bundle import loaded
 
-        matcher, parties = loaded(
-            self.digest, SparkFiles.get(self.index_name), SparkFiles.get(self.parties_name)
-        )
-        party_facts, outcomes = worker_caches(self.digest, self.options, parties)
+        worker: RowScreener | None = None  # made at the first batch: empty tasks load nothing
         context = TaskContext.get()
         partition = context.partitionId() if context is not None else 0
         number = self.offsets.get(partition, 0)
-        worker = RowScreener(
-            matcher, self.columns, self.options, parties, parties=party_facts, outcomes=outcomes
-        )
         ours = result_columns(self.options.all_hits)
         wanted = _query_columns(self.columns)
         names = [*self.input_columns, *ours]
         for batch in batches:
-            rows = []
-            for values in batch.select(wanted).to_pylist():
-                number += 1
-                rows.append(InputRow(number, values, f"row {number}"))
+            if worker is None:
+                matcher, parties = loaded(
+                    self.digest, SparkFiles.get(self.index_name), SparkFiles.get(self.parties_name)
+                )
+                party_facts, outcomes = worker_caches(self.digest, self.options, parties)
+                worker = RowScreener(
+                    matcher,
+                    self.columns,
+                    self.options,
+                    parties,
+                    parties=party_facts,
+                    outcomes=outcomes,
+                )
+            numbers = self._numbers(batch, number)
+            number += batch.num_rows
+            rows = [
+                InputRow(n, values, f"row {n}")
+                for n, values in zip(numbers, batch.select(wanted).to_pylist(), strict=True)
+            ]
             screened = worker.screen(rows)
             flat = [out for out_rows in screened for out in out_rows]
             passed = batch.select(list(self.input_columns))
@@ -202,6 +226,7 @@ def screen(
     store: Any = None,
     db: str | None = None,
     bundle_dir: str | None = None,
+    group_names: bool = True,
 ) -> Any:
     """The input DataFrame with the `clearance screen` columns (screen_hit, screen_score...).
 
@@ -209,6 +234,11 @@ def screen(
     a missing column raises `TableError` naming the columns there are. A row with no
     name is kept, unscreened, with `screen_error` saying so. Lazy like any
     transformation, except for one small job counting rows per partition.
+
+    `group_names` (default) hash-partitions the rows by name first, so that every row
+    of a name lands in the same task and the name is matched once in the cluster, not
+    once per executor that meets it; the rows come out in that order (`screen_row`
+    keeps their input position). False keeps the input's partitions (no shuffle).
     """
     from clearance.spark.bundle import build_bundle
 
@@ -253,6 +283,19 @@ def screen(
     _ship(spark_context, str(bundle.index_path), str(bundle.parties_path))
     ours = set(result_columns(all_hits))
     kept = tuple(c for c in input_names if c not in ours)
+    offsets = _partition_offsets(df)
+    row_id = None
+    source = df
+    if group_names:
+        from pyspark.sql import functions as F
+
+        row_id = "__clearance_row_id"
+        while row_id in input_names:
+            row_id += "_"
+        name_columns = [columns.name] if columns.name is not None else list(columns.name_parts)
+        source = df.withColumn(row_id, F.monotonically_increasing_id()).repartition(
+            max(1, df.rdd.getNumPartitions()), *name_columns
+        )
     task = PartitionScreener(
         digest=bundle.digest,
         index_name=bundle.index_name,
@@ -260,9 +303,10 @@ def screen(
         columns=columns,
         options=options,
         input_columns=kept,
-        offsets=_partition_offsets(df),
+        offsets=offsets,
+        row_id=row_id,
     )
-    return df.mapInArrow(task, _spark_schema(df, kept, all_hits))
+    return source.mapInArrow(task, _spark_schema(df, kept, all_hits))
 
 
 def _is_scalar(data_type: Any) -> bool:

@@ -25,8 +25,17 @@ def _init(screener: Any) -> None:
         _screener = screener
 
 
+def check_all(screener: Any, queries: list[dict[str, Any]]) -> list[list[Any]]:
+    """`check` each query; their words looked up together first when the screener can
+    (`Screener.warm`: new words scored in one vectorised pass, not one query at a time)."""
+    warm = getattr(screener, "warm", None)
+    if warm is not None:
+        warm(q.get("name") for q in queries)
+    return [list(screener.check(**q)) for q in queries]
+
+
 def _check_all(queries: list[dict[str, Any]]) -> list[list[Any]]:
-    return [list(_screener.check(**q)) for q in queries]
+    return check_all(_screener, queries)
 
 
 class CheckPool:
@@ -71,7 +80,7 @@ class CheckPool:
         out: list[list[Any]] = []
         if self._pool is None or len(queries) < 2 * SUB_CHUNK:
             for i in range(0, len(queries), SUB_CHUNK):
-                out.extend(list(self.screener.check(**q)) for q in queries[i : i + SUB_CHUNK])
+                out.extend(check_all(self.screener, queries[i : i + SUB_CHUNK]))
                 if on_checked:
                     on_checked(len(out))
             return out

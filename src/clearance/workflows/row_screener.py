@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from clearance.effects import Activity
 from clearance.workflows.columns import ColumnMap, schema_from_text
-from clearance.workflows.parallel import CheckPool
+from clearance.workflows.parallel import CheckPool, check_all
 from clearance.workflows.party_effects import PartyEffects, PartySource, store_of
 from clearance.workflows.summary import Summary
 from clearance.workflows.tables import InputRow
@@ -143,7 +143,7 @@ def _check_batch(
     pool: CheckPool | None,
     on_checked: Callable[[int], None] | None = None,
 ) -> list[list[Any]]:
-    """Hits for each query: on the file's worker pool, else `check_many`, else one by one."""
+    """Hits for each query: on the file's worker pool, else `check_many`, else in turn."""
     extra = {"limit": options.limit, "threshold": options.threshold}
     kwargs = [dict(q.as_kwargs(), **extra) for q in queries]
     if not kwargs:
@@ -153,7 +153,7 @@ def _check_batch(
     check_many = getattr(screener, "check_many", None)
     if check_many is not None and options.workers > 1 and len(kwargs) > 1:
         return [list(h) for h in check_many(kwargs, workers=options.workers)]
-    return [list(screener.check(**k)) for k in kwargs]
+    return check_all(screener, kwargs)
 
 
 class RowScreener:
