@@ -1,6 +1,7 @@
 """`clearance serve --workers 2` as a user runs it: every accepted connection has TCP_NODELAY
 (without it each keep-alive response's body waited for the client's delayed ACK, 40 ms),
-and stopping the server writes the audit record of every screening it answered."""
+a response's headers and body leave in one write, and stopping the server writes the
+audit record of every screening it answered."""
 
 from __future__ import annotations
 
@@ -123,6 +124,30 @@ def test_two_workers_send_at_once_and_write_every_audit_record_on_stop(
         workers = _children(process.pid)
         assert _server_side_no_delay(workers, client_address) == [1]
         connection.close()
+
+        # Headers and body leave in one write: the first read holds the whole response.
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as raw:
+            for n in range(3):
+                body = json.dumps(
+                    {"queries": {"q": {"schema": "Person", "properties": {"name": [marker]}}}}
+                ).encode()
+                head = (
+                    f"POST /match/default HTTP/1.1\r\nHost: x\r\n"
+                    f"Authorization: ApiKey {api_keys.read}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+                )
+                raw.sendall(head.encode() + body)
+                first = raw.recv(1 << 20)
+                status, _, rest = first.partition(b"\r\n")
+                headers_part, _, payload = rest.partition(b"\r\n\r\n")
+                length = next(
+                    int(line.split(b":", 1)[1])
+                    for line in headers_part.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
+                assert status.startswith(b"HTTP/1.1 200"), first[:200]
+                assert len(payload) == length, (n, len(payload), length)
+                sent += 1
 
         with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
             for _ in range(37):  # spread over both workers by the kernel

@@ -2,11 +2,14 @@
 against which list versions, and what came back.
 
 A request does not wait for the database: its record goes to an `AuditWriter`, whose
-thread appends what has gathered in one transaction (a group commit, a few tens of
-milliseconds apart) through `clearance.audit.trail.append_many`, so the hash chain
-is the one that one-by-one appends would make. The server's shutdown (lifespan end,
-after the last request is answered) writes whatever is pending before the process
-exits; only a process killed outright can lose the records of its last moments.
+thread appends what has gathered in one transaction (a group commit, one every tenth
+of a second at most) through `clearance.audit.trail.append_many`, so the hash chain is
+the one that one-by-one appends would make. Few large groups also keep the writer
+thread from taking the interpreter lock from the event loop on every request.
+
+The server's shutdown (lifespan end, after the last request is answered) writes
+whatever is pending before the process exits; only a process killed outright can
+lose the records of its last tenth of a second.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ class AuditWriter:
     def __init__(
         self,
         engine: Engine,
-        gather_seconds: float = 0.02,
+        gather_seconds: float = 0.1,
         max_group: int = 1000,
         retry_seconds: float = 1.0,
     ):

@@ -5,7 +5,9 @@ Why a protocol subclass: with `--workers N` uvicorn binds its listening socket a
 sockets whose protocol number is IPPROTO_TCP. Without it, a response written as
 headers then body meets Nagle's algorithm and the client's delayed ACK: every
 keep-alive response's body arrived 40 ms after its headers. The protocols below set
-TCP_NODELAY on every accepted connection, whoever bound the socket.
+TCP_NODELAY on every accepted connection, whoever bound the socket, and send a
+response's headers and body in one write (`CoalescingTransport`): half the segments
+and wake-ups per request, for the server and for its client.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -27,12 +29,73 @@ def set_no_delay(transport: asyncio.BaseTransport) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+class CoalescingTransport:
+    """A transport that sends the writes of one event-loop step as one `send`.
+
+    uvicorn writes a response's status line and headers, then its body: two sends,
+    two TCP segments and two wake-ups of the client for every small response. Here
+    the writes wait until the end of the loop step (`call_soon`), by which time the
+    body has come, and go out together. Past `MAX_HELD` bytes they go at once, so a
+    large or streamed response is never held back.
+    """
+
+    MAX_HELD = 64 * 1024
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop):
+        self._transport = transport
+        self._loop = loop
+        self._held: list[bytes] = []
+        self._held_bytes = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not data:
+            return
+        if not self._held:
+            self._loop.call_soon(self.flush)
+        self._held.append(bytes(data))
+        self._held_bytes += len(data)
+        if self._held_bytes >= self.MAX_HELD:
+            self.flush()
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if not self._held:
+            return
+        data = b"".join(self._held)
+        self._held.clear()
+        self._held_bytes = 0
+        if not self._transport.is_closing():
+            self._transport.write(data)
+
+    def get_write_buffer_size(self) -> int:
+        return self._transport.get_write_buffer_size() + self._held_bytes
+
+    def close(self) -> None:
+        self.flush()  # a response written just before closing still goes out
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._held.clear()
+        self._held_bytes = 0
+        self._transport.abort()
+
+    def __getattr__(self, name: str) -> Any:  # everything else is the real transport's
+        return getattr(self._transport, name)
+
+
+def _prepared(transport: asyncio.Transport) -> asyncio.Transport:
+    set_no_delay(transport)
+    return cast(asyncio.Transport, CoalescingTransport(transport, asyncio.get_running_loop()))
+
+
 class NoDelayH11Protocol(H11Protocol):
-    """uvicorn's pure-Python HTTP/1.1 protocol, with TCP_NODELAY on each connection."""
+    """uvicorn's pure-Python HTTP/1.1 protocol, with TCP_NODELAY and coalesced writes."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        set_no_delay(transport)
-        super().connection_made(transport)
+        super().connection_made(_prepared(transport))
 
 
 HTTP_PROTOCOL: type[asyncio.Protocol] = NoDelayH11Protocol
@@ -41,11 +104,10 @@ try:  # httptools parses HTTP in C: a good part of each request's cost with h11
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class NoDelayHttpToolsProtocol(HttpToolsProtocol):
-        """uvicorn's httptools protocol, with TCP_NODELAY on each connection."""
+        """uvicorn's httptools protocol, with TCP_NODELAY and coalesced writes."""
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            set_no_delay(transport)
-            super().connection_made(transport)
+            super().connection_made(_prepared(transport))
 
     HTTP_PROTOCOL = NoDelayHttpToolsProtocol
 except ImportError:  # httptools is a dependency, but a wheel may be missing on a platform
