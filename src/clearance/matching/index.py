@@ -31,6 +31,7 @@ import numpy as np
 from clearance.matching.names import tokenize_name
 from clearance.matching.neighbours import (
     HOW,
+    NO_NEIGHBOURS,
     Neighbours,
     VocabForms,
     find_neighbours,
@@ -425,7 +426,11 @@ def _known_neighbours(index: MatchIndex, chunk: int = 4096) -> dict[str, np.ndar
         query, vid = index.fuzzy_candidate_pairs(queries)
         found = find_neighbours(index.forms, queries, query, vid, vids)
         parts.append(found._replace(query=np.asarray(vids, dtype=np.int64)[found.query]))
-    found = Neighbours(*(np.concatenate(columns) for columns in zip(*parts, strict=True)))
+    found = (
+        Neighbours(*(np.concatenate(columns) for columns in zip(*parts, strict=True)))
+        if parts
+        else NO_NEIGHBOURS  # an empty index: no list in force on the date asked
+    )
     counts = np.bincount(found.query, minlength=n_vocab)
     return {
         "known_ptr": np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
