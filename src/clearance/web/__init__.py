@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from clearance.web.auth import Forbidden, LoginRequired, current_session, login_url
-from clearance.web.templating import STATIC, render
+from clearance.web.templating import STATIC, error_page
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
@@ -23,14 +23,7 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 async def _forbidden(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Forbidden)
-    return render(
-        request,
-        "error.html",
-        current_session(request),
-        status_code=403,
-        title="Not allowed",
-        message=exc.message,
-    )
+    return error_page(request, current_session(request), 403, "Not allowed", exc.message)
 
 
 def install_web(app: FastAPI) -> None:

@@ -23,7 +23,7 @@ from clearance.api.tables import screen_jobs
 from clearance.effects import Activity
 from clearance.web.auth import check_csrf, signed_in
 from clearance.web.sessions import Session
-from clearance.web.templating import SECURITY_HEADERS, render
+from clearance.web.templating import SECURITY_HEADERS, error_page, render
 from clearance.workflows.report import render_html_report
 from clearance.workflows.summary import Summary
 
@@ -96,14 +96,8 @@ async def batch_upload(request: Request, session: Session = signed_in) -> Respon
 
 
 def _not_found(request: Request, session: Session, job_id: str) -> Response:
-    return render(
-        request,
-        "error.html",
-        session,
-        status_code=404,
-        title="No such job",
-        message=f"You have no screening job {job_id[:64]!r}.",
-    )
+    message = f"You have no screening job {job_id[:64]!r}."
+    return error_page(request, session, 404, "No such job", message)
 
 
 @router.get("/ui/batch/{job_id}", include_in_schema=False)

@@ -22,7 +22,7 @@ from clearance.monitoring.alerts import (
 )
 from clearance.web.auth import check_csrf, signed_in
 from clearance.web.sessions import Session
-from clearance.web.templating import render
+from clearance.web.templating import error_page, render
 
 router = APIRouter()
 
@@ -105,14 +105,7 @@ def _alert_page(
     try:
         alert = get_alert(engine, alert_id)
     except AlertNotFound:
-        return render(
-            request,
-            "error.html",
-            session,
-            status_code=404,
-            title="No such alert",
-            message=f"There is no alert {alert_id}.",
-        )
+        return error_page(request, session, 404, "No such alert", f"There is no alert {alert_id}.")
     return render(
         request,
         "alert.html",

@@ -18,7 +18,7 @@ from clearance.matching import DEFAULT_THRESHOLD
 from clearance.model import Entity
 from clearance.web.auth import check_csrf, signed_in
 from clearance.web.sessions import Session
-from clearance.web.templating import render
+from clearance.web.templating import error_page, render
 from clearance.workflows.party_effects import list_label
 
 router = APIRouter()
@@ -123,14 +123,8 @@ def party_page(request: Request, entity_id: str, session: Session = signed_in) -
         entity = _last_known(store, entity_id)
         delisted = entity is not None
     if entity is None:
-        return render(
-            request,
-            "error.html",
-            session,
-            status_code=404,
-            title="No such party",
-            message=f"No listed record has the id {entity_id[:300]!r}.",
-        )
+        message = f"No listed record has the id {entity_id[:300]!r}."
+        return error_page(request, session, 404, "No such party", message)
     records = [entity] if delisted else (store.party(entity_id) or [entity])
     effects = effects_for_party(records)
     today = date.today()

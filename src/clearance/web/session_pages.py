@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -26,6 +26,27 @@ from clearance.web.templating import render
 router = APIRouter()
 
 
+def _set_cookie(
+    response: Response,
+    request: Request,
+    name: str,
+    value: str,
+    samesite: Literal["lax", "strict"],
+    path: str,
+    max_age: int | None = None,
+) -> None:
+    """A cookie scripts cannot read, sent back only over HTTPS when the page came so."""
+    response.set_cookie(
+        name,
+        value,
+        httponly=True,
+        samesite=samesite,
+        secure=request.url.scheme == "https",
+        path=path,
+        max_age=max_age,
+    )
+
+
 def _login_page(request: Request, next_path: str, error: str = "", status: int = 200) -> Response:
     token = new_login_csrf()
     response = render(
@@ -38,14 +59,7 @@ def _login_page(request: Request, next_path: str, error: str = "", status: int =
         error=error,
         no_users=users_of(request).count() == 0,
     )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/ui/login",
-    )
+    _set_cookie(response, request, LOGIN_CSRF_COOKIE, token, "strict", "/ui/login")
     return response
 
 
@@ -77,15 +91,8 @@ def login(
         )
     token = sessions_of(request).start(user)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        max_age=int(sessions_of(request).lifetime.total_seconds()),
-        path="/",
-    )
+    lifetime = int(sessions_of(request).lifetime.total_seconds())
+    _set_cookie(response, request, SESSION_COOKIE, token, "lax", "/", max_age=lifetime)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/ui/login")
     return response
 

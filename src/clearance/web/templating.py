@@ -80,3 +80,12 @@ def render(
     )
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+def error_page(
+    request: Request, session: Session | None, status_code: int, title: str, message: str
+) -> HTMLResponse:
+    """A page that says what went wrong (404 no such thing, 403 not allowed), in words."""
+    return render(
+        request, "error.html", session, status_code=status_code, title=title, message=message
+    )
