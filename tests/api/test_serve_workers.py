@@ -47,6 +47,17 @@ def _children(parent: int) -> list[int]:
     return found
 
 
+def _memory_kib(pid: int) -> dict[str, int]:
+    """Resident, shared and private memory of a process (Linux smaps_rollup)."""
+    found = {}
+    with open(f"/proc/{pid}/smaps_rollup") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "kB":
+                found[parts[0].rstrip(":")] = int(parts[1])
+    return found
+
+
 def _server_side_no_delay(pids: list[int], client_address: tuple[str, int]) -> list[int]:
     """TCP_NODELAY of the server's socket for our connection, read from a copy of its fd."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -124,6 +135,14 @@ def test_two_workers_send_at_once_and_write_every_audit_record_on_stop(
         workers = _children(process.pid)
         assert _server_side_no_delay(workers, client_address) == [1]
         connection.close()
+
+        # The workers are forked from a parent that loaded the index: most of each
+        # worker's memory is shared, not its own copy (spawned workers' would be).
+        assert len(workers) == 2
+        for pid in workers:
+            memory = _memory_kib(pid)
+            own = memory["Private_Clean"] + memory["Private_Dirty"]
+            assert own < 0.5 * memory["Rss"], (pid, memory)
 
         # Headers and body leave in one write: the first read holds the whole response.
         with socket.create_connection(("127.0.0.1", port), timeout=60) as raw:

@@ -95,6 +95,24 @@ def build_services(settings: ApiSettings) -> Services:
     )
 
 
+def preload_index(app: FastAPI) -> None:
+    """Load the index of every list in force now, in this process, before workers fork from it.
+
+    The workers' screener finds it in memory (`cached_index` keeps the indexes in use)
+    instead of reading it from disk each; the parent's database connections are closed
+    so that no worker inherits one.
+    """
+    from clearance.workflows.screening import Screener
+
+    store = open_store(app.state.settings.db)
+    try:
+        screener = Screener.load(store=store)
+        screener.matcher.prime()  # the tables the first queries would load, loaded once here
+        app.state.preloaded_index = screener.matcher.index
+    finally:
+        store.engine.dispose()
+
+
 def create_app(settings: ApiSettings | None = None, services: Services | None = None) -> FastAPI:
     settings = settings or ApiSettings()
     holder: dict[str, Services] = {}
@@ -129,6 +147,7 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         lifespan=lifespan,
         responses=ERROR_RESPONSES,
     )
+    app.state.settings = settings
     from clearance.api import monitor_routes, reconcile, screening_routes, yente_routes
 
     app.include_router(yente_routes.health)

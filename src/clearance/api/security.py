@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import secrets
 import threading
 import time
@@ -137,6 +138,17 @@ async def internal_error(request: Request, exc: Exception) -> JSONResponse:
 
 _REQUEST_ID_PREFIX = secrets.token_hex(4)  # this process's, so workers' ids differ
 _request_counter = itertools.count(1)
+
+
+def _new_request_id_prefix() -> None:
+    """A forked worker gets its own prefix: it inherits its parent's, shared by its siblings."""
+    global _REQUEST_ID_PREFIX, _request_counter
+    _REQUEST_ID_PREFIX = secrets.token_hex(4)
+    _request_counter = itertools.count(1)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_request_id_prefix)
 
 
 def _next_request_id() -> str:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
+from collections.abc import Callable
 from typing import Any, cast
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -120,11 +122,30 @@ def run(
     host: str,
     port: int,
     workers: int,
-    **uvicorn_options: Any,
+    log_level: str = "warning",
+    preload: Callable[[Any], None] | None = None,
 ) -> None:
-    """Run `app_factory` (an import string) with our protocol and the fastest loop installed."""
+    """Serve the app `app_factory` (an import string) makes, on `workers` processes.
+
+    One worker: uvicorn in this process. Several, where the system can fork: the app
+    is made here once, `preload(app)` runs, and the workers are forked from this
+    process (see `clearance.api.prefork`); elsewhere uvicorn spawns them.
+    """
     import uvicorn
 
+    if workers > 1 and hasattr(os, "fork"):
+        from uvicorn.importer import import_from_string
+
+        from clearance.api.prefork import run_preforked
+
+        def load_app() -> Any:
+            app = import_from_string(app_factory)()
+            if preload is not None:
+                preload(app)
+            return app
+
+        run_preforked(load_app, host=host, port=port, workers=workers, log_level=log_level)
+        return
     uvicorn.run(
         app_factory,
         factory=True,
@@ -133,5 +154,6 @@ def run(
         workers=workers,
         http=HTTP_PROTOCOL,
         loop="auto",  # uvloop when installed, else asyncio
-        **uvicorn_options,
+        access_log=False,  # ours names no query strings; uvicorn's would
+        log_level=log_level,
     )

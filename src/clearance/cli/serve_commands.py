@@ -61,6 +61,7 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="One JSON line per request.")] = True,
 ) -> None:
     """Run the HTTP API (yente-compatible /match, /check, /screen, /reconcile …)."""
+    from clearance.api.app import preload_index
     from clearance.api.server import run
 
     state.store()  # first use loads the snapshot here, not in each worker
@@ -85,13 +86,14 @@ def serve(
         "access_log": access_log,
     }
     os.environ[_SETTINGS_ENV] = json.dumps(settings)
+    state.store(autoload=False).engine.dispose()  # no forked worker inherits a connection
     run(
         APP_FACTORY,
         host=host,
         port=port,
         workers=workers,
-        access_log=False,  # ours names no query strings; uvicorn's would
         log_level="warning",
+        preload=preload_index,
     )
 
 

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,19 @@ class Hit:
         if with_entity:
             data["entity"] = self.entity.to_dict()
         return data
+
+
+# One name in each script the matcher transliterates, and a Latin one.
+PRIMING_NAMES = (
+    "Hikvision Digital Technology Co Ltd",
+    "海康威视数字技术股份有限公司",
+    "Владимир Путин",
+    "محمد بن سلمان",
+    "עמית כהן",
+    "김정은",
+    "ヤマダ タロウ",
+    "Αλέξης Τσίπρας",
+)
 
 
 class _Scored(NamedTuple):
@@ -244,6 +258,13 @@ class Screener:
             keys.extend(query_tokens(*tokenize_name(name or "")))
         self.lookup.many(keys)
 
+    def prime(self) -> None:
+        """Load now what the first queries would load on their way (the transliteration
+        tables of each script, Han's pinyin dictionaries above all): a server does this
+        once before its workers fork, rather than in each worker, mid-request."""
+        for name in PRIMING_NAMES:
+            self.check(name, birth_date="1970-01-01", country="cn")
+
     def check_many(
         self, queries: Iterable[str | dict[str, Any]], workers: int = 2, **options: Any
     ) -> list[list[Hit]]:
@@ -291,13 +312,24 @@ def cached_index(cache_key: str, entities: Any) -> MatchIndex:
     from clearance.matching.index import code_fingerprint
 
     digest = hashlib.sha256(f"{code_fingerprint()}:{cache_key}".encode()).hexdigest()[:24]
+    in_use = _INDEXES_IN_USE.get(digest)
+    if in_use is not None:
+        return in_use
     path = cache_dir() / "match-index" / f"{digest}.pkl"
+    index = None
     if path.exists():
-        try:
-            return MatchIndex.load(path)
-        except (ValueError, EOFError, OSError, AttributeError, ImportError):
-            pass  # a stale or damaged cache is rebuilt
-    index = MatchIndex.build(entities())
-    with contextlib.suppress(OSError):  # a read-only cache screens too, rebuilding each time
-        index.save(path)
+        # A stale or damaged cache is rebuilt.
+        with contextlib.suppress(ValueError, EOFError, OSError, AttributeError, ImportError):
+            index = MatchIndex.load(path)
+    if index is None:
+        index = MatchIndex.build(entities())
+        with contextlib.suppress(OSError):  # a read-only cache screens too, rebuilding each time
+            index.save(path)
+    _INDEXES_IN_USE[digest] = index
     return index
+
+
+# Indexes some screener of this process holds, by cache digest: a second screener over
+# the same list versions shares the first one's (read-only) index instead of loading
+# it again, and so do the server's workers forked after the parent loaded it.
+_INDEXES_IN_USE: weakref.WeakValueDictionary[str, MatchIndex] = weakref.WeakValueDictionary()
