@@ -8,6 +8,8 @@ from yente_client import Client, Company, Person
 
 from tests.api.conftest import Keys, LiveServer
 
+MATCH_PUTIN = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Vladimir Putin"]}}}}
+
 
 @pytest.fixture
 def yente(live: LiveServer, api_keys: Keys) -> Client:
@@ -124,3 +126,25 @@ def test_match_bad_requests(client: httpx.Client) -> None:
     response = client.post("/match/default", json=many)
     assert response.status_code == 422 and "at most 100" in response.json()["detail"]
     assert client.post("/match/no-such-list", json={"queries": {}}).status_code == 404
+
+
+def test_match_checks_in_the_documented_order(live: LiveServer, api_keys: Keys) -> None:
+    """/match is served ahead of FastAPI's dependency solving: the same answers all the same."""
+    url = f"{live.url}/match/default"
+    # No key and a bad body: the key is checked first (401), as for every other endpoint.
+    response = httpx.post(url, content=b"{not json")
+    assert response.status_code == 401 and "API key" in response.json()["detail"]
+    screen_only = {"Authorization": f"ApiKey {api_keys.screen}"}  # screen implies read
+    assert httpx.post(url, json=MATCH_PUTIN, headers=screen_only).status_code == 200
+    read = {"Authorization": f"ApiKey {api_keys.read}"}
+    # A body that is JSON but not a match request: where and what, as FastAPI says it.
+    response = httpx.post(url, json={"queries": {"a": {"properties": {}}}}, headers=read)
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert problem["loc"] == ["body", "queries", "a", "schema"] and problem["type"] == "missing"
+    response = httpx.post(url, json=[1, 2], headers=read)
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][0] == "body"
+    assert httpx.get(url, headers=read).status_code == 405
+    bad_parameter = httpx.post(f"{url}?limit=0", json=MATCH_PUTIN, headers=read)
+    assert bad_parameter.status_code == 422
+    assert bad_parameter.json()["detail"][0]["loc"] == ["query", "limit"]

@@ -151,6 +151,13 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
     from clearance.api import monitor_routes, reconcile, screening_routes, yente_routes
 
     app.include_router(yente_routes.health)
+    # Matched before the documented /match route: the hot path, without dependency solving.
+    app.add_route(
+        "/match/{dataset}",
+        yente_routes.match_without_dependencies,
+        methods=["POST"],
+        include_in_schema=False,
+    )
     app.include_router(yente_routes.router)
     app.include_router(screening_routes.router)
     app.include_router(reconcile.router)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from fastapi import Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -54,32 +55,37 @@ class RateLimiter:
         return None
 
 
+def authorize(request: Request, scope: str) -> ApiKey | None:
+    """The caller's key, which must exist, be active and carry `scope` (else 401/403/429)."""
+    services = request.app.state.services
+    if not services.settings.auth:
+        _limit(request, services.limiter, request.client.host if request.client else "-")
+        return None
+    header = request.headers.get("authorization", "")
+    kind, _, secret = header.partition(" ")
+    if not header or kind.lower() not in ("apikey", "bearer") or not secret.strip():
+        raise HTTPException(
+            401,
+            "missing API key: send 'Authorization: ApiKey <key>' or 'Bearer <key>'",
+            headers={"WWW-Authenticate": "ApiKey"},
+        )
+    key = services.keys.verify(secret.strip())
+    if key is None:
+        raise HTTPException(
+            401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"}
+        )
+    request.state.key_id = key.id
+    if not key.allows(scope):
+        raise HTTPException(403, f"this key lacks the {scope!r} scope")
+    _limit(request, services.limiter, key.id)
+    return key
+
+
 def require(scope: str) -> Any:
-    """A dependency: the caller's key must exist, be active and carry `scope`."""
+    """A dependency: `authorize(request, scope)` before the endpoint runs."""
 
     async def check_key(request: Request) -> ApiKey | None:  # async: no thread hop
-        services = request.app.state.services
-        if not services.settings.auth:
-            _limit(request, services.limiter, request.client.host if request.client else "-")
-            return None
-        header = request.headers.get("authorization", "")
-        kind, _, secret = header.partition(" ")
-        if not header or kind.lower() not in ("apikey", "bearer") or not secret.strip():
-            raise HTTPException(
-                401,
-                "missing API key: send 'Authorization: ApiKey <key>' or 'Bearer <key>'",
-                headers={"WWW-Authenticate": "ApiKey"},
-            )
-        key = services.keys.verify(secret.strip())
-        if key is None:
-            raise HTTPException(
-                401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"}
-            )
-        request.state.key_id = key.id
-        if not key.allows(scope):
-            raise HTTPException(403, f"this key lacks the {scope!r} scope")
-        _limit(request, services.limiter, key.id)
-        return key
+        return authorize(request, scope)
 
     return Depends(check_key)
 
@@ -253,7 +259,7 @@ class RequestGuard:
         }
         if self.log_client() and scope.get("client"):
             record["client"] = scope["client"][0]
-        access_log.info(json.dumps(record))
+        access_log.info(orjson.dumps(record).decode())
 
 
 async def _send_json(send: Callable[[Message], Awaitable[None]], code: int, body: Any) -> None:

@@ -26,7 +26,7 @@ from clearance.api.ftm_shapes import (
     scored_entity,
     topics_of,
 )
-from clearance.api.security import READ_KEY
+from clearance.api.security import READ_KEY, authorize
 from clearance.matching.screener import DEFAULT_THRESHOLD
 
 router = APIRouter()
@@ -189,6 +189,29 @@ async def match(
     body: Annotated[MatchRequest, Body(openapi_examples={"person": {"value": MATCH_EXAMPLE}})],
     _key: Any = READ_KEY,
 ) -> Any:
+    return await answer_match(request, dataset, body)
+
+
+async def match_without_dependencies(request: Request) -> Response:
+    """`POST /match/{dataset}`, routed ahead of the documented route above.
+
+    The same key check, body model and answer (`answer_match`), without FastAPI's
+    per-request dependency solving and its parse-then-validate of the body: for a
+    one-name request those cost a third of the server's time. The route above stays
+    for the OpenAPI document, which the conformance test holds this one to.
+    """
+    authorize(request, "read")
+    try:
+        body = MatchRequest.model_validate_json(await request.body())
+    except ValidationError as exc:  # the 422 FastAPI gives for a bad body
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        ) from None
+    return await answer_match(request, request.path_params["dataset"], body)
+
+
+async def answer_match(request: Request, dataset: str, body: MatchRequest) -> Response:
+    """yente's match response for `body`'s queries against `dataset`."""
     services = request.app.state.services
     params = _match_params(request)
     limit, threshold = params.limit, params.threshold
