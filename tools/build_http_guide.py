@@ -572,8 +572,8 @@ def section_screen(guide: Guide) -> None:
         "JSON lines or Parquet, up to 50 MB by default) with optional form fields `activity`,",
         "`threshold` and `name_col`, and answers `202` with a job id at once. Jobs run one at",
         "a time per server process, in the background; they are kept in the store, so a job",
-        "outlives a restart of the server (a job interrupted is run again). Only the key that",
-        "created a job (or an `admin` key) sees it; others get 404.",
+        "outlives a restart of the server (a job a stopped server left is run again when it",
+        "starts). Only the key that created a job (or an `admin` key) sees it; others get 404.",
     )
     response = guide.curl(
         'curl -s -i -X POST "{base}/screen" -H "Authorization: ApiKey $SCREEN_KEY" \\\n'
