@@ -173,3 +173,41 @@ def test_screener_load_reads_the_store_and_caches_the_index(
     assert len(cached) == 1
     again = Screener.load(lists=["un-sc"])  # from the cache this time
     assert len(again.index) == len(screener.index)
+
+
+def test_two_writers_of_one_index_leave_a_whole_file(tmp_path: pytest.TempPathFactory) -> None:
+    """Two workers may build the same index after a list update and save it together."""
+    import threading
+
+    index = MatchIndex.build([_entity("t:1", [("Ivan SIDOROV", NameKind.PRIMARY)])])
+    path = tmp_path / "same.pkl"  # type: ignore[operator]
+    writers = [threading.Thread(target=index.save, args=(path,)) for _ in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert len(MatchIndex.load(path)) == 1
+    assert [p.name for p in path.parent.iterdir()] == ["same.pkl"]  # no temporary left
+
+
+def test_the_index_cache_keeps_the_most_recently_used(tmp_path: pytest.TempPathFactory) -> None:
+    import os
+    import time
+
+    from clearance.matching.screener import MAX_CACHED_INDEXES, prune_index_cache
+
+    folder = tmp_path  # type: ignore[assignment]
+    now = time.time()
+    for n in range(MAX_CACHED_INDEXES + 3):  # index n last used n hours ago
+        path = folder / f"{n:02d}.pkl"
+        path.write_bytes(b"x")
+        os.utime(path, (now - n * 3600, now - n * 3600))
+    abandoned = folder / "00.pkl.123.456.tmp"
+    abandoned.write_bytes(b"x")
+    os.utime(abandoned, (now - 7200, now - 7200))
+    being_written = folder / "01.pkl.789.1.tmp"
+    being_written.write_bytes(b"x")
+    deleted = prune_index_cache(folder)
+    assert sorted(p.name for p in deleted) == ["00.pkl.123.456.tmp", "12.pkl", "13.pkl", "14.pkl"]
+    assert being_written.exists()
+    assert len(list(folder.glob("*.pkl"))) == MAX_CACHED_INDEXES

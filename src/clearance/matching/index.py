@@ -19,7 +19,9 @@ import functools
 import gc
 import hashlib
 import math
+import os
 import pickle
+import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -296,7 +298,8 @@ class MatchIndex:
         """Write the index atomically (a half-written cache must never be loaded)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
+        # A name of this writer's own: two processes may build the same index at once.
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         with tmp.open("wb") as f:
             pickle.dump({"format": INDEX_FORMAT, "state": self._state}, f, protocol=5)
         tmp.replace(path)

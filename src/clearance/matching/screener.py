@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -321,12 +322,41 @@ def cached_index(cache_key: str, entities: Any) -> MatchIndex:
         # A stale or damaged cache is rebuilt.
         with contextlib.suppress(ValueError, EOFError, OSError, AttributeError, ImportError):
             index = MatchIndex.load(path)
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used now: the last to be pruned
     if index is None:
         index = MatchIndex.build(entities())
         with contextlib.suppress(OSError):  # a read-only cache screens too, rebuilding each time
             index.save(path)
+            prune_index_cache(path.parent)
     _INDEXES_IN_USE[digest] = index
     return index
+
+
+MAX_CACHED_INDEXES = 12
+
+
+def prune_index_cache(folder: Path, keep: int = MAX_CACHED_INDEXES) -> list[Path]:
+    """Delete all but the `keep` most recently used indexes (and abandoned temporary files).
+
+    Every list update and every new version of the code makes a new index (40 MB for
+    all lists); without pruning the cache only grows. Returns what was deleted.
+    """
+    indexes = sorted(folder.glob("*.pkl"), key=_modified, reverse=True)
+    stale_temporaries = [t for t in folder.glob("*.tmp") if time.time() - _modified(t) > 3600]
+    deleted = []
+    for path in indexes[keep:] + stale_temporaries:
+        with contextlib.suppress(OSError):  # another process may have pruned it first
+            path.unlink()
+            deleted.append(path)
+    return deleted
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 # Indexes some screener of this process holds, by cache digest: a second screener over
