@@ -123,7 +123,14 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
         app.state.services = ready
         holder["services"] = ready
         if settings.warm:
-            threading.Thread(target=ready.screeners.warm, name="warm-index", daemon=True).start()
+
+            def warm() -> None:
+                ready.screeners.warm()
+                # The screener holds the preloaded index now: once a list update
+                # replaces it, nothing else should keep the old one alive.
+                app.state.preloaded_index = None
+
+            threading.Thread(target=warm, name="warm-index", daemon=True).start()
         else:
             ready.screeners.ready.set()
         ready.runner.start()
