@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 import httpx
@@ -57,9 +58,16 @@ def test_http_screenings_are_audited(api_db: str, live: LiveServer, client: http
     assert client.post("/check", json={"name": "Higvision"}).status_code == 200
     query = {"queries": {"q1": {"schema": "Company", "properties": {"name": ["Hik Vision"]}}}}
     assert client.post("/match/default", json=query).status_code == 200
+    text = "Payment to Hikvision for cameras, approved by the board."
+    assert client.post("/scan", json={"text": text}).status_code == 200
     assert live.app.state.services.audit.flush(timeout=30)  # written off the request path
     new = list(records(engine))[before:]
-    assert [r.payload["query"]["endpoint"] for r in new] == ["/check", "/match/default"]
+    assert [r.payload["query"]["endpoint"] for r in new] == ["/check", "/match/default", "/scan"]
     assert all(r.actor.startswith("api-key:") and r.action == "screening" for r in new)
     assert new[1].payload["results"][0]["entity_id"] == "ofac-nonsdn:30946"
+    # A scanned text is recorded by its hash and length, not its words.
+    scanned = new[2].payload
+    assert scanned["query"]["text_sha256"] == hashlib.sha256(text.encode()).hexdigest()
+    assert scanned["query"]["characters"] == len(text) and "Hikvision" not in str(scanned)
+    assert "ofac-nonsdn:30946" in {r["entity_id"] for r in scanned["results"]}
     assert verify(engine).ok

@@ -100,6 +100,18 @@ def test_match_many_queries_and_parameters(client: httpx.Client) -> None:
     only = client.post("/match/default", json=body, params={"include_dataset": "un-sc"}).json()
     for response in only["responses"].values():
         assert all("un-sc" in e["datasets"] for e in response["results"])
+    # A part of a list, as results name it: Hikvision is on the CSL by way of the Entity List.
+    hik = {"queries": {"hik": body["queries"]["hik"]}}
+    entity_list = client.post("/match/default", json=hik, params={"include_dataset": "us-csl/EL"})
+    results = entity_list.json()["responses"]["hik"]["results"]
+    assert results and all("us-csl/EL" in e["datasets"] for e in results)
+    # Excluded only when every listing is: parts and whole lists may be named together.
+    partly = ["us-csl/EL", "ofac-nonsdn"]
+    wholly = [*partly, "us-csl/CMIC"]
+    for excluded, kept in ((partly, True), (wholly, False)):
+        found = client.post("/match/default", json=hik, params={"exclude_dataset": excluded})
+        ids = {e["id"] for e in found.json()["responses"]["hik"]["results"]}
+        assert ("ofac-nonsdn:30946" in ids) is kept, excluded
 
 
 def test_match_bad_requests(client: httpx.Client) -> None:

@@ -1,5 +1,7 @@
-"""Every screening over HTTP goes into the audit trail: which key asked what, when,
-against which list versions, and what came back.
+"""Every screening over HTTP (`/match`, `/check`, `/scan`; batch jobs through the batch
+workflow) goes into the audit trail: which key asked what, when, against which list
+versions, and what came back. Look-ups (`/search`, `/entities`, `/reconcile`) are not
+screenings and are not recorded.
 
 A request does not wait for the database: its record goes to an `AuditWriter`, whose
 thread appends what has gathered in one transaction (a group commit, one every tenth

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from clearance.api.tables import screen_jobs
+from clearance.store.database import utc
 
 log = logging.getLogger("clearance.api.jobs")
 PROGRESS_EVERY_SECONDS = 0.5
@@ -54,8 +55,8 @@ class Job:
             "rows_total": self.rows_total,
             "summary": self.summary,
             "error": self.error,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
+            "created_at": utc(self.created_at).isoformat(),
+            "updated_at": utc(self.updated_at).isoformat(),
         }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -86,6 +87,22 @@ def scan(request: Request, body: ScanRequest, _key: Any = SCREEN_KEY) -> dict[st
     screener = _screener(request, None)
     result = screener.scan(body.text, activity=body.activity, threshold=body.threshold)
     data: dict[str, Any] = result.to_dict()
+    # The record names the text by its hash and length, not its words: a text may be
+    # long and full of personal data, and whoever keeps it can prove what was screened.
+    audit_screening(
+        request,
+        screener,
+        {
+            "text_sha256": hashlib.sha256(body.text.encode("utf-8")).hexdigest(),
+            "characters": len(body.text),
+            "activity": body.activity.value,
+        },
+        body.threshold,
+        [
+            {"entity_id": m.entity_id, "score": round(m.score, 4), "span": [m.start, m.end]}
+            for m in result.mentions
+        ],
+    )
     return data
 
 

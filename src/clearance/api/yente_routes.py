@@ -263,9 +263,13 @@ async def answer_match(request: Request, dataset: str, body: MatchRequest) -> Re
             hit_lists = {_base_list(name) for name in hit.lists}
             if excluded_ids and (hit.entity_id in excluded_ids):
                 continue
-            if included and not hit_lists & included:
+            # A dataset filter names a list ("us-csl") or a part of one ("us-csl/EL"),
+            # as the results' `datasets` do.
+            if included and not (hit_lists | set(hit.lists)) & included:
                 continue
-            if excluded and hit_lists <= excluded:
+            if excluded and all(
+                name in excluded or _base_list(name) in excluded for name in hit.lists
+            ):
                 continue
             if wanted_topics and not topics_of(hit_lists) & wanted_topics:
                 continue

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select, update
 
 from clearance.audit.tables import audit_head, audit_log
+from clearance.store.database import utc
 
 GENESIS = "0" * 64
 
@@ -31,9 +32,7 @@ def canonical_json(value: Any) -> str:
 
 
 def _stamp(at: datetime) -> str:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
+    return utc(at).astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def record_hash(prev_hash: str, at: datetime, actor: str, action: str, payload: str) -> str:
@@ -141,7 +140,7 @@ def record_screening(
 def _row_record(row: Any) -> AuditRecord:
     return AuditRecord(
         seq=row.seq,
-        at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
+        at=utc(row.at),
         actor=row.actor,
         action=row.action,
         payload=json.loads(row.payload),

@@ -313,10 +313,10 @@ def cached_index(cache_key: str, entities: Any) -> MatchIndex:
     from clearance.matching.index import code_fingerprint
 
     digest = hashlib.sha256(f"{code_fingerprint()}:{cache_key}".encode()).hexdigest()[:24]
-    in_use = _INDEXES_IN_USE.get(digest)
+    path = cache_dir() / "match-index" / f"{digest}.pkl"
+    in_use = _INDEXES_IN_USE.get(str(path))
     if in_use is not None:
         return in_use
-    path = cache_dir() / "match-index" / f"{digest}.pkl"
     index = None
     if path.exists():
         # A stale or damaged cache is rebuilt.
@@ -329,7 +329,7 @@ def cached_index(cache_key: str, entities: Any) -> MatchIndex:
         with contextlib.suppress(OSError):  # a read-only cache screens too, rebuilding each time
             index.save(path)
             prune_index_cache(path.parent)
-    _INDEXES_IN_USE[digest] = index
+    _INDEXES_IN_USE[str(path)] = index
     return index
 
 
@@ -359,7 +359,7 @@ def _modified(path: Path) -> float:
         return 0.0
 
 
-# Indexes some screener of this process holds, by cache digest: a second screener over
+# Indexes some screener of this process holds, by cache file: a second screener over
 # the same list versions shares the first one's (read-only) index instead of loading
 # it again, and so do the server's workers forked after the parent loaded it.
 _INDEXES_IN_USE: weakref.WeakValueDictionary[str, MatchIndex] = weakref.WeakValueDictionary()

@@ -23,6 +23,7 @@ from clearance.monitoring.tables import (
     monitor_hits,
     suppressions,
 )
+from clearance.store.database import utc
 
 
 class Decision(StrEnum):
@@ -61,7 +62,7 @@ def _alert_dict(row: Any) -> dict[str, Any]:
     for key in ("created_at", "decided_at"):
         if data.get(key) is not None:
             value = data[key]
-            data[key] = (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+            data[key] = utc(value).isoformat()
     return data
 
 

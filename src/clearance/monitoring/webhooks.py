@@ -25,6 +25,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from clearance.audit.trail import append
 from clearance.monitoring.tables import webhook_deliveries, webhooks
+from clearance.store.database import utc
 
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 30.0  # first retry after 30 s, then 60, 120, 240 ...
@@ -85,8 +86,7 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+_aware = utc
 
 
 def deliver_pending(

@@ -7,6 +7,7 @@ may give a path or any SQLAlchemy URL (``postgresql+psycopg://…``).
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -14,6 +15,14 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0004"
+
+
+def utc(value: datetime) -> datetime:
+    """A timestamp read back from the store, in UTC.
+
+    Every timestamp the store writes is UTC; SQLite hands it back without its zone.
+    """
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def default_database_url() -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, and_, func, insert, select
 
 from clearance.loaders.result import LoadResult
 from clearance.model import Entity
-from clearance.store.database import create_store_engine, default_database_url, migrate
+from clearance.store.database import create_store_engine, default_database_url, migrate, utc
 from clearance.store.party_keys import party_keys
 from clearance.store.schema import (
     entity_keys,
@@ -154,9 +154,7 @@ class ListStore:
     # ---------------------------------------------------------------- versions
 
     def _row_to_version(self, row: Any) -> ListVersion:
-        retrieved = row.retrieved_at
-        if retrieved.tzinfo is None:
-            retrieved = retrieved.replace(tzinfo=UTC)
+        retrieved = utc(row.retrieved_at)
         return ListVersion(
             id=row.id,
             list_id=row.list_id,

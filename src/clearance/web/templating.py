@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from clearance.store.database import utc
 from clearance.web.sessions import Session
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -46,8 +47,7 @@ def _when(value: Any) -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        value = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return utc(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

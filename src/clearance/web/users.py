@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, insert, select, update
 
 from clearance.audit import record
+from clearance.store.database import utc
 from clearance.web.tables import web_sessions, web_users
 
 MIN_PASSWORD_LENGTH = 12
@@ -59,7 +60,7 @@ class User:
 def _aware(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return utc(value)
 
 
 def _user(row: Any) -> User:

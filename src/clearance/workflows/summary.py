@@ -45,9 +45,10 @@ class Summary:
             "hits": self.hits,
             "errors": self.errors,
             "error_samples": self.error_samples,
-            "by_list": dict(self.by_list),
-            "by_effect": dict(self.by_effect),
-            "by_verdict": dict(self.by_verdict),
+            # Most first, then by name: the same counts always read the same way.
+            "by_list": _ranked(self.by_list),
+            "by_effect": _ranked(self.by_effect),
+            "by_verdict": _ranked(self.by_verdict),
             "score_bins": self.score_bins,
             "seconds": round(self.seconds, 3),
         }
@@ -66,3 +67,7 @@ class Summary:
             score_bins=list(data["score_bins"]),
             seconds=float(data["seconds"]),
         )
+
+
+def _ranked(counts: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
