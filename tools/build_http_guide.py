@@ -730,8 +730,9 @@ def section_limits(guide: Guide, limited: Server, rate: int) -> None:
         "- CORS is off: browsers on other origins cannot call the API unless the server is",
         "  started with `--cors-origin https://app.example` (repeatable), which allows GET",
         "  and POST with the `Authorization` and `Content-Type` headers from those origins.",
-        "- Every screening by `/match` and `/check` is written to the audit trail (which key",
-        "  asked what, against which list versions, what came back); see `clearance audit`.",
+        "- Every screening by `/match`, `/check` and `/scan` is written to the audit trail",
+        "  (which key asked what, against which list versions, what came back; a scanned text",
+        "  by its SHA-256 and length); see `clearance audit`.",
     )
 
 
