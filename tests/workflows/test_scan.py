@@ -212,3 +212,26 @@ def test_cli_scan_stdin_json_and_explain(workflow_env: dict[str, str], article: 
     assert "probable" in shown.stdout and "Considered and refused" in shown.stdout
     missing = run_cli(workflow_env, "scan", "nope.docx")
     assert missing.returncode == 2 and "nope.docx: no such file" in missing.stderr
+
+
+def test_word_lists_are_read_once_then_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clearance.workflows.scan_rules import cached_word_list
+
+    monkeypatch.setenv("CLEARANCE_CACHE_DIR", str(tmp_path))
+    reads: list[int] = []
+
+    def read() -> frozenset[str]:
+        reads.append(1)
+        return frozenset({"buenos aires", "washington"})
+
+    first = cached_word_list("places", ("pycountry",), read)
+    again = cached_word_list("places", ("pycountry",), read)
+    assert first == again == frozenset({"buenos aires", "washington"}) and len(reads) == 1
+    (cached,) = (tmp_path / "word-lists").glob("places-*.pkl")
+    cached.write_bytes(b"\x80\x05damaged")  # a damaged file is read again, not trusted
+    assert cached_word_list("places", ("pycountry",), read) == first and len(reads) == 2
+    # Another version of the package the list comes from is another file.
+    assert cached_word_list("places", ("pycountry", "no-such-package"), read) == first
+    assert len(reads) == 3 and len(list((tmp_path / "word-lists").glob("places-*.pkl"))) == 2

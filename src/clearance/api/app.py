@@ -102,12 +102,13 @@ def preload_index(app: FastAPI) -> None:
     instead of reading it from disk each; the parent's database connections are closed
     so that no worker inherits one.
     """
+    from clearance.api.screeners import prime
     from clearance.workflows.screening import Screener
 
     store = open_store(app.state.settings.db)
     try:
         screener = Screener.load(store=store)
-        screener.matcher.prime()  # the tables the first queries would load, loaded once here
+        prime(screener)  # the tables the first queries would load, loaded once for all workers
         app.state.preloaded_index = screener.matcher.index
     finally:
         store.engine.dispose()

@@ -20,6 +20,15 @@ VERSION_CHECK_SECONDS = 5.0
 MAX_SCREENERS = 8  # the oldest built goes first
 
 
+def prime(screener: Screener) -> None:
+    """Load what the first queries would otherwise load mid-request: the matcher's
+    transliteration tables and the word lists `/scan` judges mentions by."""
+    from clearance.workflows.scan_rules import warm_word_lists
+
+    screener.matcher.prime()
+    warm_word_lists()
+
+
 def settle_long_lived_objects() -> None:
     """Take what is alive now (an index above all) out of the garbage collector's scans.
 
@@ -93,7 +102,7 @@ class ScreenerCache:
 
     def warm(self) -> None:
         try:
-            self.get().matcher.prime()
+            prime(self.get())
             settle_long_lived_objects()
         finally:
             self.ready.set()

