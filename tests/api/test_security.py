@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import httpx
 import pytest
 
@@ -29,6 +31,33 @@ def test_keys_and_scopes(live: LiveServer, api_keys: Keys) -> None:
     assert httpx.post(f"{url}/check", json={"name": "Putin"}, headers=screen).status_code == 200
     assert httpx.get(f"{url}/catalog", headers=screen).status_code == 200  # screen implies read
     assert httpx.get(f"{url}/healthz").status_code == 200  # probes need no key
+
+
+def test_a_body_is_not_read_without_a_key(live: LiveServer, api_keys: Keys) -> None:
+    """The key is checked before the body is read: no parsing, no upload, for anyone."""
+    url = live.url
+    for headers in ({}, {"Authorization": "ApiKey not-a-key"}):
+        for path in ("/check", "/scan", "/monitor", "/reconcile", "/match/default"):
+            response = httpx.post(f"{url}{path}", content=b"{not json", headers=headers)
+            assert response.status_code == 401, (path, response.text)
+            assert response.headers["www-authenticate"] == "ApiKey"
+            assert response.json()["request_id"] == response.headers["x-request-id"]
+    revoked = {"Authorization": f"ApiKey {api_keys.revoked}"}
+    response = httpx.post(f"{url}/check", json={"name": "Putin"}, headers=revoked)
+    assert response.status_code == 401 and "revoked" in response.json()["detail"]
+    # A 40 MB upload announced, 1 KB sent: the answer comes at once, not after the upload.
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as raw:
+        raw.sendall(
+            b"POST /screen HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+            b"boundary=b\r\nContent-Length: 40000000\r\n\r\n" + b"x" * 1024
+        )
+        answer = raw.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+    # With a key, a bad body is a 422 as before; the pages under /ui sign in otherwise.
+    read = {"Authorization": f"ApiKey {api_keys.read}"}
+    assert httpx.post(f"{url}/match/default", content=b"{", headers=read).status_code == 422
+    assert httpx.post(f"{url}/ui/login", data={"user": "x"}).status_code != 401
 
 
 def test_limits_and_error_bodies(client: httpx.Client) -> None:

@@ -13,13 +13,14 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import orjson
 from fastapi import Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -61,7 +62,16 @@ def authorize(request: Request, scope: str) -> ApiKey | None:
     if not services.settings.auth:
         _limit(request, services.limiter, request.client.host if request.client else "-")
         return None
-    header = request.headers.get("authorization", "")
+    key = _valid_key(services, request.headers.get("authorization", ""))
+    request.state.key_id = key.id
+    if not key.allows(scope):
+        raise HTTPException(403, f"this key lacks the {scope!r} scope")
+    _limit(request, services.limiter, key.id)
+    return key
+
+
+def _valid_key(services: Any, header: str) -> ApiKey:
+    """The active key an Authorization header carries; 401 when none."""
     kind, _, secret = header.partition(" ")
     if not header or kind.lower() not in ("apikey", "bearer") or not secret.strip():
         raise HTTPException(
@@ -69,16 +79,30 @@ def authorize(request: Request, scope: str) -> ApiKey | None:
             "missing API key: send 'Authorization: ApiKey <key>' or 'Bearer <key>'",
             headers={"WWW-Authenticate": "ApiKey"},
         )
-    key = services.keys.verify(secret.strip())
+    key: ApiKey | None = services.keys.verify(secret.strip())
     if key is None:
         raise HTTPException(
             401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"}
         )
-    request.state.key_id = key.id
-    if not key.allows(scope):
-        raise HTTPException(403, f"this key lacks the {scope!r} scope")
-    _limit(request, services.limiter, key.id)
     return key
+
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def check_key_before_body(scope: Scope) -> None:
+    """401 for a request with a body and no valid key, before a byte of the body is read.
+
+    FastAPI reads and parses a request's body before its dependencies run, so the key
+    check of an endpoint came after parsing up to a megabyte of JSON (or 50 MB of
+    upload) for anyone. The web pages under /ui sign in with sessions, not keys.
+    """
+    if scope.get("method") not in BODY_METHODS or scope.get("path", "").startswith("/ui"):
+        return
+    services = getattr(getattr(scope.get("app"), "state", None), "services", None)
+    if services is None or not services.settings.auth:
+        return
+    _valid_key(services, Headers(scope=scope).get("authorization", ""))
 
 
 def require(scope: str) -> Any:
@@ -211,6 +235,16 @@ class RequestGuard:
 
         declared = dict(scope.get("headers", [])).get(b"content-length")
         try:
+            try:
+                check_key_before_body(scope)
+            except HTTPException as refused:
+                await _send_json(
+                    send_wrapper,
+                    refused.status_code,
+                    {"detail": refused.detail, "request_id": request_id},
+                    refused.headers,
+                )
+                return
             if declared is not None and declared.isdigit() and int(declared) > limit:
                 raise BodyTooLarge(limit)
             seen = 0
@@ -262,8 +296,14 @@ class RequestGuard:
         access_log.info(orjson.dumps(record).decode())
 
 
-async def _send_json(send: Callable[[Message], Awaitable[None]], code: int, body: Any) -> None:
+async def _send_json(
+    send: Callable[[Message], Awaitable[None]],
+    code: int,
+    body: Any,
+    headers: Mapping[str, str] | None = None,
+) -> None:
     payload = json.dumps(body).encode()
+    extra = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
     await send(
         {
             "type": "http.response.start",
@@ -271,6 +311,7 @@ async def _send_json(send: Callable[[Message], Awaitable[None]], code: int, body
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
+                *extra,
             ],
         }
     )
