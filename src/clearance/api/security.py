@@ -62,7 +62,9 @@ def authorize(request: Request, scope: str) -> ApiKey | None:
     if not services.settings.auth:
         _limit(request, services.limiter, request.client.host if request.client else "-")
         return None
-    key = _valid_key(services, request.headers.get("authorization", ""))
+    key = request.scope.get("state", {}).get("api_key")  # checked before the body was read
+    if key is None:
+        key = _valid_key(services, request.headers.get("authorization", ""))
     request.state.key_id = key.id
     if not key.allows(scope):
         raise HTTPException(403, f"this key lacks the {scope!r} scope")
@@ -102,7 +104,8 @@ def check_key_before_body(scope: Scope) -> None:
     services = getattr(getattr(scope.get("app"), "state", None), "services", None)
     if services is None or not services.settings.auth:
         return
-    _valid_key(services, Headers(scope=scope).get("authorization", ""))
+    key = _valid_key(services, Headers(scope=scope).get("authorization", ""))
+    scope.setdefault("state", {})["api_key"] = key  # the endpoint's check need not verify again
 
 
 def require(scope: str) -> Any:
