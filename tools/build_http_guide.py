@@ -495,9 +495,11 @@ def section_match(guide: Guide) -> None:
         omit={"results": RESULT_DETAIL},
     )
     guide.say(
-        "`topics` filters by the topic of the lists: `export.control` is the BIS Denied",
-        "Persons List and the Consolidated Screening List (which also carries OFAC's lists),",
-        "`sanction` every list. A list id in the path screens against that list alone; several",
+        "`topics` filters by the topic of the listings: `export.control` is the BIS Denied",
+        "Persons List and the export-control parts of the Consolidated Screening List (Entity",
+        "List, Unverified List, Military End-User List, ITAR debarred); `sanction` every other",
+        "list and part, the CSL's copies of OFAC's lists included. A list id in the path",
+        "screens against that list alone; several",
         "queries go in one request (at most 100):",
     )
     two = {

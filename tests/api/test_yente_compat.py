@@ -95,8 +95,16 @@ def test_match_many_queries_and_parameters(client: httpx.Client) -> None:
             } <= set(entity)
     assert data["responses"]["split"]["results"][0]["id"] == "ofac-sdn:35096"
     bis = client.post("/match/default", json=body, params={"topics": "export.control"}).json()
-    for entity in bis["responses"]["hik"]["results"]:
-        assert any(d.startswith(("bis-dpl", "us-csl")) for d in entity["datasets"])
+    export_control = ("bis-dpl", "us-csl/EL", "us-csl/DPL", "us-csl/UVL", "us-csl/MEU")
+    for response in bis["responses"].values():
+        for entity in response["results"]:
+            assert any(d.startswith(export_control + ("us-csl/DTC",)) for d in entity["datasets"])
+    # Hikvision is on the Entity List; Putin is sanctioned (the CSL's copy of the SDN entry
+    # is a sanction too), not export-controlled.
+    assert "ofac-nonsdn:30946" in {e["id"] for e in bis["responses"]["hik"]["results"]}
+    assert "ofac-sdn:35096" not in {e["id"] for e in bis["responses"]["putin"]["results"]}
+    sanctions = client.post("/match/default", json=body, params={"topics": "sanction"}).json()
+    assert sanctions["responses"]["putin"]["results"][0]["id"] == "ofac-sdn:35096"
     only = client.post("/match/default", json=body, params={"include_dataset": "un-sc"}).json()
     for response in only["responses"].values():
         assert all("un-sc" in e["datasets"] for e in response["results"])

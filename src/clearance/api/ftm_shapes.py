@@ -45,11 +45,13 @@ ID_PROPS = (
     "registrationNumber",
     "icaoCode",
 )
-# OpenSanctions topics of our lists: all sanctions, the BIS lists export controls.
+# OpenSanctions topics of our lists: all sanctions, the BIS lists export controls. The
+# Consolidated Screening List carries both: its parts say which ("us-csl/EL", "us-csl/SDN").
 LIST_TOPICS: dict[str, tuple[str, ...]] = {
     "bis-dpl": ("export.control",),
     "us-csl": ("sanction", "export.control"),
 }
+EXPORT_CONTROL_PARTS = frozenset({"EL", "DPL", "UVL", "MEU", "DTC"})  # BIS lists; ITAR debarred
 
 
 class QueryError(ValueError):
@@ -57,9 +59,14 @@ class QueryError(ValueError):
 
 
 def topics_of(lists: Iterable[str]) -> set[str]:
+    """Topics of listings named as results name them: "un-sc", "us-csl/EL", "us-csl/SDN"."""
     found: set[str] = set()
-    for list_id in lists:
-        found.update(LIST_TOPICS.get(list_id, ("sanction",)))
+    for name in lists:
+        list_id, _, part = name.partition("/")
+        if part and list_id == "us-csl":
+            found.add("export.control" if part in EXPORT_CONTROL_PARTS else "sanction")
+        else:
+            found.update(LIST_TOPICS.get(list_id, ("sanction",)))
     return found
 
 

@@ -271,7 +271,7 @@ async def answer_match(request: Request, dataset: str, body: MatchRequest) -> Re
                 name in excluded or _base_list(name) in excluded for name in hit.lists
             ):
                 continue
-            if wanted_topics and not topics_of(hit_lists) & wanted_topics:
+            if wanted_topics and not topics_of(hit.lists) & wanted_topics:
                 continue
             results.append(scored_entity(hit, threshold))
             if len(results) >= limit:
