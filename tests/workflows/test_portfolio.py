@@ -96,3 +96,13 @@ def test_cli_portfolio(workflow_env: dict[str, str], holdings: Path, tmp_path: P
     assert done.returncode == 1, done.stderr
     assert "2022-06-03" in done.stdout and "listed (isin)" in done.stdout
     assert (tmp_path / "o.xlsx").exists()
+    from clearance.audit import records
+    from clearance.store import ListStore
+
+    audited = [
+        r
+        for r in records(ListStore.open(workflow_env["CLEARANCE_DB"]).engine)
+        if r.action == "screening.portfolio"
+    ][-1]
+    assert audited.payload["input"] == str(holdings) and audited.payload["flagged"]
+    assert all(f["entity_id"] and f["row"] for f in audited.payload["flagged"])

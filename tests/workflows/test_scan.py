@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -203,6 +204,21 @@ def test_cli_scan_stdin_json_and_explain(workflow_env: dict[str, str], article: 
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert {m["text"] for m in data["mentions"]} >= SPELLINGS | {"Huawei", "Higgins"}
+    # Audited: who scanned which text (by its hash) against which versions, and what it found.
+    from clearance.audit import records
+    from clearance.store import ListStore
+
+    scanned = [
+        r
+        for r in records(ListStore.open(workflow_env["CLEARANCE_DB"]).engine)
+        if r.action == "screening.scan"
+    ][-1]
+    assert scanned.actor.startswith("cli:") and scanned.payload["source"] == "-"
+    assert scanned.payload["text_sha256"] == hashlib.sha256(article.encode()).hexdigest()
+    assert {m["entity_id"] for m in scanned.payload["mentions"]} == {
+        m["entity_id"] for m in data["mentions"]
+    }
+    assert scanned.payload["versions"] and "Hikvision" not in json.dumps(scanned.payload)
     assert all(
         {"text", "start", "end", "entity_id", "name", "score", "effects"} <= set(m)
         for m in data["mentions"]

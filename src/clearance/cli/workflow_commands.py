@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 something hit and --fail-on-hit asked to fail, 2 bad input
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -254,7 +255,7 @@ def screen_command(
             "activity": options.activity.value,
             "as_of": day.isoformat() if day else None,
             "threshold": threshold,
-            "versions": {k: v.id for k, v in store.current_versions(lists, day).items()},
+            "versions": _versions(lists, day),
             "rows": summary.rows,
             "hit_rows": summary.hit_rows,
             "errors": summary.errors,
@@ -344,6 +345,22 @@ def scan_command(
     result = scan_text(
         screener, text, activity=activity, as_of=day, threshold=threshold, store=state.store()
     )
+    audit(  # the text by its hash and length: the document stays with whoever holds it
+        "screening.scan",
+        {
+            "source": source,
+            "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "characters": len(text),
+            "activity": activity.value,
+            "as_of": day.isoformat() if day else None,
+            "threshold": threshold,
+            "versions": _versions(lists, day),
+            "mentions": [
+                {"entity_id": m.entity_id, "score": round(m.score, 4), "span": [m.start, m.end]}
+                for m in result.mentions
+            ],
+        },
+    )
     if as_json:
         console.print_json(json.dumps(result.to_dict()))
     else:
@@ -390,6 +407,21 @@ def portfolio_command(
         )
     except TableError as exc:
         raise _fail(str(exc)) from exc
+    audit(
+        "screening.portfolio",
+        {
+            "input": str(holdings),
+            "output": str(output) if output is not None else None,
+            "as_of": day.isoformat() if day else None,
+            "threshold": threshold,
+            "versions": _versions(None, day),
+            "rows": summary.rows,
+            "flagged": [
+                {"row": row["portfolio_row"], "entity_id": row["portfolio_party_id"]}
+                for row in flagged
+            ],
+        },
+    )
     if as_json:
         console.print_json(json.dumps(flagged, default=str))
     else:
@@ -426,3 +458,8 @@ def register(app: typer.Typer) -> None:
     app.command("screen")(screen_command)
     app.command("scan")(scan_command)
     app.command("portfolio")(portfolio_command)
+
+
+def _versions(lists: list[str] | None, day: date | None) -> dict[str, int]:
+    """{list id: version id} screened against, for the audit record."""
+    return {k: v.id for k, v in state.store().current_versions(lists, day).items()}
