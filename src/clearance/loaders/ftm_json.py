@@ -8,22 +8,31 @@ in separate entities are folded into the party they describe: `Sanction` (by
 `Ownership`, `Directorship`, `Family`, `Associate`, `Membership`, `Employment`
 and `UnknownLink` into relations on both sides.
 
-Export (`export_ftm`) writes the reverse: one thing entity per `Entity`, an
-`Address` per address, a `Sanction` per listing and one link entity per
-relation pair, with ids derived from ours so repeated exports are identical.
+This module holds the import (FtM -> entities). Export (`export_ftm`, the
+reverse) lives in `ftm_export` and the schema/property tables both share in
+`ftm_schema`, to keep each file readable; `export_ftm` is re-exported here so
+callers keep importing it from `clearance.loaders.ftm_json`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.ftm_export import export_ftm
+from clearance.loaders.ftm_schema import (
+    COUNTRY_PROPS,
+    ID_PROPS,
+    LINK_SCHEMAS,
+    MAPPED_PROPS,
+    NAME_KINDS,
+    SIDE_SCHEMAS,
+    THING_SCHEMAS,
+)
 from clearance.loaders.result import LoadResult
 from clearance.loaders.source_files import decode_text, read_source, refuse_html
 from clearance.loaders.un_sc_xml import detect_script
@@ -42,78 +51,10 @@ from clearance.model import (
     parse_partial_date,
 )
 
-THING_SCHEMAS = {
-    "Person": "Person",
-    "Organization": "Organization",
-    "Company": "Company",
-    "LegalEntity": "LegalEntity",
-    "Vessel": "Vessel",
-    "Airplane": "Airplane",
-    "PublicBody": "Organization",
-}
-# schema -> (side A property, side B property, A's relation kind, B's relation kind)
-LINK_SCHEMAS = {
-    "Ownership": ("owner", "asset", "owner_of", "owned_by"),
-    "Directorship": ("director", "organization", "director_of", "directed_by"),
-    "Family": ("person", "relative", "family", "family"),
-    "Associate": ("person", "associate", "associate", "associate"),
-    "Membership": ("member", "organization", "member_of", "has_member"),
-    "Employment": ("employee", "employer", "employee_of", "employer_of"),
-    "UnknownLink": ("subject", "object", "linked_to", "linked_to"),
-}
-_SIDE_SCHEMAS = {"Sanction", "Address", "Passport", "Identification", "CryptoWallet"}
+# Export lives in `ftm_export`; callers import it from here, as before the split.
+__all__ = ["ID_PROPS", "LINK_SCHEMAS", "THING_SCHEMAS", "export_ftm", "load_ftm_json"]
 
-_NAME_KINDS = {
-    "name": NameKind.ALIAS,  # the caption (or first name) becomes PRIMARY
-    "alias": NameKind.ALIAS,
-    "weakAlias": NameKind.WEAK,
-    "previousName": NameKind.FORMER,
-}
 _STRENGTH = {NameKind.PRIMARY: 3, NameKind.ALIAS: 2, NameKind.FORMER: 1, NameKind.WEAK: 0}
-_COUNTRY_PROPS = {
-    "nationality": CountryRole.NATIONALITY,
-    "citizenship": CountryRole.CITIZENSHIP,
-    "birthCountry": CountryRole.BIRTH,
-    "jurisdiction": CountryRole.JURISDICTION,
-    "flag": CountryRole.FLAG,
-    "country": CountryRole.OTHER,
-    "mainCountry": CountryRole.OTHER,
-}
-ID_PROPS = {
-    "idNumber": IdentifierType.NATIONAL_ID,
-    "socialSecurityNumber": IdentifierType.NATIONAL_ID,
-    "passportNumber": IdentifierType.PASSPORT,
-    "taxNumber": IdentifierType.TAX_ID,
-    "vatCode": IdentifierType.TAX_ID,
-    "innCode": IdentifierType.TAX_ID,
-    "irsCode": IdentifierType.TAX_ID,
-    "registrationNumber": IdentifierType.REGISTRATION,
-    "ogrnCode": IdentifierType.REGISTRATION,
-    "okpoCode": IdentifierType.REGISTRATION,
-    "isinCode": IdentifierType.ISIN,
-    "ticker": IdentifierType.TICKER,
-    "leiCode": IdentifierType.LEI,
-    "swiftBic": IdentifierType.SWIFT_BIC,
-    "imoNumber": IdentifierType.IMO,
-    "mmsi": IdentifierType.MMSI,
-    "callSign": IdentifierType.CALL_SIGN,
-    "serialNumber": IdentifierType.AIRCRAFT_SERIAL,
-    "email": IdentifierType.EMAIL,
-    "website": IdentifierType.WEBSITE,
-    "phone": IdentifierType.PHONE,
-    "dunsCode": IdentifierType.OTHER,
-    "uniqueEntityId": IdentifierType.OTHER,
-    "permId": IdentifierType.OTHER,
-    "kppCode": IdentifierType.OTHER,
-}
-# Properties turned into model fields; everything else is kept in `properties`.
-_MAPPED = (
-    set(_NAME_KINDS)
-    | set(_COUNTRY_PROPS)
-    | set(ID_PROPS)
-    | {"birthDate", "birthPlace", "gender", "address", "addressEntity", "notes", "position"}
-    | {"program"}
-)
 _TYPE_VALUES = {t.value for t in IdentifierType}
 _OFAC_REFERENT = re.compile(r"^ofac-(\d+)$")
 _REGULATION = re.compile(r"\d{2,4}/\d+|\bOJ\b|\bFR\b|\bCFR\b|\bEO\s?\d", re.I)
@@ -210,7 +151,7 @@ class _ImportRun:
                 entity = self._thing(ftm_id, data)
                 if entity is not None:
                     self.entities[ftm_id] = entity
-            elif schema not in _SIDE_SCHEMAS and schema not in LINK_SCHEMAS:
+            elif schema not in SIDE_SCHEMAS and schema not in LINK_SCHEMAS:
                 unknown[schema] += 1
         for ftm_id, data in self.records.items():
             self._side(ftm_id, data)
@@ -247,7 +188,7 @@ class _ImportRun:
     def _thing(self, ftm_id: str, data: dict[str, Any]) -> Entity | None:
         schema = THING_SCHEMAS[data["schema"]]
         names: dict[str, Name] = {}
-        for prop, kind in _NAME_KINDS.items():
+        for prop, kind in NAME_KINDS.items():
             for value in _values(data, prop):
                 known = names.get(value)
                 if known is None or _STRENGTH[kind] > _STRENGTH[known.kind]:
@@ -271,7 +212,7 @@ class _ImportRun:
         ordered = [names.pop(primary), *names.values()]
 
         countries: list[Country] = []
-        for prop, role in _COUNTRY_PROPS.items():
+        for prop, role in COUNTRY_PROPS.items():
             for value in _values(data, prop):
                 code = _country_code(value)
                 if code is None:
@@ -293,7 +234,7 @@ class _ImportRun:
         properties = {
             prop: list(values)
             for prop, values in data.get("properties", {}).items()
-            if prop not in _MAPPED and values
+            if prop not in MAPPED_PROPS and values
         }
         if data["schema"] != schema:
             properties["ftmSchema"] = [data["schema"]]
@@ -465,272 +406,3 @@ class _ImportRun:
             source_url=urls[0] if urls else listing.source_url,
         )
         self.stats["sanctions"] += len(sanctions)
-
-
-# --- export -------------------------------------------------------------------------------
-
-_THING_PROPS = {
-    "name", "alias", "weakAlias", "previousName", "country", "notes", "summary", "description",
-    "sourceUrl", "topics", "address", "addressEntity", "program", "modifiedAt", "createdAt",
-    "keywords", "wikidataId", "publisher", "retrievedAt",
-}  # fmt: skip
-_LEGAL_PROPS = _THING_PROPS | {
-    "email", "phone", "website", "legalForm", "incorporationDate", "dissolutionDate", "status",
-    "sector", "classification", "registrationNumber", "idNumber", "taxNumber", "vatCode",
-    "jurisdiction", "mainCountry", "okpoCode", "innCode", "dunsCode", "swiftBic", "leiCode",
-    "ogrnCode", "uniqueEntityId", "npiCode", "programId", "icijId", "bvdId", "taxStatus",
-}  # fmt: skip
-_ORG_PROPS = _LEGAL_PROPS | {"cageCode", "permId", "imoNumber", "giiNumber"}
-_EXPORT_PROPS = {
-    "LegalEntity": _LEGAL_PROPS,
-    "Person": _LEGAL_PROPS | {
-        "title", "firstName", "secondName", "middleName", "fatherName", "motherName", "lastName",
-        "nameSuffix", "birthDate", "birthPlace", "birthCountry", "deathDate", "position",
-        "nationality", "citizenship", "passportNumber", "socialSecurityNumber", "gender",
-        "ethnicity", "religion", "political", "education",
-    },
-    "Organization": _ORG_PROPS,
-    "Company": _ORG_PROPS | {
-        "capital", "kppCode", "isinCode", "ticker", "bikCode", "irsCode", "voenCode", "cikCode",
-        "fnsCode", "pfrNumber",
-    },
-    "Vessel": _THING_PROPS | {
-        "imoNumber", "crsNumber", "flag", "registrationPort", "navigationArea", "tonnage",
-        "grossRegisteredTonnage", "nameChangeDate", "callSign", "pastFlags", "pastTypes", "mmsi",
-        "buildDate", "type", "registrationNumber", "model", "registrationDate",
-    },
-    "Airplane": _THING_PROPS | {
-        "serialNumber", "icaoCode", "manufacturer", "type", "registrationNumber", "model",
-        "buildDate", "registrationDate",
-    },
-}  # fmt: skip
-_TYPE_PROPS = {
-    IdentifierType.PASSPORT: "passportNumber",
-    IdentifierType.NATIONAL_ID: "idNumber",
-    IdentifierType.TAX_ID: "taxNumber",
-    IdentifierType.REGISTRATION: "registrationNumber",
-    IdentifierType.USCC: "registrationNumber",
-    IdentifierType.ISIN: "isinCode",
-    IdentifierType.TICKER: "ticker",
-    IdentifierType.IMO: "imoNumber",
-    IdentifierType.MMSI: "mmsi",
-    IdentifierType.CALL_SIGN: "callSign",
-    IdentifierType.LEI: "leiCode",
-    IdentifierType.SWIFT_BIC: "swiftBic",
-    IdentifierType.EMAIL: "email",
-    IdentifierType.WEBSITE: "website",
-    IdentifierType.PHONE: "phone",
-    IdentifierType.AIRCRAFT_SERIAL: "serialNumber",
-    IdentifierType.OTHER: "idNumber",
-}
-_ROLE_PROPS = {
-    CountryRole.NATIONALITY: "nationality",
-    CountryRole.CITIZENSHIP: "citizenship",
-    CountryRole.BIRTH: "birthCountry",
-    CountryRole.JURISDICTION: "jurisdiction",
-    CountryRole.FLAG: "flag",
-}
-# relation kind -> (link schema, our entity is side A?)
-_KIND_LINKS = {
-    kind: (schema, side == 0)
-    for schema, (_, _, a_kind, b_kind) in LINK_SCHEMAS.items()
-    for side, kind in enumerate((a_kind, b_kind))
-}
-_SYMMETRIC = {"Family", "Associate", "UnknownLink"}
-_DOCUMENT_TYPES = {
-    IdentifierType.PASSPORT,
-    IdentifierType.NATIONAL_ID,
-    IdentifierType.TAX_ID,
-    IdentifierType.REGISTRATION,
-    IdentifierType.OTHER,
-}
-
-
-def ftm_id(entity_id: str) -> str:
-    """Our id as a valid FtM id: letters, digits, dots and dashes (`uk-ofsi:1` -> `uk-ofsi-1`)."""
-    return re.sub(r"[^0-9A-Za-z.-]+", "-", entity_id).strip("-.")
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-
-
-def export_ftm(entities: Iterable[Entity]) -> Iterator[dict[str, Any]]:
-    """Our entities as FtM entities: thing, its Addresses, its Sanction, its links."""
-    emitted_links: set[str] = set()
-    for entity in entities:
-        yield from _export_entity(entity, emitted_links)
-
-
-def _export_entity(entity: Entity, emitted_links: set[str]) -> Iterator[dict[str, Any]]:
-    thing_id = ftm_id(entity.id)
-    schema = entity.schema if entity.schema in _EXPORT_PROPS else "LegalEntity"
-    if schema == "Organization" and any(
-        i.type in (IdentifierType.ISIN, IdentifierType.TICKER) for i in entity.identifiers
-    ):
-        schema = "Company"  # only companies carry securities in FtM
-    allowed = _EXPORT_PROPS[schema]
-    props: dict[str, list[str]] = {}
-
-    def add(prop: str, value: str | None) -> None:
-        if value and prop in allowed and value not in props.setdefault(prop, []):
-            props[prop].append(value)
-
-    for name in entity.names:
-        prop = {
-            NameKind.PRIMARY: "name",
-            NameKind.ALIAS: "alias",
-            NameKind.WEAK: "weakAlias",
-            NameKind.FORMER: "previousName",
-        }[name.kind]
-        add(prop, name.value)
-        add("firstName", name.first_name)
-        add("middleName", name.middle_name)
-        add("lastName", name.last_name)
-    for date in entity.birth_dates:
-        add("birthDate", date.value)
-        add("birthDate", date.end)
-    for place in entity.birth_places:
-        add("birthPlace", place)
-    address_countries = {a.country for a in entity.addresses if a.country}
-    for country in entity.countries:
-        code = country.code.lower()
-        prop = _ROLE_PROPS.get(country.role, "country")
-        if prop not in allowed:
-            prop = "country"
-        if country.role is CountryRole.ADDRESS and country.code in address_countries:
-            continue  # carried by the Address entity
-        add(prop, code)
-    add("gender", entity.gender)
-    documents: list[Identifier] = []
-    for identifier in entity.identifiers:
-        if identifier.type is IdentifierType.CRYPTO or (
-            identifier.country and identifier.type in _DOCUMENT_TYPES
-        ):
-            documents.append(identifier)  # own entities: they carry currency or country
-            continue
-        prop = identifier.note if identifier.note in ID_PROPS else _TYPE_PROPS[identifier.type]
-        if prop not in allowed or ID_PROPS.get(prop, identifier.type) is not identifier.type:
-            prop = _TYPE_PROPS[identifier.type]
-        if prop not in allowed:
-            prop = "idNumber" if "idNumber" in allowed else "registrationNumber"
-        add(prop, identifier.value)
-    for title in entity.titles:
-        add("position", title)
-    add("notes", entity.remarks)
-    for prop, values in entity.properties.items():
-        if prop not in _MAPPED and prop not in ("addressEntity",):
-            for value in values:
-                add(prop, value)
-    addresses = []
-    for address in entity.addresses:
-        address_id = f"{thing_id}-addr-{_digest(address.full)}"
-        add("address", address.full)
-        props.setdefault("addressEntity", []).append(address_id)
-        address_props: dict[str, list[str | None]] = {
-            "full": [address.full],
-            "street": [address.street],
-            "city": [address.city],
-            "region": [address.region],
-            "postalCode": [address.postal_code],
-            "country": [address.country.lower() if address.country else None],
-        }
-        addresses.append(
-            {
-                "id": address_id,
-                "schema": "Address",
-                "properties": {k: v for k, v in address_props.items() if v[0]},
-            }
-        )
-    yield {
-        "id": thing_id,
-        "schema": schema,
-        "caption": entity.caption,
-        "properties": props,
-        "datasets": [entity.list_id],
-        "target": True,
-    }
-    yield from addresses
-    yield _sanction(entity, thing_id)
-    for identifier in documents:
-        yield _document(thing_id, identifier)
-    for relation in entity.relations:
-        link = _link(thing_id, relation)
-        if link is not None and link["id"] not in emitted_links:
-            emitted_links.add(link["id"])
-            yield link
-
-
-def _document(thing_id: str, identifier: Identifier) -> dict[str, Any]:
-    """A CryptoWallet, Passport or Identification entity held by `thing_id`."""
-    key = _digest(identifier.type.value, identifier.value, identifier.country or "")
-    if identifier.type is IdentifierType.CRYPTO:
-        props = {"publicKey": [identifier.value], "holder": [thing_id]}
-        if identifier.currency:
-            props["currency"] = [identifier.currency]
-        return {"id": f"{thing_id}-wallet-{key}", "schema": "CryptoWallet", "properties": props}
-    schema = "Passport" if identifier.type is IdentifierType.PASSPORT else "Identification"
-    props = {
-        "holder": [thing_id],
-        "number": [identifier.value],
-        "country": [(identifier.country or "").lower()],
-        "type": [identifier.type.value],  # read back exactly by load_ftm_json
-    }
-    if identifier.note:
-        props["summary"] = [identifier.note]
-    return {"id": f"{thing_id}-{schema.lower()}-{key}", "schema": schema, "properties": props}
-
-
-def _sanction(entity: Entity, thing_id: str) -> dict[str, Any]:
-    from clearance.loaders.registry import LIST_SOURCES  # the registry imports loaders lazily
-
-    listing = entity.listing
-    authorities = entity.properties.get("sanctionAuthority") or [
-        LIST_SOURCES[listing.list_id].authority
-        if listing.list_id in LIST_SOURCES
-        else listing.list_id
-    ]
-    summary = [
-        f"{label}: {value}"
-        for label, value in (
-            ("Sub-list", listing.sub_list),
-            ("Licence requirement", listing.license_requirement),
-            ("Licence policy", listing.license_policy),
-        )
-        if value
-    ]
-    props: dict[str, list[str | None]] = {
-        "entity": [thing_id],
-        "program": list(listing.programs),
-        "authority": list(authorities),
-        "startDate": [listing.listed_on],
-        "endDate": [listing.end_on],
-        "sourceUrl": [listing.source_url],
-        "reason": list(listing.legal_basis),
-        "unscId": [r.split(":", 1)[1] for r in entity.refs if r.startswith("un:")],
-        "summary": ["; ".join(summary)],
-    }
-    return {
-        "id": f"{thing_id}-sanction",
-        "schema": "Sanction",
-        "properties": {k: [v for v in vs if v] for k, vs in props.items() if any(vs)},
-    }
-
-
-def _link(thing_id: str, relation: Relation) -> dict[str, Any] | None:
-    if not relation.target_id:
-        return None
-    other = ftm_id(relation.target_id)
-    schema, ours_is_a = _KIND_LINKS.get(relation.kind, ("UnknownLink", True))
-    a, b = (thing_id, other) if ours_is_a else (other, thing_id)
-    if schema in _SYMMETRIC:
-        a, b = sorted((a, b))
-    a_prop, b_prop, _, _ = LINK_SCHEMAS[schema]
-    props = {a_prop: [a], b_prop: [b]}
-    if relation.kind not in _KIND_LINKS:
-        props["role"] = [relation.kind]
-    return {
-        "id": f"{schema.lower()}-{_digest(schema, a, b)}",
-        "schema": schema,
-        "properties": props,
-    }
