@@ -17,7 +17,7 @@ from clearance.effects import Activity, Verdict, effects_for_party, verdict_for
 from clearance.model import Entity
 
 ofac_csv = pytest.importorskip("clearance.loaders.ofac_csv")
-us_csl = pytest.importorskip("clearance.loaders.us_csl")
+us_csl = pytest.importorskip("clearance.loaders.us_csl_csv")
 
 BUNDLED_DATA_DATE = date(2025, 12, 19)  # the newest file in the Hikvision party (OFAC non-SDN)
 

@@ -10,14 +10,9 @@ from pathlib import Path
 import pytest
 
 from clearance.loaders.errors import ListFormatError
-from clearance.loaders.us_csl import (
-    COLUMNS,
-    load_us_csl_csv,
-    load_us_csl_json,
-    parse_csv_address,
-    parse_csv_id_item,
-    sub_list_of,
-)
+from clearance.loaders.us_csl import parse_csv_address, parse_csv_id_item, sub_list_of
+from clearance.loaders.us_csl_csv import COLUMNS, load_us_csl_csv
+from clearance.loaders.us_csl_json import load_us_csl_json
 from clearance.model import CountryRole, IdentifierType, NameKind
 
 HIKVISION_EL = "us-csl:f095626c9f8becc70b5948507fb6de6e443b257a"

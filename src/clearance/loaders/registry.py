@@ -165,7 +165,8 @@ def _load_ofac_nonsdn(files: dict[str, Path]) -> LoadResult:
 
 
 def _load_us_csl(files: dict[str, Path]) -> LoadResult:
-    from clearance.loaders.us_csl import load_us_csl_csv, load_us_csl_json
+    from clearance.loaders.us_csl_csv import load_us_csl_csv
+    from clearance.loaders.us_csl_json import load_us_csl_json
 
     path = files["csl"]
     return load_us_csl_json(path) if _suffix(path) == "json" else load_us_csl_csv(path)

@@ -21,12 +21,11 @@ The `ids` label rules are in `us_csl_identifiers`.
 from __future__ import annotations
 
 import functools
-import importlib
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pycountry
 
@@ -55,10 +54,6 @@ from clearance.model import (
     parse_partial_date,
     to_country_code,
 )
-
-if TYPE_CHECKING:
-    from clearance.loaders.us_csl_csv import COLUMNS, load_us_csl_csv
-    from clearance.loaders.us_csl_json import load_us_csl_json
 
 LIST_ID = "us-csl"
 SCHEMA_BY_TYPE = {
@@ -412,11 +407,9 @@ def _require(value: str | None, what: str, file: str, **where: Any) -> str:
     return value
 
 
-# Names other modules import from here: the `ids` rules now in us_csl_identifiers, and
-# the format readers. The readers import this module, so importing them at the top
-# would be circular; module __getattr__ (PEP 562) loads them on first use instead.
+# Names other modules import from here, among them the `ids` rules now in
+# us_csl_identifiers. The format readers are us_csl_csv and us_csl_json.
 __all__ = [
-    "COLUMNS",
     "LIST_ID",
     "MULTI_FIELDS",
     "MULTI_SEP",
@@ -430,21 +423,7 @@ __all__ = [
     "country_by_name",
     "identifier_type",
     "is_treasury",
-    "load_us_csl_csv",
-    "load_us_csl_json",
     "parse_csv_address",
     "parse_csv_id_item",
     "sub_list_of",
 ]
-_READERS = {
-    "COLUMNS": "clearance.loaders.us_csl_csv",
-    "load_us_csl_csv": "clearance.loaders.us_csl_csv",
-    "load_us_csl_json": "clearance.loaders.us_csl_json",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _READERS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
