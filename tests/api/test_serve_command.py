@@ -45,3 +45,22 @@ def test_serve_without_keys_is_loud_and_serves(api_db: str) -> None:
         process.terminate()
         _out, err = process.communicate(timeout=30)
     assert "API keys are DISABLED" in err
+
+
+def test_serve_on_a_taken_port_says_so_and_stops(api_db: str) -> None:
+    """Two workers bind their own sockets: a taken port must stop the server, not loop."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        program = "from clearance.cli.main import app; app()"
+        done = subprocess.run(
+            [sys.executable, "-c", program, "--db", api_db, "serve"]
+            + ["--port", str(port), "--workers", "2", "--no-auth"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Address already in use" in done.stderr

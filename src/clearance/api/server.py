@@ -116,6 +116,27 @@ except ImportError:  # httptools is a dependency, but a wheel may be missing on 
     pass
 
 
+class AddressInUse(OSError):
+    """The address `serve` was asked to listen on is taken (or not ours to take)."""
+
+
+def check_address_free(host: str, port: int) -> None:
+    """Fail at once, saying why, when `host:port` cannot be listened on.
+
+    Forked workers bind sockets of their own (SO_REUSEPORT), and gunicorn restarts a
+    worker that fails to: on a taken port the server retried for ever and answered
+    nothing. The probe binds without SO_REUSEPORT, so that another server on the port,
+    even another `clearance serve`, counts as taken instead of silently sharing it.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no owner
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise AddressInUse(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+
+
 def run(
     app_factory: str,
     *,
@@ -133,6 +154,7 @@ def run(
     """
     import uvicorn
 
+    check_address_free(host, port)
     if workers > 1 and hasattr(os, "fork"):
         from uvicorn.importer import import_from_string
 

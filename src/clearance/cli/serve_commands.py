@@ -62,7 +62,13 @@ def serve(
 ) -> None:
     """Run the HTTP API (yente-compatible /match, /check, /screen, /reconcile …)."""
     from clearance.api.app import preload_index
-    from clearance.api.server import run
+    from clearance.api.server import AddressInUse, check_address_free, run
+
+    try:
+        check_address_free(host, port)  # before the snapshot and the index are loaded
+    except AddressInUse as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
 
     state.store()  # first use loads the snapshot here, not in each worker
     if no_auth:
