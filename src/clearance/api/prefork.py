@@ -18,7 +18,6 @@ audit writer and the job runner are made by the app's lifespan, in each worker.
 from __future__ import annotations
 
 import gc
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -77,8 +76,6 @@ def run_preforked(
     load_app: Callable[[], Any], *, host: str, port: int, workers: int, log_level: str
 ) -> None:
     """Serve `load_app()` (called once, here) from `workers` forked processes."""
-    # gunicorn's own INFO lines ("Booting worker …") are not ours to print.
-    level = logging.getLevelName(log_level.upper())
     PreforkServer(
         load_app,
         {
@@ -93,7 +90,7 @@ def run_preforked(
             "reuse_port": True,
             "timeout": WORKER_TIMEOUT_SECONDS,
             "graceful_timeout": GRACEFUL_STOP_SECONDS,
-            "loglevel": logging.getLevelName(level).lower(),
+            "loglevel": log_level.lower(),  # at "warning", not gunicorn's "Booting worker …"
             "accesslog": None,
             "proc_name": "clearance serve",
         },
