@@ -27,7 +27,12 @@ import pycountry
 
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.result import LoadResult
-from clearance.loaders.source_files import decode_text, iter_csv_records, read_source
+from clearance.loaders.source_files import (
+    check_csv_header,
+    decode_text,
+    iter_csv_records,
+    read_source,
+)
 from clearance.model import (
     Address,
     Country,
@@ -106,23 +111,6 @@ def _us_date(text: str, column: str, file: str, line: int) -> str | None:
         ) from None
 
 
-def _check_header(fields: list[str], file: str) -> None:
-    header = tuple(f.strip().lstrip("\ufeff") for f in fields)
-    if header == COLUMNS:
-        return
-    for index, (found, expected) in enumerate(zip(header, COLUMNS, strict=False)):
-        if found != expected:
-            raise ListFormatError(
-                file,
-                f"header column {index + 1} is {found!r}, expected {expected!r} "
-                f"(expected the DPL columns {', '.join(COLUMNS)})",
-                line=1,
-            )
-    raise ListFormatError(
-        file, f"header has {len(header)} columns, expected {len(COLUMNS)}", line=1
-    )
-
-
 def _entity(row: dict[str, str], source_id: str, line: int, file: str) -> Entity:
     name = " ".join(row["Name"].split())
     street, city = _clean(row["Street_Address"]), _clean(row["City"])
@@ -173,7 +161,7 @@ def load_bis_dpl(path: Path) -> LoadResult:
     text = decode_text(read_source(path), file)
     rows = iter_csv_records(text, file, columns=None, delimiter="\t")
     _, header = next(rows)
-    _check_header(header, file)
+    check_csv_header(header, COLUMNS, "DPL", file)
     stats: Counter[str] = Counter()
     warnings: list[str] = []
     groups: dict[str, list[tuple[int, dict[str, str]]]] = defaultdict(list)

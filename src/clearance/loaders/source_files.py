@@ -128,3 +128,24 @@ def iter_csv_records(
         if columns is not None and len(row) != columns:
             raise ListFormatError(name, f"expected {columns} columns, found {len(row)}", line=start)
         yield start, row
+
+
+def check_csv_header(fields: list[str], expected: tuple[str, ...], what: str, name: str) -> None:
+    """The header row must be exactly `expected` (the `what` columns, e.g. "CSL"); a byte
+    order mark is tolerated. The error names the first column that differs."""
+    header = tuple(f.strip().lstrip("\ufeff") for f in fields)
+    if header == expected:
+        return
+    for index, (found, wanted) in enumerate(zip(header, expected, strict=False)):
+        if found != wanted:
+            raise ListFormatError(
+                name,
+                f"header column {index + 1} is {found!r}, expected {wanted!r} "
+                f"(expected the {len(expected)} {what} columns {', '.join(expected)})",
+                line=1,
+            )
+    raise ListFormatError(
+        name,
+        f"header has {len(header)} columns, expected the {len(expected)} {what} columns",
+        line=1,
+    )

@@ -12,7 +12,12 @@ from pathlib import Path
 
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.result import LoadResult
-from clearance.loaders.source_files import decode_text, iter_csv_records, read_source
+from clearance.loaders.source_files import (
+    check_csv_header,
+    decode_text,
+    iter_csv_records,
+    read_source,
+)
 from clearance.loaders.us_csl import (
     CslRecord,
     _clean,
@@ -57,25 +62,6 @@ COLUMNS = (
 )
 
 
-def _check_header(fields: list[str], file: str) -> None:
-    header = [f.strip() for f in fields]
-    if header and header[0].startswith("\ufeff"):
-        header[0] = header[0][1:]
-    if tuple(header) == COLUMNS:
-        return
-    for index, (found, expected) in enumerate(zip(header, COLUMNS, strict=False)):
-        if found != expected:
-            raise ListFormatError(
-                file,
-                f"header column {index + 1} is {found!r}, expected {expected!r} "
-                f"(expected the {len(COLUMNS)} CSL columns {', '.join(COLUMNS)})",
-                line=1,
-            )
-    raise ListFormatError(
-        file, f"header has {len(header)} columns, expected the {len(COLUMNS)} CSL columns", line=1
-    )
-
-
 def _csv_ids(text: str, stats: Counter[str]) -> list[IdItem]:
     return [item for part in _split(text) if (item := parse_csv_id_item(part, stats))]
 
@@ -114,7 +100,7 @@ def load_us_csl_csv(path: Path) -> LoadResult:
                 file, f"{exc.reason} in the header; expected the CSL columns", line=1
             ) from exc
         raise
-    _check_header(header, file)
+    check_csv_header(header, COLUMNS, "CSL", file)
     for line, fields in rows:
         row = dict(zip(COLUMNS, fields, strict=True))
         _require(row["_id"].strip(), "_id", file, line=line)
