@@ -12,12 +12,13 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from clearance.matching.scripts import WORD_BREAK, romanize_word, script_leniency
+from clearance.matching.scripts import STRICT, WORD_BREAK, romanize_word, script_leniency
 from clearance.matching.vocabulary import (
     LEGAL_END_ONLY,
     LEGAL_MAX_WORDS,
     LEGAL_PHRASES,
     LEGAL_START_OR_END,
+    canonical_word,
 )
 
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bb\u00b4\u2032]")
@@ -30,9 +31,10 @@ class NameTokens(NamedTuple):
     tokens: tuple[str, ...]
     leniency: tuple[int, ...]  # STRICT … ABJAD: from the script the token was written in
     glued: tuple[bool, ...]  # written in one word with the previous token ("Al-Tikriti")
+    scripts: tuple[str, ...]  # the script each token was written in ("Latn", "Cyrl" …)
 
 
-_Item = tuple[str, int, bool]
+_Item = tuple[str, int, bool, str]
 
 
 def _camel_parts(word: str) -> list[str]:
@@ -61,14 +63,14 @@ def _latin_tokens(text: str) -> list[_Item]:
             for k, piece in enumerate(latin.split(WORD_BREAK)):
                 first = first or k > 0
                 for t in _TOKEN.findall(piece.replace("&", " and ")):
-                    out.append((t, level, not first))
+                    out.append((t, level, not first, script))
                     first = False
     return out
 
 
 def _legal_forms(items: list[_Item]) -> list[_Item]:
     """Replace legal-form phrases by canonical tokens, longest phrase first."""
-    words = [t for t, _, _ in items]
+    words = [t for t, _, _, _ in items]
     out: list[_Item] = []
     i = 0
     n = len(words)
@@ -89,7 +91,7 @@ def _legal_forms(items: list[_Item]) -> list[_Item]:
             found = (canonical, size)
             break
         if found is not None:
-            out.append((found[0], items[i][1], False))
+            out.append((found[0], items[i][1], False, items[i][3]))
             i += found[1]
         else:
             out.append(items[i])
@@ -97,13 +99,28 @@ def _legal_forms(items: list[_Item]) -> list[_Item]:
     return out
 
 
+def _canonical_words(items: list[_Item]) -> list[_Item]:
+    """Abbreviations, number words and generic plurals as one canonical token each
+    (vocabulary.canonical_word); a compound's second part is glued to its first."""
+    out: list[_Item] = []
+    for token, level, glued, script in items:
+        if level != STRICT or token[0] == "#":
+            out.append((token, level, glued, script))
+            continue
+        for k, part in enumerate(canonical_word(token)):
+            out.append((part, level, glued or k > 0, script))
+    return out
+
+
 @functools.lru_cache(maxsize=131072)
 def tokenize_name(text: str) -> NameTokens:
-    """Tokens of one name in any script; legal forms become "#llc", "#jsc" …"""
+    """Tokens of one name in any script; legal forms become "#llc", "#jsc" …, other
+    words their canonical form ("natl" -> "national", "III" -> "3")."""
     text = unicodedata.normalize("NFKC", text).replace(",", " ")
-    items = _legal_forms(_latin_tokens(text))
+    items = _canonical_words(_legal_forms(_latin_tokens(text)))
     return NameTokens(
-        tuple(t for t, _, _ in items),
-        tuple(lv for _, lv, _ in items),
-        tuple(g for _, _, g in items),
+        tuple(t for t, _, _, _ in items),
+        tuple(lv for _, lv, _, _ in items),
+        tuple(g for _, _, g, _ in items),
+        tuple(s for _, _, _, s in items),
     )

@@ -134,7 +134,7 @@ class Screener:
         threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         query_schema = secondary.normalize_schema(schema)
         tokens = tokenize_name(name or "")
-        self.lookup.many(query_tokens(*tokens))
+        self.lookup.many(query_tokens(tokens.tokens, tokens.leniency, tokens.glued))
         lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
         query = Side(tokens.tokens, tokens.leniency, [lk.weight for lk in lookups], tokens.glued)
         best: dict[int, _Scored] = {}
@@ -256,7 +256,8 @@ class Screener:
         words new to this screener are then scored together, not one query at a time."""
         keys: list[tuple[str, int]] = []
         for name in names:
-            keys.extend(query_tokens(*tokenize_name(name or "")))
+            t = tokenize_name(name or "")
+            keys.extend(query_tokens(t.tokens, t.leniency, t.glued))
         self.lookup.many(keys)
 
     def prime(self) -> None:
@@ -278,10 +279,16 @@ class Screener:
 def _compare(name_a: str, name_b: str, weight_of: Callable[[str, int], float]) -> float:
     ta, tb = tokenize_name(name_a or ""), tokenize_name(name_b or "")
     a = Side(
-        ta.tokens, ta.leniency, [weight_of(t, v) for t, v, _ in zip(*ta, strict=True)], ta.glued
+        ta.tokens,
+        ta.leniency,
+        [weight_of(t, v) for t, v in zip(ta.tokens, ta.leniency, strict=True)],
+        ta.glued,
     )
     b = Side(
-        tb.tokens, tb.leniency, [weight_of(t, v) for t, v, _ in zip(*tb, strict=True)], tb.glued
+        tb.tokens,
+        tb.leniency,
+        [weight_of(t, v) for t, v in zip(tb.tokens, tb.leniency, strict=True)],
+        tb.glued,
     )
 
     def pair_sim(i: int, j: int) -> TokenMatch:

@@ -281,6 +281,8 @@ def _hangul(word: str) -> str:
     ("김정은" kim jong un); a word-initial g, d, b as k, t, p ("Kim", "Pak")."""
     if word in _HANGUL_WORDS:
         return _HANGUL_WORDS[word]
+    if word in _HANGUL_LEGAL:
+        return _HANGUL_LEGAL[word]
     out: list[str] = []
     for ch in word:
         code = ord(ch) - 0xAC00
@@ -319,21 +321,31 @@ def _greek(word: str) -> str:
     return anyascii(text)
 
 
-# Chinese legal forms, longest first, spelled as the Latin forms the legal-form table knows.
+# Chinese and Japanese legal forms, longest first, spelled as the Latin forms the
+# legal-form table knows.
 _HAN_LEGAL = (
     ("股份有限公司", "co ltd"), ("有限责任公司", "llc"), ("有限責任公司", "llc"),
-    ("有限公司", "co ltd"), ("公司", "co"), ("集团", "group"), ("集團", "group"),
+    ("株式会社", "co ltd"), ("有限会社", "ltd"), ("合同会社", "llc"), ("有限公司", "co ltd"),
+    ("公司", "co"), ("集团", "group"), ("集團", "group"),
 )  # fmt: skip
+# Korean legal forms ("(주)" is short for 주식회사), as whole words.
+_HANGUL_LEGAL = {"주식회사": "co ltd", "유한회사": "ltd", "(주)": "co ltd", "㈜": "co ltd",
+                 "(유)": "ltd"}  # fmt: skip
 
 
 def _han(word: str) -> str:
-    """Han characters as pinyin, legal-form suffixes as their Latin equivalents."""
-    suffix = ""
+    """Han characters as pinyin, legal forms before or after the name as their Latin
+    equivalents ("株式会社" is "co ltd" whether written first or last)."""
+    prefix = suffix = ""
     for han, latin in _HAN_LEGAL:
         if word.endswith(han) and len(word) > len(han):
             word, suffix = word[: -len(han)], WORD_BREAK + latin
             break
-    return _han_text(word) + suffix
+    for han, latin in _HAN_LEGAL:
+        if word.startswith(han) and len(word) > len(han):
+            word, prefix = word[len(han) :], latin + WORD_BREAK
+            break
+    return prefix + _han_text(word) + suffix
 
 
 def _han_text(word: str) -> str:

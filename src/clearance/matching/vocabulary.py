@@ -25,18 +25,22 @@ _LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "d o o", "fz llc", "fzllc", "fzco", "fze", "fzc", "llc fz", "bv", "b v", "ltd sti",
         "limited sirketi", "ltd co", "limitada", "sociedad de responsabilidad limitada",
         "societe a responsabilite limitee", "societa a responsabilita limitata",
-        "gesellschaft mit beschrankter haftung", "mchj", "xk",
+        "gesellschaft mit beschrankter haftung", "mchj", "xk", "eood", "ood", "aps", "sl",
+        "s l", "slu", "s l u", "sll", "lda", "jdoo", "j d o o", "tnhh", "cong ty tnhh",
+        "cong ty trach nhiem huu han", "tnhh mtv", "cong ty tnhh mtv", "spy", "gbr", "og",
     ),
     "ltd": (
         "ltd", "limited", "co ltd", "company limited", "co limited", "company ltd",
         "pte ltd", "pvt ltd", "private limited", "pty ltd", "proprietary limited",
-        "sdn bhd", "bhd", "berhad", "private ltd", "pte", "pvt",
+        "sdn bhd", "bhd", "berhad", "private ltd", "pte", "pvt", "bchk", "kk",
+        "kabushiki kaisha", "kabushiki gaisha", "yugen kaisha",
     ),
-    "plc": ("plc", "public limited company", "public company limited", "pcl"),
+    "plc": ("plc", "public limited company", "public company limited", "pcl", "bmch", "nyrt"),
     "jsc": (
         "jsc", "joint stock company", "joint stock co", "ao",
         "aktsionernoe|aktsionernoye|aktsionernoje obshchestvo|obschestvo",
-        "ad", "a d", "sc", "jscb",
+        "ad", "a d", "sc", "jscb", "ead", "dd", "d d", "zrt", "cong ty co phan", "co phan",
+        "bby", "pby", "kgaa",
         "joint stock commercial bank",
     ),
     "cjsc": (
@@ -53,20 +57,25 @@ _LEGAL_FORMS: dict[str, tuple[str, ...]] = {
         "public jsc", "pat",
     ),
     "corp": ("corp", "corporation", "inc", "incorporated", "incorporation"),
-    "co": ("co", "company", "cia", "compania", "compagnie", "cie", "gongsi"),
+    "co": ("co", "company", "cia", "compania", "compagnie", "cie", "gongsi", "cong ty",
+           "sirketi", "sti", "sharikat", "sherkat"),
     "sa": (
         "sa", "s a", "sociedad anonima", "societe anonyme", "spa", "s p a",
         "societa per azioni", "ag", "aktiengesellschaft", "nv", "n v", "ab", "as", "a s",
         "asa", "oy", "oyj", "anonim sirketi", "sa de cv", "s a de c v", "sab de cv",
         "sapi de cv", "sas", "s a s", "se", "sae", "saog", "saoc", "psc", "pjsc uae",
-        "sal", "s a l", "sarl uae", "tbk", "pt", "pt tbk",
+        "sal", "s a l", "sarl uae", "tbk", "pt", "pt tbk", "sau", "s a u", "ae", "a e",
+        "persero", "persero tbk",
     ),
     "lp": ("lp", "l p", "limited partnership", "llp", "l l p", "limited liability partnership",
-           "kg", "gmbh co kg", "gmbh and co kg", "ohg", "partnership"),
-    "coop": ("cooperative", "coop", "co op", "cooperativa", "kooperativ"),
+           "kg", "gmbh co kg", "gmbh and co kg", "ohg", "partnership", "oe", "o e", "kd", "kda",
+           "ky", "bt", "kkt", "snc", "s n c", "scs", "vof", "hb", "hchk", "sp j", "sp k"),
+    "coop": ("cooperative", "coop", "co op", "cooperativa", "kooperativ", "eg", "e g",
+             "spoldzielnia", "s coop"),
     "est": ("establishment", "est", "fzo"),
-    "ent": ("enterprise", "ent", "gup", "fgup", "federal state unitary enterprise",
-            "state unitary enterprise", "unitary enterprise", "pe"),
+    "ent": ("enterprise", "enterprises", "ent", "gup", "fgup", "federal state unitary enterprise",
+            "state unitary enterprise", "unitary enterprise", "pe", "doanh nghiep tu nhan",
+            "ip", "eurl", "tmi", "ud", "pd", "cv", "ei", "me", "pfa"),
 }  # fmt: skip
 
 # Short forms that are also ordinary words or name parts count only at the end of a
@@ -74,9 +83,12 @@ _LEGAL_FORMS: dict[str, tuple[str, ...]] = {
 _END_ONLY = frozenset(
     {"sa", "ag", "as", "ab", "ad", "sc", "nv", "bv", "oy", "se", "co", "xk", "pat", "est",
      "ent", "sal", "spa", "sas", "sae", "pte", "pvt", "cia", "cie", "doo", "sro", "psc", "lp",
-     "kg", "ohg", "a s", "s a", "a d", "l p", "n v", "b v", "fzo", "fze", "fzc", "tbk"}
+     "kg", "ohg", "a s", "s a", "a d", "l p", "n v", "b v", "fzo", "fze", "fzc", "tbk", "ood",
+     "sl", "s l", "sll", "lda", "og", "kk", "dd", "d d", "ae", "a e", "oe", "o e", "kd", "ky",
+     "bt", "hb", "ip", "tmi", "ei", "me", "eg", "e g", "sau", "spy", "kda",
+     "sti", "aps", "snc", "scs", "vof", "pfa", "sp j", "sp k"}
 )  # fmt: skip
-_START_OR_END = frozenset({"ao", "pt", "pe", "tov", "too"})
+_START_OR_END = frozenset({"ao", "pt", "pe", "tov", "too", "cong ty", "cv", "ud", "pd", "tnhh"})
 
 
 def _spellings(pattern: str) -> list[tuple[str, ...]]:
@@ -123,16 +135,101 @@ PARTICLES = _words(
 STOPWORDS = _words("and of the for und et en y i dan ve na")
 GENERIC = _words(
     """
-    trading trade traders group holding holdings international intl industrial industries
-    industry general import export imports exports importing exporting services service
-    enterprises commercial commerce development investment investments technology technologies
-    engineering construction manufacturing products solutions systems global national shipping
-    logistics transport management consulting partners associates resources energy electronics
-    electronic digital science scientific research institute center centre foundation
-    organization organisation association agency office bureau factory plant works production
-    bank exchange joint stock state federal new first united
+    trading trade trader group holding international industry general import export
+    importing exporting service enterprise commercial commerce development investment
+    technology engineering construction manufacturing manufacturer product solution system
+    global national shipping logistics transport management consulting partner associate
+    resource energy electronic digital science scientific research institute center
+    foundation organization association agency office bureau factory plant work production
+    bank exchange joint stock state federal new first united line way airway department
+    government ministry university laboratory equipment machinery material chemical metal
+    mineral pharmaceutical supply device component instrument project venture communication
+    telecommunication brothers sons fils hijos figli filhos sonner sohne hermanos hnos
+    asociados associados grupo grupa groep gruppen grupp
     """
 )
+# Before canonical_word (what the tables above map from), for callers that see raw words.
+GENERIC |= _words(
+    "traders holdings intl industrial industries imports exports services "
+    "enterprises investments technologies products solutions systems partners "
+    "associates resources electronics centre organisation works"
+)
+
+
+# Query understanding: words written short or in several ways, brought to one token on
+# both sides (listed names and queries), so "Natl Iranian Oil Co" and "NATIONAL IRANIAN
+# OIL COMPANY" have the same words. Only unambiguous forms: "int", "ind", "nat", "dev"
+# and "st" stay as written (integer or internal, Indian, a given name, a street).
+ABBREVIATIONS: dict[str, str] = {
+    "natl": "national", "ntl": "national", "intl": "international",
+    "internat": "international", "rep": "republic", "repub": "republic",
+    "govt": "government", "gov": "government", "dept": "department", "depts": "department",
+    "assn": "association", "assoc": "association", "mfg": "manufacturing",
+    "mfrs": "manufacturers", "bros": "brothers", "tech": "technology", "techs": "technology",
+    "elec": "electric", "univ": "university", "inst": "institute", "ctr": "center",
+    "cntr": "center", "centre": "center", "org": "organization",
+    "organisation": "organization", "orgn": "organization", "svc": "service",
+    "svcs": "service", "sys": "system", "hldg": "holding", "hldgs": "holding",
+    "grp": "group", "mgmt": "management", "mgt": "management", "trdg": "trading",
+    "shpg": "shipping", "petrochem": "petrochemical", "pharma": "pharmaceutical",
+    "pharm": "pharmaceutical", "chem": "chemical", "invt": "investment", "ins": "insurance",
+    "insur": "insurance", "defence": "defense", "programme": "program",
+    "labs": "laboratory", "lab": "laboratory", "devt": "development",
+    "engg": "engineering", "eqpt": "equipment", "equip": "equipment", "entp": "enterprise",
+    "prod": "product", "prods": "product", "transp": "transport", "comm": "communication",
+    "telecom": "telecommunication", "telecoms": "telecommunication",
+}  # fmt: skip
+# Plural and adjective forms of generic words: one token each.
+GENERIC_FORMS: dict[str, str] = {
+    "industries": "industry", "industrial": "industry", "systems": "system",
+    "services": "service", "technologies": "technology", "technological": "technology",
+    "electronics": "electronic", "holdings": "holding", "enterprises": "enterprise",
+    "investments": "investment", "products": "product", "solutions": "solution",
+    "resources": "resource", "partners": "partner", "associates": "associate",
+    "lines": "line", "exports": "export", "imports": "import", "laboratories": "laboratory",
+    "laboratorios": "laboratory", "communications": "communication",
+    "telecommunications": "telecommunication", "manufacturers": "manufacturer",
+    "materials": "material", "chemicals": "chemical", "metals": "metal",
+    "minerals": "mineral", "pharmaceuticals": "pharmaceutical", "ventures": "venture",
+    "traders": "trader", "agencies": "agency", "factories": "factory", "works": "work",
+    "shipyards": "shipyard", "projects": "project", "logistic": "logistics",
+    "instruments": "instrument", "devices": "device", "components": "component",
+    "machines": "machine", "supplies": "supply", "equipments": "equipment",
+}  # fmt: skip
+# Words written as one or as two: each becomes its parts ("Iran Airlines" = "Iran Air Lines").
+COMPOUNDS: dict[str, tuple[str, ...]] = {
+    "airlines": ("air", "line"), "airline": ("air", "line"), "airways": ("air", "way"),
+    "seaways": ("sea", "way"),
+}  # fmt: skip
+_ONES = (  # noqa: SIM905
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+_ORDINALS = (  # noqa: SIM905
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+    "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+    "twentieth"
+).split()
+# Roman numerals that are not also names or syllables ("vi", "xi", "li", "di" are).
+_ROMAN = {"ii": 2, "iii": 3, "iv": 4, "vii": 7, "viii": 8, "ix": 9, "xii": 12, "xiii": 13,
+          "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20}  # fmt: skip
+NUMBER_WORDS: dict[str, str] = {
+    **{w: str(k) for k, w in enumerate(_ONES) if k},
+    **{w: str(k) for k, w in enumerate(_ORDINALS) if k},
+    **{w: str(k) for w, k in _ROMAN.items()},
+    **{f"{k}{suffix}": str(k) for k in range(1, 100) for suffix in ("st", "nd", "rd", "th")},
+}
+
+
+def canonical_word(token: str) -> tuple[str, ...]:
+    """The token(s) one Latin word stands for: abbreviations spelled out, number words
+    as digits, generic plurals singular, compounds in parts; else the word itself."""
+    if token in NUMBER_WORDS:
+        return (NUMBER_WORDS[token],)
+    if token in COMPOUNDS:
+        return COMPOUNDS[token]
+    token = ABBREVIATIONS.get(token, token)
+    return (GENERIC_FORMS.get(token, token),)
 
 
 def is_legal(token: str) -> bool:
