@@ -20,22 +20,28 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 import numpy as np
+from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.all_lists import load_all_entities  # noqa: E402
-from bench.quality import expected_un_entities, fold, read_rows  # noqa: E402
+from bench.quality_measures import expected_un_entities, read_rows  # noqa: E402
 from bench.report import write_subsection  # noqa: E402
-from clearance.matching import DEFAULT_THRESHOLD, MatchIndex, Screener  # noqa: E402
+from clearance.matching import MatchIndex, Screener  # noqa: E402
 from clearance.matching.names import tokenize_name  # noqa: E402
 from clearance.matching.retrieval import candidate_names  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def fold(text: str) -> str:
+    return anyascii(unicodedata.normalize("NFKC", text)).lower().strip()
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
@@ -78,7 +84,7 @@ def candidate_recall(screener: Screener) -> tuple[float, int]:
             screener.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)
         ]
         names = candidate_names(screener.lookup, tokens.tokens, tokens.leniency, tokens.glued,
-                                lookups, DEFAULT_THRESHOLD)  # fmt: skip
+                                lookups)  # fmt: skip
         total += 1
         found += any(index.entities[int(index.name_entity[n])].id == want for n in names)
     return found / max(1, total), total

@@ -16,7 +16,7 @@ from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
 # Locales whose name data is a copy of another's or too thin to say anything.
-_SKIPPED = frozenset({"la", "en", "es", "de", "th", "sw", "tw_GH", "ng_NG"})
+_SKIPPED = frozenset({"la", "en", "es", "de", "th", "sw", "tw_GH", "ng_NG", "de_LI", "de_LU"})
 FIT_LOCALES = tuple(loc for loc in AVAILABLE_LOCALES if loc not in _SKIPPED)
 # The benchmark's ten locales: five scripts, the world's most screened name cultures.
 BENCH_LOCALES = (

@@ -10,11 +10,12 @@ snapshot. The matcher turns these into the information a matched word carries
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+
+import numpy as np
 
 from clearance.matching.names import tokenize_name
 from clearance.model import Entity
@@ -81,30 +82,35 @@ def list_frequencies(entities: list[Entity]) -> Counter[str]:
 
 
 def build_statistics(entities: list[Entity], locales: Iterable[str] = FIT_LOCALES) -> dict:
+    """The statistics as arrays, one row per token (see write_statistics)."""
     locales = tuple(locales)
     shares = population_shares(locales)
     parts = part_counts(locales, entities)
     df = list_frequencies(entities)
     scripts = sorted({s for by_script in shares.values() for s in by_script})
     tokens = sorted(set(shares) | {t for t, n in df.items() if n >= MIN_LIST_DF} | set(parts))
-    rows = {}
-    for token in tokens:
-        by_script = shares.get(token, {})
-        given, family, title = parts.get(token, [0, 0, 0])
-        row = [[scripts.index(s), round(p, 6)] for s, p in sorted(by_script.items())]
-        rows[token] = [row, int(df.get(token, 0)), given, family, title]
-    return {
-        "format": 1,
-        "scripts": scripts,
-        "entities": len(entities),
-        "locales": list(locales),
-        "columns": ["population share by script", "listed entities", "given", "surname", "title"],
-        "tokens": rows,
-    }
+    share = np.zeros((len(tokens), len(scripts)), dtype=np.float32)
+    counts = np.zeros((len(tokens), 4), dtype=np.int32)
+    for row, token in enumerate(tokens):
+        for script, value in shares.get(token, {}).items():
+            share[row, scripts.index(script)] = value
+        counts[row, 0] = df.get(token, 0)
+        counts[row, 1:] = parts.get(token, [0, 0, 0])
+    meta = {"format": 1, "scripts": scripts, "entities": len(entities), "locales": list(locales),
+            "counts": ["listed entities", "given", "surname", "title"]}  # fmt: skip
+    return {"tokens": tokens, "share": share, "counts": counts, "meta": meta}
 
 
 def write_statistics(data: dict, path: Path) -> None:
+    """One compressed .npz: the tokens as one newline-joined text, the shares by script,
+    the counts, and the metadata as JSON; loads in milliseconds, unlike JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    with gzip.GzipFile(path, "wb", mtime=0) as f:  # byte-identical output for identical data
-        f.write(raw.encode("utf-8"))
+    tokens = "\n".join(data["tokens"]).encode("utf-8")
+    with path.open("wb") as f:
+        np.savez_compressed(
+            f,
+            tokens=np.frombuffer(tokens, dtype=np.uint8),
+            share=data["share"],
+            counts=data["counts"],
+            meta=np.frombuffer(json.dumps(data["meta"], sort_keys=True).encode(), dtype=np.uint8),
+        )

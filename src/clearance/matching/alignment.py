@@ -1,13 +1,10 @@
-"""Order-free alignment of a query name with one listed name, and the score it earns.
+"""Order-free alignment of a query name with one listed name: which word met which.
 
 Tokens pair up one to one, best first, whatever their order ("PUTIN, Vladimir" and
 "Vladimir Putin"). Syllables of one word rejoin ("김정은" read "kim jong un" meets
 "KIM Jong-un" and "Kim Jongun"), and leftover neighbouring words may join ("Hik
-Vision" = "Hikvision", "Abdul Rahman" = "Abdulrahman"). The score is the weighted
-quality of the pairs times how much of each name they cover: weight is rarity, so an
-unmatched "Habbash" costs far more than an unmatched "Mohammed". A missing query
-token costs more than a missing listed one, because lists spell names out in full
-(patronymics, middle names) while queries are usually shorter.
+Vision" = "Hikvision", "Abdul Rahman" = "Abdulrahman"). What the pairs and the words
+left over are worth is the scoring model's business (features.py, match_model.py).
 """
 
 from __future__ import annotations
@@ -26,12 +23,6 @@ from clearance.matching.similarity import (
 )
 from clearance.matching.vocabulary import LEGAL_FAMILIES, LEGAL_PREFIX
 
-LEGAL_WEIGHT = 0.1  # a legal form counts this much, and only when both names have one
-QUERY_EXPONENT = 0.8  # how hard unmatched query weight pulls the score down
-NAME_EXPONENT = 0.5  # same for the listed name: softer, lists carry more name parts
-# Matched rarity needed for full credit: an exact match of "Hikvision" is strong
-# evidence, of "Juan Garcia" (two common names) less, of "Mohammed" alone little.
-MIN_EVIDENCE = 0.9
 MAX_GLUED = 8  # syllables of one word rejoined at most ("알렉산드로브나" has seven)
 INITIAL = "initial"
 LEGAL = "legal form"
@@ -45,7 +36,6 @@ class Pair(NamedTuple):
 
 @dataclass(slots=True)
 class Alignment:
-    score: float
     pairs: list[Pair] = field(default_factory=list)
     q_unmatched: list[int] = field(default_factory=list)
     n_unmatched: list[int] = field(default_factory=list)
@@ -55,8 +45,10 @@ class Alignment:
 class Side(NamedTuple):
     tokens: Sequence[str]
     leniency: Sequence[int]  # per token, from the script it was written in
-    weights: Sequence[float]
+    info: Sequence[float]  # per token: how much it says (name_statistics.information)
+    kinds: Sequence[int]  # per token: name_statistics.TokenKind
     glued: Sequence[bool]  # per token: written in one word with the previous one
+    scripts: Sequence[str]  # per token: the script it was written in ("Latn", "Hani" …)
 
 
 def _legal_match(a: str, b: str) -> TokenMatch:
@@ -103,11 +95,7 @@ def align(
     `similarity` that of joined tokens."""
     qt, nt = query.tokens, name.tokens
     legal_counted = any(t[0] == LEGAL_PREFIX for t in qt) and any(t[0] == LEGAL_PREFIX for t in nt)
-    qw = list(query.weights)
-    nw = list(name.weights)
-    if legal_counted:
-        qw = [LEGAL_WEIGHT if t[0] == LEGAL_PREFIX else w for t, w in zip(qt, qw, strict=True)]
-        nw = [LEGAL_WEIGHT if t[0] == LEGAL_PREFIX else w for t, w in zip(nt, nw, strict=True)]
+    qw, nw = query.info, name.info
     q_alone, n_alone = _alone(query), _alone(name)
     q_special = [len(t) == 1 or t[0] == LEGAL_PREFIX for t in qt]
     n_special = [len(t) == 1 or t[0] == LEGAL_PREFIX for t in nt]
@@ -137,7 +125,9 @@ def align(
             pairs.append(Pair(qs, ns, m))
     if not all(q_used) and not all(n_used):
         _join_leftovers(query, name, q_used, n_used, pairs, similarity)
-    return _score(qw, nw, pairs, q_used, n_used, legal_counted)
+    q_unmatched = [i for i, used in enumerate(q_used) if not used]
+    n_unmatched = [j for j, used in enumerate(n_used) if not used]
+    return Alignment(pairs, q_unmatched, n_unmatched, legal_counted)
 
 
 def _joinable(token: str) -> bool:
@@ -160,8 +150,8 @@ def _glued_runs(side: Side) -> list[tuple[int, int]]:
 def _glued_joins(
     query: Side,
     name: Side,
-    qw: list[float],
-    nw: list[float],
+    qw: Sequence[float],
+    nw: Sequence[float],
     similarity: Callable[[str, str, int, bool], TokenMatch],
 ) -> list[_Candidate]:
     """Rejoin what one word held, against single tokens of the other name, every rule on."""
@@ -228,34 +218,3 @@ def _join_leftovers(
                     pairs.append(Pair((best_i,), (k, k + 1), m))
                 else:
                     pairs.append(Pair((k, k + 1), (best_i,), m))
-
-
-def _score(
-    qw: list[float],
-    nw: list[float],
-    pairs: list[Pair],
-    q_used: list[bool],
-    n_used: list[bool],
-    legal_counted: bool,
-) -> Alignment:
-    q_total, n_total = sum(qw), sum(nw)
-    q_unmatched = [i for i, used in enumerate(q_used) if not used]
-    n_unmatched = [j for j, used in enumerate(n_used) if not used]
-    if q_total <= 0 or n_total <= 0 or not pairs:
-        return Alignment(0.0, pairs, q_unmatched, n_unmatched, legal_counted)
-    quality_num = quality_den = q_matched = n_matched = 0.0
-    for pair in pairs:
-        wq = sum(qw[i] for i in pair.q)
-        wn = sum(nw[j] for j in pair.n)
-        quality_num += pair.match.sim * (wq + wn)
-        quality_den += wq + wn
-        q_matched += wq
-        n_matched += wn
-    if quality_den <= 0:
-        return Alignment(0.0, pairs, q_unmatched, n_unmatched, legal_counted)
-    quality = quality_num / quality_den
-    q_cover = q_matched / q_total
-    n_cover = n_matched / n_total
-    evidence = min(1.0, q_matched / MIN_EVIDENCE, n_matched / MIN_EVIDENCE) ** 0.5
-    score = quality * q_cover**QUERY_EXPONENT * n_cover**NAME_EXPONENT * evidence
-    return Alignment(min(1.0, score), pairs, q_unmatched, n_unmatched, legal_counted)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
-import math
 import os
 import pickle
 import threading
@@ -30,6 +29,14 @@ from typing import Any
 
 import numpy as np
 
+from clearance.matching.name_statistics import (
+    DATA_FILE as STATISTICS_FILE,
+)
+from clearance.matching.name_statistics import (
+    LATIN,
+    TokenKind,
+    bundled_statistics,
+)
 from clearance.matching.names import tokenize_name
 from clearance.matching.neighbours import (
     HOW,
@@ -48,15 +55,20 @@ from clearance.matching.phonetic import (
 )
 from clearance.matching.scripts import STRICT
 from clearance.matching.similarity import TokenMatch
-from clearance.matching.vocabulary import LEGAL_PREFIX, kind_factor
+from clearance.matching.vocabulary import LEGAL_PREFIX
 from clearance.model import Entity, NameKind
 from clearance.model.identifiers import normalize_identifier
 
-INDEX_FORMAT = 2  # 2: vocabulary vowels, second skeletons and known neighbours
+INDEX_FORMAT = 3  # 3: information and kind per vocabulary entry (name_statistics)
 KINDS = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.WEAK, NameKind.FORMER)
-RARE_DF = 2  # a token on this many entities or fewer has full weight
-MIN_WEIGHT = 0.05
 MIN_IDENTIFIER_CHARS = 5
+# How much of a word's information counts when looking for candidates: a name must
+# share the query's distinctive words, not its titles or generic words.
+RETRIEVAL_SHARE = {
+    TokenKind.OTHER: 1.0, TokenKind.GIVEN: 0.8, TokenKind.PATRONYMIC: 0.5,
+    TokenKind.GENERIC: 0.4, TokenKind.MINOR: 0.1, TokenKind.INITIAL: 0.2,
+    TokenKind.NUMBER: 1.0, TokenKind.LEGAL: 0.0,
+}  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,8 +78,9 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(str(INDEX_FORMAT).encode())
     here = Path(__file__).parent
     for module in ("index", "names", "neighbours", "phonetic", "scripts", "similarity",
-                   "vocabulary"):  # fmt: skip
+                   "vocabulary", "name_statistics"):  # fmt: skip
         digest.update((here / f"{module}.py").read_bytes())
+    digest.update(STATISTICS_FILE.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -162,6 +175,9 @@ class _EntityTable:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def schema_of(self, i: int) -> str:
+        return self._schemas[self._schema_code[i]]
+
     def __getitem__(self, i: int) -> EntityFacts:
         return EntityFacts(
             id=self._ids[i],
@@ -196,6 +212,7 @@ class MatchIndex:
         self._blob_ptr: list[int] = state["entity_blob_ptr"].tolist()
         self.identifier_index: dict[str, list[int]] = state["identifier_index"]
         self.entity_count: int = state["entity_count"]
+        self.vocab_df_list: list[int] = state["vocab_df"].tolist()
         self.vocab_ids: dict[str, int] = {text: vid for vid, text in enumerate(self.vocab_text)}
         self.vocab_phonetic: list[str] = state["vocab_phonetic"]
         self.vocab_skeleton: list[str] = state["vocab_skeleton"]
@@ -206,6 +223,8 @@ class MatchIndex:
         self._name_ptr = self.name_ptr.tolist()
         self._name_tokens = self.name_tokens.tolist()
         self.vocab_weight_list: list[float] = self.vocab_weight.tolist()
+        self.vocab_info_list: list[float] = state["vocab_info"].tolist()
+        self.vocab_kind_list: list[int] = state["vocab_kind"].tolist()
         self._known_ptr: list[int] = state.get("known_ptr", np.zeros(1, np.int64)).tolist()
 
     # -- building -------------------------------------------------------------------------
@@ -251,8 +270,11 @@ class MatchIndex:
                 name_values.append(name.value)
             for text in seen:
                 df[text] = df.get(text, 0) + 1
-        n_entities = len(facts)
-        weights = np.array([_weight(t, df[t], n_entities) for t in vocab_text], dtype=np.float32)
+        stats = bundled_statistics()
+        info = np.array([stats.information(t, LATIN, df[t]) for t in vocab_text], np.float32)
+        kinds = np.array([stats.kind(t) for t in vocab_text], dtype=np.int8)
+        share = np.array([RETRIEVAL_SHARE[TokenKind(k)] for k in kinds.tolist()], np.float32)
+        weights = info * share
         tokens_arr = np.array(name_tokens, dtype=np.int32)
         ptr_arr = np.array(name_ptr, dtype=np.int64)
         name_total: Any = (
@@ -273,6 +295,9 @@ class MatchIndex:
             "vocab_vowels": forms[4],
             "vocab_numbers": form_numbers(*forms),
             "vocab_weight": weights,
+            "vocab_info": info,
+            "vocab_df": np.array([df[t] for t in vocab_text], dtype=np.int32),
+            "vocab_kind": kinds,
             **_postings(tokens_arr, ptr_arr, len(vocab_text)),
             **_fuzzy_keys(vocab_text),
             "name_entity": np.array(name_entity, dtype=np.int32),
@@ -286,7 +311,7 @@ class MatchIndex:
             "entity_blobs": b"".join(blobs),
             "entity_blob_ptr": np.array(blob_ptr, dtype=np.int64),
             "identifier_index": identifier_index,
-            "entity_count": n_entities,
+            "entity_count": len(facts),
         }
         index = cls(state)
         state.update(_known_neighbours(index))
@@ -392,18 +417,6 @@ class MatchIndex:
 
     def token_weight(self, vid: int) -> float:
         return self.vocab_weight_list[vid]
-
-
-def _weight(token: str, df: int, n_entities: int) -> float:
-    """Rarity weight in [MIN_WEIGHT, 1]: "Hikvision" near 1, "Mohammed" about 0.35."""
-    factor = kind_factor(token)
-    if factor == 0.0:
-        return 0.0
-    if any(c.isdigit() for c in token):
-        return factor
-    top = math.log(max(n_entities, 3) / RARE_DF)
-    idf = math.log(max(n_entities, 3) / max(df, 1)) / top if top > 0 else 1.0
-    return max(MIN_WEIGHT, factor * min(1.0, max(0.0, idf)))
 
 
 def _postings(tokens: np.ndarray, ptr: np.ndarray, n_vocab: int) -> dict[str, np.ndarray]:

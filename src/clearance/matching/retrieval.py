@@ -18,17 +18,20 @@ from typing import NamedTuple
 
 import numpy as np
 
-from clearance.matching.alignment import NAME_EXPONENT, QUERY_EXPONENT
-from clearance.matching.index import MatchIndex, is_fuzzy_token
+from clearance.matching.index import RETRIEVAL_SHARE, MatchIndex, is_fuzzy_token
+from clearance.matching.name_statistics import LATIN, bundled_statistics
 from clearance.matching.neighbours import score_neighbours
 from clearance.matching.scripts import STRICT
 from clearance.matching.similarity import EXACT, TokenMatch, token_similarity
-from clearance.matching.vocabulary import LEGAL_PREFIX, kind_factor
+from clearance.matching.vocabulary import LEGAL_PREFIX
 
 TOP_CANDIDATES = 40  # names aligned in full per query
 NAMES_PER_ENTITY = 2
-CHEAP_SLACK = 0.88  # align names whose cheap score is at least this share of the threshold
-MIN_RETRIEVAL_WEIGHT = 0.04  # tokens lighter than this ("al", "and") find no candidates
+# A listed name must share words holding this much of the query's weight to be aligned
+# (weight: information x how much the kind of word counts, index.RETRIEVAL_SHARE).
+MIN_QUERY_COVER = 0.4
+MIN_CHEAP = 0.25  # nor align names whose cheap score (query x name cover) is lower
+MIN_RETRIEVAL_WEIGHT = 0.1  # tokens lighter than this ("al", "and") find no candidates
 _CACHE_LIMIT = 100_000
 _EMPTY_I = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
@@ -100,7 +103,7 @@ class TokenLookups:
         if cached is None:
             vid = self.index.vocab_ids.get(token)
             matches = {vid: TokenMatch(1.0, EXACT)} if vid is not None else {}
-            weight = self.index.token_weight(vid) if vid is not None else kind_factor(token)
+            weight = self.index.token_weight(vid) if vid is not None else unknown_weight(token)
             cached = self._cache[key] = _with_postings(self.index, matches, weight)
         return cached
 
@@ -114,19 +117,24 @@ class TokenLookups:
         if exact is not None:
             matches[exact] = TokenMatch(1.0, EXACT)
         matches.update(neighbours)  # in vocabulary order: of equals, the first counts
-        factor = kind_factor(token)
+        own = unknown_weight(token)
         # A close variant of a common name is common; an unknown word is rare.
-        variants = [v for v, m in matches.items()
-                    if m.sim >= 0.85 and kind_factor(index.vocab_text[v]) == factor]  # fmt: skip
+        variants = [v for v, m in matches.items() if m.sim >= 0.85]
         if exact is not None:
             weight = index.token_weight(exact)
         elif variants:
             best = max(variants, key=lambda v: matches[v].sim)
             sim = matches[best].sim
-            weight = sim * index.token_weight(best) + (1.0 - sim) * factor
+            weight = sim * index.token_weight(best) + (1.0 - sim) * own
         else:
-            weight = factor
+            weight = own
         return _with_postings(index, matches, weight)
+
+
+def unknown_weight(token: str) -> float:
+    """Retrieval weight of a word the index does not have (as index.py weighs its own)."""
+    stats = bundled_statistics()
+    return stats.information(token, LATIN) * RETRIEVAL_SHARE[stats.kind(token)]
 
 
 def query_tokens(
@@ -186,7 +194,6 @@ def candidate_names(
     leniency: Sequence[int],
     glued: Sequence[bool],
     per_token: list[TokenLookup],
-    threshold: float,
 ) -> list[int]:
     """Names worth aligning with the query, at most TOP_CANDIDATES of them."""
     index = lookups.index
@@ -194,7 +201,7 @@ def candidate_names(
     if total <= 0:
         return []
     # Matching none of the heaviest tokens leaves too little weight to pass.
-    need = min(1.0, max(threshold, 0.05)) ** (1.0 / QUERY_EXPONENT)
+    need = MIN_QUERY_COVER
     order = sorted(range(len(tokens)), key=lambda i: -per_token[i].weight)
     prefix: set[int] = set()
     covered = 0.0
@@ -237,14 +244,13 @@ def candidate_names(
         q_acc[hit] += lookup.sims[pos[hit]] * weight
         n_acc[hit] += lookup.name_weights[pos[hit]]
     q_cover = np.minimum(q_acc / total, 1.0)
-    keep = q_cover >= need * 0.85
+    keep = q_cover >= need
     if not keep.any():
         return []
     cand, q_cover = cand[keep], q_cover[keep]
     n_cover = np.minimum(n_acc[keep] / np.maximum(index.name_total[cand], 1e-6), 1.0)
-    cheap = q_cover**QUERY_EXPONENT * n_cover**NAME_EXPONENT
-    # The cheap score is close to an upper bound of the aligned one; keep some slack.
-    promising = cheap >= CHEAP_SLACK * threshold
+    cheap = q_cover * n_cover**0.5
+    promising = cheap >= MIN_CHEAP
     cand, cheap = cand[promising], cheap[promising]
     if len(cand) > NAMES_PER_ENTITY:  # an entity needs only its best few names aligned
         entities = index.name_entity[cand]

@@ -4,7 +4,9 @@ A query is tokenised like the listed names; each token is looked up once (exactl
 then through the fuzzy keys, then verified) and the result cached, because the same
 first names and surnames recur through a batch. Candidate names come from the
 postings of the matched tokens, ranked by a cheap accumulated score; only the best
-few are aligned in full.
+few are aligned in full and scored by the fitted model (match_model.py): a
+probability that the query names the listed party. Birth date and country move its
+log-odds; an identical identifier makes it near-certain.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import os
 import pickle
 import time
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,8 +26,11 @@ from typing import Any, NamedTuple
 from clearance.matching import secondary
 from clearance.matching.alignment import Alignment, Side, align
 from clearance.matching.explain import describe_name_match
+from clearance.matching.features import PairFacts, alignment_features
 from clearance.matching.index import KINDS, MatchIndex
-from clearance.matching.names import tokenize_name
+from clearance.matching.match_model import MatchModel, bundled_model, logit_of, probability
+from clearance.matching.name_statistics import NameStatistics, bundled_statistics
+from clearance.matching.names import NameTokens, tokenize_name
 from clearance.matching.retrieval import (
     TokenLookup,
     TokenLookups,
@@ -33,13 +38,12 @@ from clearance.matching.retrieval import (
     candidate_names,
     query_tokens,
 )
-from clearance.matching.scripts import STRICT
+from clearance.matching.scripts import LATIN, STRICT
 from clearance.matching.similarity import TokenMatch, token_similarity
-from clearance.matching.vocabulary import kind_factor
 from clearance.model import Entity, NameKind
 
-DEFAULT_THRESHOLD = 0.80
-WEAK_ALIAS_FACTOR = 0.9  # "low quality" aliases (UN QUALITY=Low, OFAC weak a.k.a.)
+DEFAULT_THRESHOLD = bundled_model().threshold
+_PERSON_SCHEMAS = frozenset({"Person"})
 
 
 @dataclass(slots=True)
@@ -92,17 +96,40 @@ PRIMING_NAMES = (
 
 
 class _Scored(NamedTuple):
-    score: float
+    logit: float
     name_idx: int
     alignment: Alignment
+    features: list[float]
+
+
+class ScoredName(NamedTuple):
+    """One listed name scored against a query (Screener.scored_candidates)."""
+
+    name_idx: int
+    entity_idx: int
+    logit: float
+    features: list[float]
+    retrieved: bool  # found by the candidate search (else scored on request)
+
+
+def query_side(tokens: NameTokens, info: Sequence[float], kinds: Sequence[int]) -> Side:
+    return Side(tokens.tokens, tokens.leniency, info, kinds, tokens.glued, tokens.scripts)
 
 
 class Screener:
     """Screens names against one compiled index (one set of lists, one version)."""
 
-    def __init__(self, index: MatchIndex) -> None:
+    def __init__(
+        self,
+        index: MatchIndex,
+        model: MatchModel | None = None,
+        statistics: NameStatistics | None = None,
+    ) -> None:
         self.index = index
         self.lookup = TokenLookups(index)
+        self.model = model or bundled_model()
+        self.statistics = statistics or bundled_statistics()
+        self._token_facts: dict[tuple[str, str], tuple[float, int]] = {}
 
     # -- construction -------------------------------------------------------------------
 
@@ -136,17 +163,17 @@ class Screener:
         tokens = tokenize_name(name or "")
         self.lookup.many(query_tokens(tokens.tokens, tokens.leniency, tokens.glued))
         lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
-        query = Side(tokens.tokens, tokens.leniency, [lk.weight for lk in lookups], tokens.glued)
+        query = self._query_side(tokens)
         best: dict[int, _Scored] = {}
         # Facts that agree can lift a name score up to the threshold: look lower for them.
-        name_floor = secondary.lowest_liftable(threshold, bool(birth_date), bool(country))
+        floor = secondary.lowest_liftable(logit_of(threshold), bool(birth_date), bool(country))
         candidates = candidate_names(
-            self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups, name_floor
+            self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups
         )
         for name_idx in candidates:
-            scored = self._score_name(query, lookups, name_idx)
+            scored = self._score_name(query, lookups, name_idx, query_schema)
             e_idx = int(self.index.name_entity[name_idx])
-            if scored.score > 0 and (e_idx not in best or scored.score > best[e_idx].score):
+            if scored.logit > floor and (e_idx not in best or scored.logit > best[e_idx].logit):
                 best[e_idx] = scored
         id_keys = secondary.query_identifier_keys(list(identifiers or []))
         id_entities = {e for k in id_keys for e in self.index.identifier_index.get(k, [])}
@@ -158,27 +185,85 @@ class Screener:
             if score >= threshold:
                 results.append((score, e_idx, reasons))
         results.sort(key=lambda r: (-r[0], self.index.entities[r[1]].id))
-        return [self._hit(tokens.tokens, best.get(e), e, s, r) for s, e, r in results[:limit]]
+        return [self._hit(query, best.get(e), e, s, r) for s, e, r in results[:limit]]
 
-    def _score_name(self, query: Side, lookups: list[TokenLookup], name_idx: int) -> _Scored:
+    def scored_candidates(
+        self, name: str, schema: str | None = None, extra_names: Sequence[int] = ()
+    ) -> list[ScoredName]:
+        """Every listed name the retrieval hands the scorer for `name` (and the names
+        `extra_names`, if not among them), with features and log-odds: what
+        tools/fit_scorer.py fits on and the benchmarks look into."""
+        query_schema = secondary.normalize_schema(schema)
+        tokens = tokenize_name(name or "")
+        self.lookup.many(query_tokens(tokens.tokens, tokens.leniency, tokens.glued))
+        lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
+        query = self._query_side(tokens)
+        found = candidate_names(self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups)
+        retrieved = set(found)
+        out = []
+        for name_idx in [*found, *(n for n in extra_names if n not in retrieved)]:
+            scored = self._score_name(query, lookups, name_idx, query_schema)
+            entity = int(self.index.name_entity[name_idx])
+            out.append(
+                ScoredName(name_idx, entity, scored.logit, scored.features, name_idx in retrieved)
+            )
+        return out
+
+    def _query_side(self, tokens: NameTokens) -> Side:
+        """The query's words with their information (by the script each was written in,
+        against the population of that script) and kind."""
+        index, cache = self.index, self._token_facts
+        info: list[float] = []
+        kinds: list[int] = []
+        for token, script in zip(tokens.tokens, tokens.scripts, strict=True):
+            known = cache.get((token, script))
+            if known is None:
+                vid = index.vocab_ids.get(token)
+                listed = index.vocab_df_list[vid] if vid is not None else 0
+                known = (
+                    self.statistics.information(token, script, listed),
+                    int(self.statistics.kind(token)),
+                )
+                if len(cache) > 200_000:
+                    cache.clear()
+                cache[(token, script)] = known
+            info.append(known[0])
+            kinds.append(known[1])
+        return query_side(tokens, info, kinds)
+
+    def _score_name(
+        self, query: Side, lookups: list[TokenLookup], name_idx: int, query_schema: str | None
+    ) -> _Scored:
         index = self.index
         vids = index.name_token_ids(name_idx)
-        texts = [index.vocab_text[v] for v in vids]
-        name = Side(
-            texts,
-            [STRICT] * len(vids),  # listed spellings are taken as written
-            [index.vocab_weight_list[v] for v in vids],
-            index.name_glued(name_idx),
-        )
+        name = self._name_side(vids, name_idx)
 
         def pair_sim(i: int, j: int) -> TokenMatch | None:
             return lookups[i].matches.get(vids[j])
 
         alignment = align(query, name, pair_sim, cached_similarity)
-        score = alignment.score
-        if index.name_kind[name_idx] == KINDS.index(NameKind.WEAK):
-            score *= WEAK_ALIAS_FACTOR
-        return _Scored(score, name_idx, alignment)
+        e_idx = int(index.name_entity[name_idx])
+        kind = KINDS[int(index.name_kind[name_idx])]
+        listed_schema = index.entities.schema_of(e_idx)
+        facts = PairFacts(
+            schema_mismatch=secondary.schema_mismatch(query_schema, listed_schema),
+            listed_person=listed_schema in _PERSON_SCHEMAS,
+            weak_alias=kind is NameKind.WEAK,
+            former_name=kind is NameKind.FORMER,
+        )
+        x = alignment_features(query, name, alignment, facts)
+        return _Scored(self.model.logit(x), name_idx, alignment, x)
+
+    def _name_side(self, vids: list[int], name_idx: int) -> Side:
+        index = self.index
+        return Side(
+            [index.vocab_text[v] for v in vids],
+            [STRICT] * len(vids),  # listed spellings are taken as written
+            [index.vocab_info_list[v] for v in vids],
+            [index.vocab_kind_list[v] for v in vids],
+            index.name_glued(name_idx),
+            [LATIN] * len(vids),
+        )
 
     def _adjust(
         self,
@@ -190,28 +275,29 @@ class Screener:
         birth_date: str | None,
     ) -> tuple[float, list[str]]:
         facts = self.index.entities[e_idx]
-        score = scored.score if scored else 0.0
         reasons: list[str] = []
-        matched_id = secondary.identifier_match(id_keys, facts) if id_keys else None
-        if matched_id:
-            score = secondary.IDENTIFIER_SCORE + (1.0 - secondary.IDENTIFIER_SCORE) * score
-            reasons.append(f"identifier matches the listed {matched_id}")
-        factor, why = secondary.schema_factor(query_schema, facts)
-        score *= factor
+        logit = scored.logit if scored else -30.0
         for adjust, value in (
             (secondary.birth_date_adjustment, birth_date),
             (secondary.country_adjustment, country),
         ):
-            score, why_fact = adjust(value, facts, score)
+            delta, why_fact = adjust(value, facts)
+            logit += delta
             if why_fact:
                 reasons.append(why_fact)
+        score = probability(logit)
+        matched_id = secondary.identifier_match(id_keys, facts) if id_keys else None
+        if matched_id:
+            score = secondary.IDENTIFIER_SCORE + (1.0 - secondary.IDENTIFIER_SCORE) * score
+            reasons.insert(0, f"identifier matches the listed {matched_id}")
+        why = secondary.schema_reason(query_schema, facts)
         if why:
             reasons.append(why)
         return min(1.0, score), reasons
 
     def _hit(
         self,
-        query_tokens: Sequence[str],
+        query: Side,
         scored: _Scored | None,
         e_idx: int,
         score: float,
@@ -225,12 +311,14 @@ class Screener:
             matched_name = index.name_values[scored.name_idx]
             vids = index.name_token_ids(scored.name_idx)
             explanation = describe_name_match(
-                query_tokens,
+                query,
                 [index.vocab_text[v] for v in vids],
                 scored.alignment,
                 matched_name,
                 KINDS[int(index.name_kind[scored.name_idx])],
-                scored.score,
+                self.model,
+                scored.features,
+                self._name_side(vids, scored.name_idx),
             )
         return Hit(
             entity_id=facts.id,
@@ -245,11 +333,9 @@ class Screener:
     # -- comparing and batches ----------------------------------------------------------
 
     def compare(self, name_a: str, name_b: str, schema: str | None = None) -> float:
-        """Like `compare`, with token rarity taken from this index's lists."""
-        return _compare(name_a, name_b, self._weight_of)
-
-    def _weight_of(self, token: str, leniency: int) -> float:
-        return self.lookup(token, leniency).weight
+        """Like `compare`: the same model and statistics, the listed words' counts from
+        this index where it has them."""
+        return _compare(name_a, name_b, self.model, self.statistics)
 
     def warm(self, names: Iterable[str | None]) -> None:
         """Look up the words of many names in one pass, before checking them one by one:
@@ -276,20 +362,26 @@ class Screener:
         return run_batch(self, list(queries), workers, options)
 
 
-def _compare(name_a: str, name_b: str, weight_of: Callable[[str, int], float]) -> float:
+def _side(tokens: NameTokens, statistics: NameStatistics) -> Side:
+    info = [
+        statistics.information(t, s) for t, s in zip(tokens.tokens, tokens.scripts, strict=True)
+    ]
+    kinds = [int(statistics.kind(t)) for t in tokens.tokens]
+    return query_side(tokens, info, kinds)
+
+
+def compare_alignment(
+    name_a: str, name_b: str, statistics: NameStatistics
+) -> tuple[Side, Side, Alignment]:
+    """`name_a` as the query, `name_b` as the listed name, aligned. A name written only
+    in Latin letters is taken as the listed one when the other is in another script:
+    lists write names in Latin, and the model reads the query's script."""
     ta, tb = tokenize_name(name_a or ""), tokenize_name(name_b or "")
-    a = Side(
-        ta.tokens,
-        ta.leniency,
-        [weight_of(t, v) for t, v in zip(ta.tokens, ta.leniency, strict=True)],
-        ta.glued,
-    )
-    b = Side(
-        tb.tokens,
-        tb.leniency,
-        [weight_of(t, v) for t, v in zip(tb.tokens, tb.leniency, strict=True)],
-        tb.glued,
-    )
+    a_latin = all(s == LATIN for s in ta.scripts)
+    b_latin = all(s == LATIN for s in tb.scripts)
+    if a_latin and not b_latin:
+        ta, tb = tb, ta
+    a, b = _side(ta, statistics), _side(tb, statistics)
 
     def pair_sim(i: int, j: int) -> TokenMatch:
         # No query side here: the token from the more lenient script goes first.
@@ -297,16 +389,21 @@ def _compare(name_a: str, name_b: str, weight_of: Callable[[str, int], float]) -
             return token_similarity(ta.tokens[i], tb.tokens[j], ta.leniency[i])
         return token_similarity(tb.tokens[j], ta.tokens[i], tb.leniency[j])
 
-    return align(a, b, pair_sim).score
+    return a, b, align(a, b, pair_sim)
+
+
+def _compare(name_a: str, name_b: str, model: MatchModel, statistics: NameStatistics) -> float:
+    a, b, alignment = compare_alignment(name_a, name_b, statistics)
+    if not alignment.pairs:
+        return 0.0
+    return probability(model.logit(alignment_features(a, b, alignment, PairFacts())))
 
 
 def compare(name_a: str, name_b: str, schema: str | None = None) -> float:
-    """How alike two names are, 0..1, on the scale of `Screener.check` scores.
-
-    Without a list at hand every word weighs the same, except legal forms, titles,
-    particles and generic business words, which weigh little.
-    """
-    return _compare(name_a, name_b, lambda token, leniency: kind_factor(token))
+    """How alike two names are, 0..1, on the scale of `Screener.check` scores: the
+    probability the fitted model gives that `name_a` (a query) names the party listed
+    as `name_b`, word frequencies from the bundled lists and populations."""
+    return _compare(name_a, name_b, bundled_model(), bundled_statistics())
 
 
 def cache_dir() -> Path:

@@ -1,9 +1,11 @@
 """Facts beside the name: identifiers, birth date, country, kind of party.
 
 An identical identifier (passport, tax id, ISIN, IMO …) is near-certain whatever the
-name says. A birth date or country that agrees nudges the score up; one that
-disagrees pulls it down, a birth year far off strongly. A person is not a vessel.
-Each adjustment returns the words that explain it.
+name says. A birth date or country that agrees adds to the log-odds of the name's
+score (a Fellegi-Sunter agreement weight); one that disagrees takes away, a birth
+year far off strongly. A person is not a vessel: the kind of party is a feature of
+the name model (features.py), explained here. Each adjustment returns the words that
+explain it.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ from clearance.matching.index import EntityFacts, identifier_keys
 from clearance.model import parse_partial_date, to_country_code
 
 IDENTIFIER_SCORE = 0.97  # an identical identifier alone; the name adds the rest
-SCHEMA_MISMATCH = 0.8
-DOB_FAR = 0.75  # years apart beyond any listed range
-DOB_NEAR = 0.93  # one year apart: sources disagree that much
-COUNTRY_MISMATCH = 0.95
-DOB_AGREE_MAX = 0.4  # share of the distance to 1 that an agreeing full birth date closes
-COUNTRY_AGREE = 0.1
+# Log-odds added to the name's score. Agreement weights log(m/u) shrunk for the
+# sources' errors and for names that already carry the evidence: an agreeing full
+# birth date is strong, a year or a range less; one year apart is what sources
+# disagree by; far apart is another person.
+DOB_FULL_AGREE = 1.2
+DOB_YEAR_AGREE = 0.7
+DOB_IN_RANGE = 0.45
+DOB_NEAR = -0.35
+DOB_FAR = -1.6
+COUNTRY_AGREE = 0.25
+COUNTRY_MISMATCH = -0.3
 
 # Query types (CLI --type) -> schemas of listed entities that are that kind of party.
 SCHEMA_GROUPS = {
@@ -52,23 +59,20 @@ def normalize_schema(schema: str | None) -> str | None:
     raise ValueError(f"unknown type {schema!r}: use person, organization, vessel or aircraft")
 
 
-def lowest_liftable(threshold: float, with_birth_date: bool, with_country: bool) -> float:
-    """The lowest name score that agreeing facts could still lift to `threshold`."""
-    keep = (1.0 - DOB_AGREE_MAX if with_birth_date else 1.0) * (
-        1.0 - COUNTRY_AGREE if with_country else 1.0
-    )
-    return max(0.0, 1.0 - (1.0 - threshold) / keep)
+def lowest_liftable(threshold_logit: float, with_birth_date: bool, with_country: bool) -> float:
+    """The lowest name log-odds that agreeing facts could still lift to the threshold."""
+    lift = (DOB_FULL_AGREE if with_birth_date else 0.0) + (COUNTRY_AGREE if with_country else 0.0)
+    return threshold_logit - lift
 
 
-def schema_factor(query_schema: str | None, facts: EntityFacts) -> tuple[float, str | None]:
-    if query_schema is None:
-        return 1.0, None
-    if facts.schema in SCHEMA_GROUPS[query_schema]:
-        return 1.0, None
-    return (
-        SCHEMA_MISMATCH,
-        f"kind differs: the query is a {query_schema}, the listed party a {facts.schema}",
-    )
+def schema_mismatch(query_schema: str | None, listed_schema: str) -> bool:
+    return query_schema is not None and listed_schema not in SCHEMA_GROUPS[query_schema]
+
+
+def schema_reason(query_schema: str | None, facts: EntityFacts) -> str | None:
+    if not schema_mismatch(query_schema, facts.schema):
+        return None
+    return f"kind differs: the query is a {query_schema}, the listed party a {facts.schema}"
 
 
 def identifier_match(query_keys: set[str], facts: EntityFacts) -> str | None:
@@ -92,15 +96,13 @@ def _year_span(value: str, end: str | None, circa: bool) -> tuple[int, int]:
     return low - slack, high + slack
 
 
-def birth_date_adjustment(
-    query_date: str | None, facts: EntityFacts, score: float
-) -> tuple[float, str | None]:
-    """Move `score` by how the query birth date agrees with the listed ones."""
+def birth_date_adjustment(query_date: str | None, facts: EntityFacts) -> tuple[float, str | None]:
+    """Log-odds to add for how the query birth date agrees with the listed ones."""
     if not query_date or not facts.birth_dates:
-        return score, None
+        return 0.0, None
     parsed = parse_partial_date(query_date)
     if parsed is None:
-        return score, None
+        return 0.0, None
     q_year = parsed.year
     listed = ", ".join(v if e is None else f"{v} to {e}" for v, e, _ in facts.birth_dates)
     best_gap = 99
@@ -111,27 +113,21 @@ def birth_date_adjustment(
             # Same year: does the finer part agree where both sides have it?
             precision = min(len(parsed.value), len(value))
             if parsed.value[:precision] == value[:precision]:
-                boost = DOB_AGREE_MAX if precision >= 10 else 0.25
-                return score + (
-                    1.0 - score
-                ) * boost, f"birth date {parsed.value} agrees with listed {listed}"
+                boost = DOB_FULL_AGREE if precision >= 10 else DOB_YEAR_AGREE
+                return boost, f"birth date {parsed.value} agrees with listed {listed}"
             gap = 1 if precision >= 7 else 0
         best_gap = min(best_gap, gap)
     if best_gap == 0:
-        return score + (1.0 - score) * 0.2, f"birth year {q_year} within listed {listed}"
-    factor = DOB_NEAR if best_gap == 1 else DOB_FAR
-    return score * factor, f"birth date {parsed.value} differs from listed {listed}"
+        return DOB_IN_RANGE, f"birth year {q_year} within listed {listed}"
+    delta = DOB_NEAR if best_gap == 1 else DOB_FAR
+    return delta, f"birth date {parsed.value} differs from listed {listed}"
 
 
-def country_adjustment(
-    query_country: str | None, facts: EntityFacts, score: float
-) -> tuple[float, str | None]:
+def country_adjustment(query_country: str | None, facts: EntityFacts) -> tuple[float, str | None]:
     if not query_country or not facts.countries:
-        return score, None
+        return 0.0, None
     code = to_country_code(query_country) or query_country.upper()
     if code in facts.countries:
-        return score + (
-            1.0 - score
-        ) * COUNTRY_AGREE, f"country {code} is among the listed countries"
+        return COUNTRY_AGREE, f"country {code} is among the listed countries"
     listed = ", ".join(sorted(facts.countries))
-    return score * COUNTRY_MISMATCH, f"country {code} not among the listed countries ({listed})"
+    return COUNTRY_MISMATCH, f"country {code} not among the listed countries ({listed})"
