@@ -11,9 +11,14 @@ Queries, each with the entity it truly names (or none):
 - population: innocent names of Faker's locales, whose every candidate is false.
 
 Each query goes through the real retrieval and scorer (`Screener.scored_candidates`):
-its candidates from the true entity are positives, candidates from entities that
-share no name with it are negatives (two records of one party on two lists are
-neither: their link is the held-out evaluation's business, never read here).
+its candidates from the true entity are positives, candidates of other entities of
+the same list (and, on the Consolidated Screening List, the same part of it) that
+share no name with it are negatives. Two records of one party on two governments'
+lists are neither: their link is the held-out evaluation's business, never read here;
+within one list each entry is its own party. A candidate with the very words of the
+query is no negative either (two parties with one name cannot be told apart by name),
+and a true name the candidate search does not hand the scorer is no positive (it is
+another name of the party, not a spelling of this one, or the search's miss).
 Entities are split into train and validation by groups of entities that share a
 name, so that no party is on both sides.
 """
@@ -70,17 +75,24 @@ class PairTable:
     queries: list[Query]
 
 
+def written_in_latin(text: str) -> bool:
+    """No letter beyond the Latin blocks (accents are Latin)."""
+    return all(ord(c) < 0x370 or not c.isalpha() for c in text)
+
+
 def stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 class EntityGroups:
     """Entities tied by a shared name of two or more distinctive words (one party on two
-    lists, or two parties with one name): the unit of the train/validation split."""
+    lists, or two parties with one name): the unit of the train/validation split. Also
+    which part of which list each entity is on: negatives come from the same part."""
 
     def __init__(self, screener: Screener) -> None:
         index = screener.index
         n = len(index)
+        self.part = [_list_part(index, e) for e in range(n)]
         parent = list(range(n))
 
         def find(a: int) -> int:
@@ -117,6 +129,19 @@ class EntityGroups:
 
     def same(self, a: int, b: int) -> bool:
         return self.root[a] == self.root[b]
+
+    def comparable(self, query_entity: int, candidate: int) -> bool:
+        """Whether `candidate` is surely another party than `query_entity`."""
+        return self.part[query_entity] == self.part[candidate] and not self.same(
+            query_entity, candidate
+        )
+
+
+def _list_part(index: Any, entity: int) -> str:
+    facts = index.entities[entity]
+    if facts.list_id != "us-csl":
+        return facts.list_id
+    return "us-csl/" + (index.entity(entity).listing.sub_list or "")
 
 
 def entity_names(screener: Screener) -> list[list[int]]:
@@ -255,8 +280,13 @@ def _mine_chunk(queries: list[Query]) -> list[tuple[int, int, int, float, list[f
     screener, groups = _worker
     rng = random.Random(len(queries))
     rows: list[tuple[int, int, int, float, list[float], bool]] = []
+    names = screener.index.name_values
     for k, q in enumerate(queries):
         scored = screener.scored_candidates(q.text, q.schema, q.extra)
+        if written_in_latin(q.text):
+            # A listed name in another script is matched as written (its Latin aliases
+            # are what a Latin query meets): no pair to learn from.
+            scored = [s for s in scored if written_in_latin(names[s.name_idx])]
         own = set(q.own)
         if q.want < 0 and any(s.features[_IDENTICAL] for s in scored):
             continue  # an innocent name that is a listed name: not innocent after all
@@ -265,8 +295,11 @@ def _mine_chunk(queries: list[Query]) -> list[tuple[int, int, int, float, list[f
             if s.name_idx in own:
                 continue
             if q.want >= 0 and s.entity_idx == q.want:
-                positives.append(s)
-            elif q.want < 0 or not groups.same(s.entity_idx, q.want):
+                if s.retrieved:
+                    positives.append(s)
+            elif s.features[_IDENTICAL]:
+                continue
+            elif q.want < 0 or groups.comparable(q.want, s.entity_idx):
                 negatives.append(s)
         negatives.sort(key=lambda s: -s.logit)
         keep = negatives[:NEGATIVES_PER_QUERY]

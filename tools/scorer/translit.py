@@ -46,15 +46,17 @@ def read_pairs(folder: Path, script: str) -> list[tuple[str, str]]:
     return out
 
 
-def translit_pairs(folder: Path, seed: int = 7) -> list[TranslitPair]:
-    """Every true pair, and NEAR_MISSES false ones per other-script name."""
+def translit_pairs(folder: Path, seed: int = 7, per_script: int = 5000) -> list[TranslitPair]:
+    """`per_script` true pairs of each script drawn at random, and NEAR_MISSES false
+    ones for each of their other-script names."""
     rng = random.Random(seed)
     out: list[TranslitPair] = []
     for script in SCRIPTS:
-        pairs = read_pairs(folder, script)
+        all_pairs = read_pairs(folder, script)
+        pairs = rng.sample(all_pairs, min(per_script, len(all_pairs)))
         by_letter: dict[str, list[str]] = {}
         spellings: dict[str, set[str]] = {}
-        for latin, other in pairs:
+        for latin, other in all_pairs:
             by_letter.setdefault(latin[:1], []).append(latin)
             spellings.setdefault(latin, set()).add(other)
         for latin, other in pairs:

@@ -4,11 +4,13 @@ Each feature is a sum over the aligned pairs or the words left over, in units of
 information (`name_statistics.information`: a word shared by one name in ten
 thousand is 4, by one in ten is 1):
 
-- how the words met: exactly, by a spelling edit, by sound, by transliteration
-  across scripts, joined or split, as an initial; and how far apart the spellings of
-  the fuzzy pairs still are;
+- how much the words met say, up to a point (a name told apart by eight units of
+  information is told apart), and how much of it came from another script;
+- how the fuzzy words met: by a spelling edit, by sound, by transliteration across
+  scripts, joined or split, as an initial; and how far apart their spellings still are;
 - what is left over on each side, by kind: given name, patronymic, surname or
-  distinctive word, generic word (bank, group …), title or particle, number;
+  distinctive word, generic word (bank, group …), title or particle, number; and what
+  is left over on both sides at once (Gomel against Brest: another party);
 - the shape of the pair: identical words, one-word names, legal forms that agree or
   not, the kind of party on both sides, the script of the query, the kind of name
   on the list (weak alias, former name).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -30,9 +33,10 @@ from clearance.matching.scripts import ABJAD, LATIN, MEDIUM, SYLLABIC
 from clearance.matching.similarity import EDIT, EXACT, JOINED, PHONETIC, TRANSLIT
 
 FEATURES: tuple[str, ...] = (
-    "exact_info",  # information of words met exactly (Latin query words)
-    "exact_info_cross",  # … of words met exactly after transliteration from another script
-    "edit_info",  # information x similarity of words one or two edits apart
+    "met_info",  # information met, by any way of meeting (x similarity), up to MET_CAP
+    "met_info_more",  # information met beyond MET_CAP, up to another MET_CAP
+    "cross_info",  # … of it from query words written in another script than Latin
+    "edit_info",  # information of words one or two edits apart
     "edit_miss",  # information x (1 - similarity) of the same
     "sound_info",  # … of words that sound alike
     "sound_miss",
@@ -41,7 +45,7 @@ FEATURES: tuple[str, ...] = (
     "joined_info",  # … of words written together on one side and apart on the other
     "joined_miss",
     "initials",  # initials that fit a word
-    "short_fuzzy",  # fuzzy pairs of words of four letters or fewer
+    "short_fuzzy",  # fuzzy pairs of words of five letters or fewer
     "numbers_met",  # numbers on both sides that agree
     "number_conflict",  # numbers on both sides, none agreeing
     "q_left_given",  # information of query words left over, by kind
@@ -56,6 +60,8 @@ FEATURES: tuple[str, ...] = (
     "n_left_generic",
     "n_left_minor",
     "n_left_number",
+    "conflict_other",  # names or distinctive words left over on both sides (the lesser)
+    "conflict_given",  # given names left over on both sides (the lesser)
     "q_share",  # share of the query's information met
     "n_share",  # share of the listed name's information met
     "identical",  # the same words on both sides (order aside)
@@ -72,18 +78,11 @@ FEATURES: tuple[str, ...] = (
     "weak_alias",  # the listed name is a weak ("low quality") alias
     "former_name",
 )
+SHORT_WORD = 5  # letters: a fuzzy pair of words this short is weak evidence (CNNC, CNOOC)
+MET_CAP = 8.0  # information met beyond this adds less: the name is already told apart
 INDEX = {name: k for k, name in enumerate(FEATURES)}
 
-_PLAIN_LEFT = {
-    TokenKind.GIVEN: "given",
-    TokenKind.OTHER: "other",
-    TokenKind.PATRONYMIC: "patronymic",
-    TokenKind.GENERIC: "generic",
-    TokenKind.MINOR: "minor",
-    TokenKind.INITIAL: "minor",
-    TokenKind.NUMBER: "number",
-}
-_COUNTED = (TokenKind.OTHER, TokenKind.GIVEN, TokenKind.PATRONYMIC, TokenKind.GENERIC)
+COUNTED_KINDS = (TokenKind.OTHER, TokenKind.GIVEN, TokenKind.PATRONYMIC, TokenKind.GENERIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,99 +95,173 @@ class PairFacts:
     former_name: bool = False
 
 
+class SideSummary(NamedTuple):
+    """What the features need of one side as a whole (computed once per name)."""
+
+    total: float  # information of its words that are not legal forms
+    one_word: bool  # one word that counts (a name, given name, patronymic, generic word)
+    shares: tuple[float, float, float, float]  # of `total` from Cyrillic & co., syllabic,
+    # abjad and Han script words
+
+
+def summarize(side: Side) -> SideSummary:
+    total = 0.0
+    counted = 0
+    by_script = [0.0, 0.0, 0.0, 0.0]
+    for info, kind, level, script in zip(
+        side.info, side.kinds, side.leniency, side.scripts, strict=True
+    ):
+        if kind == TokenKind.LEGAL:
+            continue
+        total += info
+        counted += kind in COUNTED_KINDS
+        if level == MEDIUM:
+            by_script[0] += info
+        elif level == SYLLABIC:
+            by_script[1] += info
+        elif level == ABJAD:
+            by_script[2] += info
+        elif script == "Hani":
+            by_script[3] += info
+    shares = (0.0, 0.0, 0.0, 0.0)
+    if total > 0:
+        shares = (by_script[0] / total, by_script[1] / total, by_script[2] / total,
+                  by_script[3] / total)  # fmt: skip
+    return SideSummary(total, counted == 1, shares)
+
+
 def _spelling_similarity(query: Side, name: Side, qs: Sequence[int], ns: Sequence[int]) -> float:
     a = "".join(query.tokens[i] for i in qs)
     b = "".join(name.tokens[j] for j in ns)
     return float(Levenshtein.normalized_similarity(a, b))
 
 
+(_MET, _MET_MORE, _CROSS, _EDIT, _EDIT_MISS, _SOUND, _SOUND_MISS, _TRANSLIT, _TRANSLIT_MISS,
+ _JOINED, _JOINED_MISS, _INITIALS, _SHORT, _NUMBERS_MET, _NUMBER_CONFLICT) = range(15)  # fmt: skip
+_LEFT = {
+    (True, TokenKind.GIVEN): INDEX["q_left_given"],
+    (True, TokenKind.OTHER): INDEX["q_left_other"],
+    (True, TokenKind.PATRONYMIC): INDEX["q_left_patronymic"],
+    (True, TokenKind.GENERIC): INDEX["q_left_generic"],
+    (True, TokenKind.MINOR): INDEX["q_left_minor"],
+    (True, TokenKind.INITIAL): INDEX["q_left_minor"],
+    (True, TokenKind.NUMBER): INDEX["q_left_number"],
+    (False, TokenKind.GIVEN): INDEX["n_left_given"],
+    (False, TokenKind.OTHER): INDEX["n_left_other"],
+    (False, TokenKind.PATRONYMIC): INDEX["n_left_patronymic"],
+    (False, TokenKind.GENERIC): INDEX["n_left_generic"],
+    (False, TokenKind.MINOR): INDEX["n_left_minor"],
+    (False, TokenKind.INITIAL): INDEX["n_left_minor"],
+    (False, TokenKind.NUMBER): INDEX["n_left_number"],
+}
+_NUMBER, _LEGAL_KIND = int(TokenKind.NUMBER), int(TokenKind.LEGAL)
+
+
 def alignment_features(
-    query: Side, name: Side, alignment: Alignment, facts: PairFacts
+    query: Side,
+    name: Side,
+    alignment: Alignment,
+    facts: PairFacts,
+    q_summary: SideSummary | None = None,
+    n_summary: SideSummary | None = None,
 ) -> list[float]:
-    """The feature vector (FEATURES order) of one query aligned with one listed name."""
+    """The feature vector (FEATURES order) of one query aligned with one listed name;
+    the summaries of either side may be given (the screener has them ready)."""
+    qs = q_summary or summarize(query)
+    ns = n_summary or summarize(name)
     x = [0.0] * len(FEATURES)
-    q_info, n_info = query.info, name.info
-    q_met = n_met = 0.0
+    q_info, n_info, q_kinds, q_scripts = query.info, name.info, query.kinds, query.scripts
+    q_met = n_met = met = 0.0
     all_exact = True
     for pair in alignment.pairs:
-        how = pair.match.how
+        match = pair.match
+        how = match.how
         if how == LEGAL:
-            x[INDEX["legal_agree" if pair.match.sim >= 0.85 else "legal_differ"]] += 1.0
+            x[_I_LEGAL_AGREE if match.sim >= 0.85 else _I_LEGAL_DIFFER] += 1.0
             continue
-        info_q = sum(q_info[i] for i in pair.q)
-        info_n = sum(n_info[j] for j in pair.n)
-        info = min(info_q, info_n)
+        pq, pn = pair.q, pair.n
+        if len(pq) == 1:
+            info_q = q_info[pq[0]]
+            number = q_kinds[pq[0]] == _NUMBER
+            cross = q_scripts[pq[0]] != LATIN
+        else:
+            info_q = sum(q_info[i] for i in pq)
+            number = any(q_kinds[i] == _NUMBER for i in pq)
+            cross = any(q_scripts[i] != LATIN for i in pq)
+        info_n = n_info[pn[0]] if len(pn) == 1 else sum(n_info[j] for j in pn)
+        info = info_q if info_q < info_n else info_n
         q_met += info_q
         n_met += info_n
-        sim = pair.match.sim
-        if any(query.kinds[i] == TokenKind.NUMBER for i in pair.q):
-            x[INDEX["numbers_met"]] += 1.0
+        if number:
+            x[_NUMBERS_MET] += 1.0
             continue
+        sim = match.sim
+        met += info * sim
+        if cross:
+            x[_CROSS] += info * sim
         if how == EXACT:
-            cross = any(query.scripts[i] != LATIN for i in pair.q)
-            x[INDEX["exact_info_cross" if cross else "exact_info"]] += info
             continue
         all_exact = False
         if how == INITIAL:
-            x[INDEX["initials"]] += 1.0
+            x[_INITIALS] += 1.0
             continue
-        longest = max(
-            max(len(query.tokens[i]) for i in pair.q), max(len(name.tokens[j]) for j in pair.n)
-        )
-        if longest <= 4:
-            x[INDEX["short_fuzzy"]] += 1.0
+        longest = max(max(len(query.tokens[i]) for i in pq), max(len(name.tokens[j]) for j in pn))
+        if longest <= SHORT_WORD:
+            x[_SHORT] += 1.0
         if how == EDIT:
-            x[INDEX["edit_info"]] += info * sim
-            x[INDEX["edit_miss"]] += info * (1.0 - sim)
+            x[_EDIT] += info
+            x[_EDIT_MISS] += info * (1.0 - sim)
         elif how == PHONETIC:
-            x[INDEX["sound_info"]] += info * sim
-            x[INDEX["sound_miss"]] += info * (1.0 - sim)
+            x[_SOUND] += info
+            x[_SOUND_MISS] += info * (1.0 - sim)
         elif how == TRANSLIT:
-            x[INDEX["translit_info"]] += info * sim
-            spelling = _spelling_similarity(query, name, pair.q, pair.n)
-            x[INDEX["translit_miss"]] += info * (1.0 - spelling)
+            x[_TRANSLIT] += info
+            x[_TRANSLIT_MISS] += info * (1.0 - _spelling_similarity(query, name, pq, pn))
         elif how == JOINED:
-            x[INDEX["joined_info"]] += info * sim
-            x[INDEX["joined_miss"]] += info * (1.0 - sim)
-    q_numbers_left = n_numbers_left = 0
-    for side, left, prefix in (
-        (query, alignment.q_unmatched, "q_left_"),
-        (name, alignment.n_unmatched, "n_left_"),
+            x[_JOINED] += info
+            x[_JOINED_MISS] += info * (1.0 - sim)
+    x[_MET] = met if met < MET_CAP else MET_CAP
+    x[_MET_MORE] = min(max(0.0, met - MET_CAP), MET_CAP)
+    numbers_left = [0, 0]
+    for side, left, is_query in (
+        (query, alignment.q_unmatched, True),
+        (name, alignment.n_unmatched, False),
     ):
+        kinds, info_of = side.kinds, side.info
         for i in left:
-            kind = TokenKind(side.kinds[i])
-            if kind == TokenKind.LEGAL:
+            kind = kinds[i]
+            if kind == _LEGAL_KIND:
                 continue
             all_exact = False
-            if kind == TokenKind.NUMBER:
-                if prefix == "q_left_":
-                    q_numbers_left += 1
-                else:
-                    n_numbers_left += 1
-                x[INDEX[prefix + "number"]] += 1.0
+            if kind == _NUMBER:
+                numbers_left[is_query] += 1
+                x[_LEFT[(is_query, TokenKind.NUMBER)]] += 1.0
                 continue
-            x[INDEX[prefix + _PLAIN_LEFT[kind]]] += side.info[i]
-    if q_numbers_left and n_numbers_left and not x[INDEX["numbers_met"]]:
-        x[INDEX["number_conflict"]] = 1.0
-    q_total = sum(v for v, k in zip(q_info, query.kinds, strict=True) if k != TokenKind.LEGAL)
-    n_total = sum(v for v, k in zip(n_info, name.kinds, strict=True) if k != TokenKind.LEGAL)
-    x[INDEX["q_share"]] = min(1.0, q_met / q_total) if q_total > 0 else 0.0
-    x[INDEX["n_share"]] = min(1.0, n_met / n_total) if n_total > 0 else 0.0
-    x[INDEX["identical"]] = 1.0 if all_exact and alignment.pairs else 0.0
-    x[INDEX["q_one_word"]] = 1.0 if sum(k in _COUNTED for k in query.kinds) == 1 else 0.0
-    x[INDEX["n_one_word"]] = 1.0 if sum(k in _COUNTED for k in name.kinds) == 1 else 0.0
-    if q_total > 0:
-        for feature, levels in (
-            ("q_cyrillic", (MEDIUM,)),
-            ("q_syllabic", (SYLLABIC,)),
-            ("q_abjad", (ABJAD,)),
-        ):
-            own = sum(v for v, lv in zip(q_info, query.leniency, strict=True) if lv in levels)
-            x[INDEX[feature]] = own / q_total
-        han = sum(v for v, s in zip(q_info, query.scripts, strict=True) if s == "Hani")
-        x[INDEX["q_han"]] = han / q_total
-    x[INDEX["schema_mismatch"]] = float(facts.schema_mismatch)
-    x[INDEX["listed_person"]] = float(facts.listed_person)
-    x[INDEX["weak_alias"]] = float(facts.weak_alias)
-    x[INDEX["former_name"]] = float(facts.former_name)
+            x[_LEFT[(is_query, TokenKind(kind))]] += info_of[i]
+    if numbers_left[0] and numbers_left[1] and not x[_NUMBERS_MET]:
+        x[_NUMBER_CONFLICT] = 1.0
+    x[_I_CONFLICT_OTHER] = min(x[_I_Q_LEFT_OTHER], x[_I_N_LEFT_OTHER])
+    x[_I_CONFLICT_GIVEN] = min(x[_I_Q_LEFT_GIVEN], x[_I_N_LEFT_GIVEN])
+    x[_I_Q_SHARE] = min(1.0, q_met / qs.total) if qs.total > 0 else 0.0
+    x[_I_N_SHARE] = min(1.0, n_met / ns.total) if ns.total > 0 else 0.0
+    x[_I_IDENTICAL] = 1.0 if all_exact and alignment.pairs else 0.0
+    x[_I_Q_ONE_WORD] = 1.0 if qs.one_word else 0.0
+    x[_I_N_ONE_WORD] = 1.0 if ns.one_word else 0.0
+    x[_I_Q_CYRILLIC], x[_I_Q_SYLLABIC], x[_I_Q_ABJAD], x[_I_Q_HAN] = qs.shares
+    x[_I_SCHEMA] = float(facts.schema_mismatch)
+    x[_I_PERSON] = float(facts.listed_person)
+    x[_I_WEAK] = float(facts.weak_alias)
+    x[_I_FORMER] = float(facts.former_name)
     return x
+
+
+_I_LEGAL_AGREE, _I_LEGAL_DIFFER = INDEX["legal_agree"], INDEX["legal_differ"]
+_I_CONFLICT_OTHER, _I_CONFLICT_GIVEN = INDEX["conflict_other"], INDEX["conflict_given"]
+_I_Q_LEFT_OTHER, _I_N_LEFT_OTHER = INDEX["q_left_other"], INDEX["n_left_other"]
+_I_Q_LEFT_GIVEN, _I_N_LEFT_GIVEN = INDEX["q_left_given"], INDEX["n_left_given"]
+_I_Q_SHARE, _I_N_SHARE, _I_IDENTICAL = INDEX["q_share"], INDEX["n_share"], INDEX["identical"]
+_I_Q_ONE_WORD, _I_N_ONE_WORD = INDEX["q_one_word"], INDEX["n_one_word"]
+_I_Q_CYRILLIC, _I_Q_SYLLABIC = INDEX["q_cyrillic"], INDEX["q_syllabic"]
+_I_Q_ABJAD, _I_Q_HAN = INDEX["q_abjad"], INDEX["q_han"]
+_I_SCHEMA, _I_PERSON = INDEX["schema_mismatch"], INDEX["listed_person"]
+_I_WEAK, _I_FORMER = INDEX["weak_alias"], INDEX["former_name"]

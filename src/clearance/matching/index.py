@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from clearance.matching.features import COUNTED_KINDS
 from clearance.matching.name_statistics import (
     DATA_FILE as STATISTICS_FILE,
 )
@@ -59,7 +60,7 @@ from clearance.matching.vocabulary import LEGAL_PREFIX
 from clearance.model import Entity, NameKind
 from clearance.model.identifiers import normalize_identifier
 
-INDEX_FORMAT = 3  # 3: information and kind per vocabulary entry (name_statistics)
+INDEX_FORMAT = 4  # 4: information and kind per vocabulary entry, information per name
 KINDS = (NameKind.PRIMARY, NameKind.ALIAS, NameKind.WEAK, NameKind.FORMER)
 MIN_IDENTIFIER_CHARS = 5
 # How much of a word's information counts when looking for candidates: a name must
@@ -78,7 +79,7 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(str(INDEX_FORMAT).encode())
     here = Path(__file__).parent
     for module in ("index", "names", "neighbours", "phonetic", "scripts", "similarity",
-                   "vocabulary", "name_statistics"):  # fmt: skip
+                   "vocabulary", "name_statistics", "features"):  # fmt: skip
         digest.update((here / f"{module}.py").read_bytes())
     digest.update(STATISTICS_FILE.read_bytes())
     return digest.hexdigest()[:16]
@@ -206,6 +207,8 @@ class MatchIndex:
         self.name_tokens: np.ndarray = state["name_tokens"]
         self._name_glued: list[bool] = state["name_glued"].tolist()
         self.name_total: np.ndarray = state["name_total"]
+        self.name_info_list: list[float] = state["name_info"].tolist()
+        self.name_counted_list: list[int] = state["name_counted"].tolist()
         self.name_values: list[str] = state["name_values"]
         self.entities = _EntityTable(state["entities"])
         self._blobs: bytes = state["entity_blobs"]
@@ -280,6 +283,16 @@ class MatchIndex:
         name_total: Any = (
             np.add.reduceat(weights[tokens_arr], ptr_arr[:-1]) if len(tokens_arr) else []
         )
+        counted = np.isin(kinds, [int(k) for k in COUNTED_KINDS]).astype(np.int32)
+        legal = kinds == int(TokenKind.LEGAL)
+        name_info: Any = (
+            np.add.reduceat(np.where(legal, 0.0, info)[tokens_arr], ptr_arr[:-1])
+            if len(tokens_arr)
+            else []
+        )
+        name_counted: Any = (
+            np.add.reduceat(counted[tokens_arr], ptr_arr[:-1]) if len(tokens_arr) else []
+        )
         forms = (
             vocab_text,
             [phonetic_form(t) for t in vocab_text],
@@ -306,6 +319,8 @@ class MatchIndex:
             "name_tokens": tokens_arr,
             "name_glued": np.array(name_glued, dtype=bool),
             "name_total": np.asarray(name_total, dtype=np.float32),
+            "name_info": np.asarray(name_info, dtype=np.float64),
+            "name_counted": np.asarray(name_counted, dtype=np.int32),
             "name_values": name_values,
             "entities": _EntityTable.from_facts(facts).columns,
             "entity_blobs": b"".join(blobs),

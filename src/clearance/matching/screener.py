@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from clearance.matching import secondary
 from clearance.matching.alignment import Alignment, Side, align
 from clearance.matching.explain import describe_name_match
-from clearance.matching.features import PairFacts, alignment_features
+from clearance.matching.features import PairFacts, SideSummary, alignment_features, summarize
 from clearance.matching.index import KINDS, MatchIndex
 from clearance.matching.match_model import MatchModel, bundled_model, logit_of, probability
 from clearance.matching.name_statistics import NameStatistics, bundled_statistics
@@ -44,6 +44,7 @@ from clearance.model import Entity, NameKind
 
 DEFAULT_THRESHOLD = bundled_model().threshold
 _PERSON_SCHEMAS = frozenset({"Person"})
+_NO_SHARES = (0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass(slots=True)
@@ -164,6 +165,7 @@ class Screener:
         self.lookup.many(query_tokens(tokens.tokens, tokens.leniency, tokens.glued))
         lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
         query = self._query_side(tokens)
+        summary = summarize(query)
         best: dict[int, _Scored] = {}
         # Facts that agree can lift a name score up to the threshold: look lower for them.
         floor = secondary.lowest_liftable(logit_of(threshold), bool(birth_date), bool(country))
@@ -171,7 +173,7 @@ class Screener:
             self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups
         )
         for name_idx in candidates:
-            scored = self._score_name(query, lookups, name_idx, query_schema)
+            scored = self._score_name(query, summary, lookups, name_idx, query_schema)
             e_idx = int(self.index.name_entity[name_idx])
             if scored.logit > floor and (e_idx not in best or scored.logit > best[e_idx].logit):
                 best[e_idx] = scored
@@ -198,11 +200,12 @@ class Screener:
         self.lookup.many(query_tokens(tokens.tokens, tokens.leniency, tokens.glued))
         lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
         query = self._query_side(tokens)
+        summary = summarize(query)
         found = candidate_names(self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups)
         retrieved = set(found)
         out = []
         for name_idx in [*found, *(n for n in extra_names if n not in retrieved)]:
-            scored = self._score_name(query, lookups, name_idx, query_schema)
+            scored = self._score_name(query, summary, lookups, name_idx, query_schema)
             entity = int(self.index.name_entity[name_idx])
             out.append(
                 ScoredName(name_idx, entity, scored.logit, scored.features, name_idx in retrieved)
@@ -232,7 +235,12 @@ class Screener:
         return query_side(tokens, info, kinds)
 
     def _score_name(
-        self, query: Side, lookups: list[TokenLookup], name_idx: int, query_schema: str | None
+        self,
+        query: Side,
+        summary: SideSummary,
+        lookups: list[TokenLookup],
+        name_idx: int,
+        query_schema: str | None,
     ) -> _Scored:
         index = self.index
         vids = index.name_token_ids(name_idx)
@@ -251,7 +259,10 @@ class Screener:
             weak_alias=kind is NameKind.WEAK,
             former_name=kind is NameKind.FORMER,
         )
-        x = alignment_features(query, name, alignment, facts)
+        name_summary = SideSummary(
+            index.name_info_list[name_idx], index.name_counted_list[name_idx] == 1, _NO_SHARES
+        )
+        x = alignment_features(query, name, alignment, facts, summary, name_summary)
         return _Scored(self.model.logit(x), name_idx, alignment, x)
 
     def _name_side(self, vids: list[int], name_idx: int) -> Side:

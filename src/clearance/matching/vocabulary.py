@@ -31,7 +31,9 @@ _LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     ),
     "ltd": (
         "ltd", "limited", "co ltd", "company limited", "co limited", "company ltd",
-        "pte ltd", "pvt ltd", "private limited", "pty ltd", "proprietary limited",
+        "pte ltd", "pvt ltd", "private limited", "youxian gongsi", "you xian gong si",
+        "gufen youxian gongsi", "youxian zeren gongsi", "yugen gaisha", "pty ltd",
+        "proprietary limited",
         "sdn bhd", "bhd", "berhad", "private ltd", "pte", "pvt", "bchk", "kk",
         "kabushiki kaisha", "kabushiki gaisha", "yugen kaisha",
     ),
@@ -46,10 +48,12 @@ _LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     "cjsc": (
         "cjsc", "closed joint stock company", "zao",
         "zakrytoe|zakrytoye aktsionernoe|aktsionernoye obshchestvo|obschestvo", "closed jsc",
+        "aktsionernoe|aktsionernoye obshchestvo|obschestvo zakrytogo tipa", "zakrytogo tipa",
     ),
     "ojsc": (
         "ojsc", "open joint stock company", "oao",
         "otkrytoe|otkrytoye aktsionernoe|aktsionernoye obshchestvo|obschestvo", "open jsc",
+        "aktsionernoe|aktsionernoye obshchestvo|obschestvo otkrytogo tipa", "otkrytogo tipa",
     ),
     "pjsc": (
         "pjsc", "public joint stock company", "pao",
@@ -177,7 +181,6 @@ ABBREVIATIONS: dict[str, str] = {
     "labs": "laboratory", "lab": "laboratory", "devt": "development",
     "engg": "engineering", "eqpt": "equipment", "equip": "equipment", "entp": "enterprise",
     "prod": "product", "prods": "product", "transp": "transport", "comm": "communication",
-    "telecom": "telecommunication", "telecoms": "telecommunication",
 }  # fmt: skip
 # Plural and adjective forms of generic words: one token each.
 GENERIC_FORMS: dict[str, str] = {
