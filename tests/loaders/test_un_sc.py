@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from clearance.loaders.errors import ListFormatError
-from clearance.loaders.un_sc_xml import detect_script, load_un_sc_xml
+from clearance.loaders.name_scripts import detect_script
+from clearance.loaders.un_sc_xml import load_un_sc_xml
 from clearance.model import CountryRole, IdentifierType, NameKind, PartialDate
 
 

@@ -26,10 +26,10 @@ from typing import Any
 from lxml import etree
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_scripts import non_latin_script
 from clearance.loaders.result import LoadResult
 from clearance.loaders.safe_xml import parse_xml
 from clearance.loaders.source_files import read_source
-from clearance.loaders.uk_ofsi import non_latin_script
 from clearance.model import (
     Address,
     Country,

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_scripts import non_latin_script
 from clearance.loaders.result import LoadResult
 from clearance.loaders.uk_ofsi_fields import (
     UN_REF,
@@ -22,7 +23,6 @@ from clearance.loaders.uk_ofsi_fields import (
     add_info_identifiers,
     country_codes,
     iso_date,
-    non_latin_script,
     ofsi_dob,
     parse_other_information,
     split_enum,

