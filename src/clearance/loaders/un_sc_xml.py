@@ -21,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_fields import with_derived_names
 from clearance.loaders.name_scripts import non_latin_script
 from clearance.loaders.result import LoadResult
 from clearance.loaders.safe_xml import parse_xml
@@ -296,6 +297,7 @@ def _read_record(record: _Record, tag: str, schema: str, index: int) -> Entity:
     for name in _aliases(record, f"{tag}_ALIAS"):
         if name not in names:
             names.append(name)
+    names = with_derived_names(names, person=schema == "Person")
     titles = _values(el, "TITLE")
     designations = _values(el, "DESIGNATION")
     entity = Entity(
