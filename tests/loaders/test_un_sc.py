@@ -10,7 +10,7 @@ import pytest
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.name_scripts import detect_script
 from clearance.loaders.un_sc_xml import load_un_sc_xml
-from clearance.model import CountryRole, IdentifierType, NameKind, PartialDate
+from clearance.model import CountryRole, IdentifierType, NameDerivation, NameKind, PartialDate
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,10 @@ def test_original_script_alias(by_id) -> None:
     assert [n.value for n in arabic] == ["صدام حسين التكريتي"]
     assert arabic[0].kind is NameKind.ALIAS
     cyrillic = [n for e in by_id.values() for n in e.names if n.script == "Cyrl"]
-    assert len(cyrillic) == 11
+    # 11 as listed, and 5 taken out of "Amir Khazmat (original script: Амир Хазмат)" fields
+    assert len([n for n in cyrillic if not n.derived]) == 11
+    assert {n.derived for n in cyrillic if n.derived} == {NameDerivation.ORIGINAL_SCRIPT}
+    assert len(cyrillic) == 16
 
 
 def test_detect_script() -> None:
