@@ -279,3 +279,19 @@ def test_entity_expansion_bomb_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ListFormatError, match="declares entities"):
         load_un_sc_xml(_write(tmp_path, data))
+
+
+def test_packed_alias_field_gives_its_names(by_id) -> None:
+    """QDe.137's ALIAS_NAME packs ten names; each is a name of its own now."""
+    field = next(n.value for n in by_id["un-sc:QDe.137"].names if n.value.startswith("Hay’at"))
+    derived = {n.value: n for n in by_id["un-sc:QDe.137"].names if n.derived_from == field}
+    hayat, hts = derived["Hayat Tahrir al-Sham"], derived["HTS"]
+    assert (hayat.derived, hayat.kind) == (NameDerivation.SPLIT, NameKind.ALIAS)
+    assert hts.derived is NameDerivation.SHORT_FORM
+    assert derived["هيئة تحرير الشام"].script == "Arab"
+    assert field in [n.value for n in by_id["un-sc:QDe.137"].names if not n.derived]  # kept
+    cagl = {n.value: n.derived for n in by_id["un-sc:CDe.003"].names}
+    assert cagl["GREAT LAKES BUSINESS COMPANY"] is NameDerivation.WITHOUT_PARENTHESES
+    islami = {n.value: n.derived for n in by_id["un-sc:IRi.014"].names}
+    assert islami["Mohamed Islami"] is NameDerivation.SPLIT
+    assert sum(1 for e in by_id.values() for n in e.names if n.derived) == 334

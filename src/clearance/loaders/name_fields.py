@@ -417,6 +417,8 @@ def _read_group(reading: _Reading, index: int, group: _Group, ctx: _Context) -> 
 
     if not content:
         return remove()
+    if non_latin_script(content) != non_latin_script(_trim(reading.masked)):
+        reading.mixed = True  # "Jin Tiesan (金铁三)", "حسن غول (Hassan Ghul; Hassan Gul)"
     if m := _LEADING_MARKER.match(content):  # "(a.k.a. X; Y)", "(f.k.a., X)"
         derivation = _MARKERS[m.group()[0].lower()]
         rest, kind = content[m.end() :], _marker_kind(derivation)
@@ -433,8 +435,7 @@ def _read_group(reading: _Reading, index: int, group: _Group, ctx: _Context) -> 
         return remove(*_read_list(content, deeper) or [], plain=False)
     if _NOTE.search(content):  # "(birth name)", "(DPRK individual)", "(KPE.018)"
         return remove(plain=False)
-    if non_latin_script(content) != non_latin_script(_trim(reading.masked)):
-        reading.mixed = True  # "Jin Tiesan (金铁三)", "حسن غول (Hassan Ghul)"
+    if reading.mixed and non_latin_script(content) != non_latin_script(_trim(reading.masked)):
         derivation = D.ORIGINAL_SCRIPT if non_latin_script(content) else D.ALTERNATIVE
         return remove(*_with_own(content, derivation, deeper), plain=False)
     if upper and all(w in _LEGAL or len(w) == 1 for w in upper) and set(upper) & _LEGAL:
