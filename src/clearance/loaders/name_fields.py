@@ -187,8 +187,10 @@ def _fits(acronym: str, words: Sequence[str]) -> int | None:
 
     Each word gives a prefix of one letter or more ("SAPICO": SAhand Aluminum Parts
     Industrial COmpany); particles and, at the end, legal forms may be skipped; words
-    before the abbreviated ones may be left out. An acronym that only fits inside a
-    country code or a legal form (`(HK)`, `(UK)`) does not fit here by construction.
+    before the abbreviated ones may be left out ("(RSSJO)" after "Islamic Revolutionary
+    Guard Corps (IRGC) Research and Self-Sufficiency Jihad Organization"). Letters that
+    fit no initials, such as the `(HK)` of `KINGS ROMANS INTERNATIONAL (HK)`, make no
+    short form.
     """
     n, m = len(acronym), len(words)
 
@@ -311,8 +313,11 @@ def _read_subordinate(text: str, ctx: _Context) -> list[DerivedName] | None:
     return _with_own(text[m.end() :], D.SUBORDINATE, ctx)
 
 
-def _marker_kind(derivation: NameDerivation | None) -> NameKind | None:
-    return {D.AKA: NameKind.ALIAS, D.FKA: NameKind.FORMER}.get(derivation)  # type: ignore[arg-type]
+def _marker_kind(derivation: NameDerivation) -> NameKind | None:
+    """The kind a marker gives: a.k.a. an alias, f.k.a. a former name, d.b.a. none."""
+    if derivation is D.AKA:
+        return NameKind.ALIAS
+    return NameKind.FORMER if derivation is D.FKA else None
 
 
 def _read_markers(text: str, ctx: _Context) -> list[DerivedName] | None:
@@ -457,8 +462,7 @@ def _read_group(reading: _Reading, index: int, group: _Group, ctx: _Context) -> 
         word = before.group() if before else ""
         if fuzz.ratio(word.casefold(), content.casefold()) >= 60:  # "Fawzi (Faouzi)"
             return replace(D.VARIANT, previous)
-    person_words = ctx.person is not False and len(upper) <= 3 and all(map(str.isalpha, upper))
-    if person_words and not end and previous is not None:
+    if not end and previous is not None and _other_given_names(ctx, upper, reading, previous):
         return replace(D.ALTERNATIVE, previous)  # "SAMMY (IHSAN MEDHAT) ELASHI": in place
     if not end:
         return None  # "VTB BANK (AUSTRIA) AG", "SC (DALIAN) INDUSTRY": part of the name
@@ -475,6 +479,21 @@ def _read_group(reading: _Reading, index: int, group: _Group, ctx: _Context) -> 
     if len(words) == 1 and _fits(words[0][1], upper) == 0:
         reading.without = D.SHORT_FORM  # "ASMAT (APPLIED SYSTEMS METHODS AND TECHNOLOGY)"
     return remove(*_with_own(content, D.ALTERNATIVE, deeper))
+
+
+def _other_given_names(ctx: _Context, upper: list[str], reading: _Reading, previous: int) -> bool:
+    """Whether a bracketed word or three inside a name are another given name for the
+    word before them: in a person's name, or in a name of a list that does not say
+    (the DPL, the CSL's blank-type rows) with no legal form and no everyday word in it
+    ("K Logistics (China) Limited", "Kunhai (Yanjiao) Innovation Research Institute")."""
+    if ctx.person is False or len(upper) > 3 or not all(map(str.isalpha, upper)):
+        return False
+    if _is_place(" ".join(upper)):
+        return False
+    if ctx.person is None:  # the words besides the one replaced
+        others = [w for at, w in _word_letters(reading.masked) if at != previous]
+        return not any(w in _LEGAL or _everyday(w) for w in others)
+    return True
 
 
 def _word_letters(text: str) -> list[tuple[int, str]]:
