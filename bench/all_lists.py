@@ -6,11 +6,7 @@ store), so benchmarks measure the matcher and nothing else.
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
-import clearance
-from clearance.loaders.registry import load_list_files
+from clearance.loaders.registry import load_list_files, reader_fingerprint
 from clearance.matching import Screener, cached_index
 from clearance.model import Entity
 from clearance.snapshot import snapshot_lists
@@ -34,16 +30,7 @@ def snapshot_key(lists: list[str] | None = None) -> str:
     for entry in snapshot_lists():
         if lists is None or entry.list_id in lists:
             parts.append(entry.list_id + "@" + ",".join(str(f["sha256"])[:12] for f in entry.files))
-    return "snapshot:" + ";".join(parts) + ":loaders@" + _reader_fingerprint()
-
-
-def _reader_fingerprint() -> str:
-    """Hash of the loader and model sources, which decide what entities a file gives."""
-    digest = hashlib.sha256()
-    package = Path(clearance.__file__).parent
-    for path in sorted([*package.glob("loaders/*.py"), *package.glob("model/*.py")]):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return "snapshot:" + ";".join(parts) + ":loaders@" + reader_fingerprint()
 
 
 def all_lists_screener() -> Screener:
