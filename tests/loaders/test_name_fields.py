@@ -14,7 +14,7 @@ from clearance.loaders.name_fields import (
     split_name_field,
     with_derived_names,
 )
-from clearance.model import Name, NameDerivation, NameKind
+from clearance.model import Entity, Listing, Name, NameDerivation, NameKind
 
 D = NameDerivation
 HTS = (
@@ -260,6 +260,16 @@ def test_no_repeat_of_a_listed_name() -> None:
     fields = [Name("STATE PURCHASING ORGANISATION (SPO)"), Name("spo", NameKind.ALIAS)]
     derived = with_derived_names(fields, person=False)[2:]
     assert [n.value for n in derived] == ["STATE PURCHASING ORGANISATION"]
+
+
+def test_derived_names_survive_the_store_format() -> None:
+    names = with_derived_names([Name("STATE PURCHASING ORGANISATION (SPO)")], person=False)
+    entity = Entity("uk-ofsi:10658", "Organization", Listing("uk-ofsi"), names)
+    data = entity.to_dict()
+    assert "derived" not in data["names"][0]  # a name as listed serialises (and hashes) as before
+    assert data["names"][2]["derived"] == "short_form"
+    again = Entity.from_dict(data)
+    assert again == entity and again.names[2].derived is D.SHORT_FORM
 
 
 _PIECES = st.sampled_from(
