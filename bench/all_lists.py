@@ -6,7 +6,7 @@ store), so benchmarks measure the matcher and nothing else.
 
 from __future__ import annotations
 
-from clearance.loaders.registry import load_list_files
+from clearance.loaders.registry import load_list_files, reader_fingerprint
 from clearance.matching import Screener, cached_index
 from clearance.model import Entity
 from clearance.snapshot import snapshot_lists
@@ -23,12 +23,14 @@ def load_all_entities(lists: list[str] | None = None) -> list[Entity]:
 
 
 def snapshot_key(lists: list[str] | None = None) -> str:
-    """A cache key for the bundled snapshot: list ids and the files' hashes."""
+    """A cache key for the bundled snapshot: list ids, the files' hashes and the code that
+    reads them (the index's own fingerprint covers the matcher, not the loaders: an index
+    built before a loader learnt to split packed names must not be reused)."""
     parts = []
     for entry in snapshot_lists():
         if lists is None or entry.list_id in lists:
             parts.append(entry.list_id + "@" + ",".join(str(f["sha256"])[:12] for f in entry.files))
-    return "snapshot:" + ";".join(parts)
+    return "snapshot:" + ";".join(parts) + ":loaders@" + reader_fingerprint()
 
 
 def all_lists_screener() -> Screener:

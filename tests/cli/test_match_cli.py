@@ -44,6 +44,14 @@ def test_one_hit_per_party(snapshot_db: str) -> None:
     assert sum("HIKVISION" in n for n in names) == 1  # three records, one party
 
 
+def test_name_packed_in_a_un_alias_field_is_found(snapshot_db: str) -> None:
+    # QDe.137 lists it only inside one ALIAS_NAME of ten names: "Hay’at Tahrir al-Sham (HTS)
+    # (هيئة تحرير الشام (original script); …; Hayat Tahrir al-Sham; …)".
+    for query in ("Hayat Tahrir al-Sham", "HTS"):
+        hits = check_json(snapshot_db, query, "--list", "un-sc")["hits"]
+        assert hits and hits[0]["entity_id"] == "un-sc:QDe.137", query
+
+
 def test_no_hit_gives_no_listing_found(snapshot_db: str) -> None:
     data = check_json(snapshot_db, "Zebulon Quartermaine-Fotheringay", "--activity", "transact")
     assert data["hits"] == []

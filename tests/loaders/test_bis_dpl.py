@@ -9,6 +9,7 @@ import pytest
 
 from clearance.loaders.bis_dpl import COLUMNS, load_bis_dpl, row_key, split_fr_citations
 from clearance.loaders.errors import ListFormatError
+from clearance.model import NameDerivation, NameKind
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +186,15 @@ def test_html_error_page(tmp_path: Path) -> None:
 def test_empty_file(tmp_path: Path) -> None:
     with pytest.raises(ListFormatError, match="empty file"):
         load_bis_dpl(_write(tmp_path, "\n"))
+
+
+def test_packed_names_are_split(dpl) -> None:
+    names = {n.value: n for e in dpl.entities for n in e.names if n.derived}
+    assert (names["FRANK SUN"].derived, names["FRANK SUN"].kind) == (
+        NameDerivation.AKA,
+        NameKind.ALIAS,
+    )
+    assert names["FUYI SUN"].derived_from == "FUYI SUN A/K/A FRANK SUN"
+    assert names["S7 AIRLINES"].derived is NameDerivation.DBA
+    assert names["IHSAN MEDHAT ELASHI"].derived is NameDerivation.ALTERNATIVE
+    assert names["NEI-CHIEN CHU"].derived is NameDerivation.AKA

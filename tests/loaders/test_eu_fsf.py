@@ -9,7 +9,7 @@ import pytest
 
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.eu_fsf_xml import load_eu_fsf_xml
-from clearance.model import CountryRole, IdentifierType, NameKind, PartialDate
+from clearance.model import CountryRole, IdentifierType, NameDerivation, NameKind, PartialDate
 
 FIXTURE = (
     Path(__file__).resolve().parents[1] / "fixtures" / "eu_fsf" / "xmlFullSanctionsList_1_1.xml"
@@ -260,3 +260,16 @@ def test_unknown_subject_type_is_a_warning(tmp_path: Path) -> None:
     result = load_eu_fsf_xml(path)
     assert result.entities[0].schema == "LegalEntity"
     assert result.warnings == ["sanctionEntity[1] (logicalId 5): subject type 'vessel' unknown"]
+
+
+def test_packed_names_are_split(tmp_path: Path) -> None:
+    # No name in the sample packs others; the FSF's own file writes "NAME (ABBR)" as well.
+    text = FIXTURE.read_text(encoding="utf-8")
+    packed = text.replace(
+        '"Great Islamic Eastern Warriors Front"', '"Great Islamic Eastern Warriors Front (GIEWF)"'
+    )
+    assert packed != text
+    names = [n for e in load_eu_fsf_xml(_write(tmp_path, packed)).entities for n in e.names]
+    short = next(n for n in names if n.value == "GIEWF")
+    assert (short.derived, short.kind) == (NameDerivation.SHORT_FORM, NameKind.ALIAS)
+    assert short.derived_from == "Great Islamic Eastern Warriors Front (GIEWF)"

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from clearance.loaders.ofac_advanced_xml import load_ofac_sdn_advanced_xml
-from clearance.model import Country, CountryRole, IdentifierType, NameKind, PartialDate
+from clearance.model import (
+    Country,
+    CountryRole,
+    IdentifierType,
+    NameDerivation,
+    NameKind,
+    PartialDate,
+)
 
 T = IdentifierType
 
@@ -462,3 +469,14 @@ def test_full_layout_company_vessel_and_relations(full) -> None:
         ("owned_by", "SHIPPING HOLDING LLC", "ofac-sdn:7002")
     ]
     assert full.stats["relationship_dangling"] == 1
+
+
+def test_packed_names_are_split(lists_dir: Path, tmp_path: Path) -> None:
+    # The sample's names pack none; SDN_ADVANCED.XML writes "NAME (OTHER NAME)" as SDN.CSV does.
+    text = (lists_dir / "ofac_sdn" / "format-samples" / "sample_sdn_advanced.xml").read_text()
+    path = tmp_path / "SDN_ADVANCED.XML"
+    path.write_text(text.replace(">LAZARUS GROUP<", ">LAZARUS GROUP (HIDDEN COBRA)<"))
+    names = {n.value: n for e in load_ofac_sdn_advanced_xml(path).entities for n in e.names}
+    assert names["HIDDEN COBRA"].derived is NameDerivation.ALTERNATIVE
+    assert names["LAZARUS GROUP"].derived is NameDerivation.WITHOUT_PARENTHESES
+    assert names["LAZARUS GROUP"].kind is NameKind.PRIMARY

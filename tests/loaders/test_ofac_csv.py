@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from clearance.loaders.ofac_csv import load_ofac_nonsdn_csv, load_ofac_sdn_csv
-from clearance.model import Country, CountryRole, IdentifierType, NameKind, Relation
+from clearance.model import (
+    Country,
+    CountryRole,
+    IdentifierType,
+    NameDerivation,
+    NameKind,
+    Relation,
+)
 
 T = IdentifierType
 
@@ -182,3 +189,17 @@ def test_sdn_without_companions_warns_about_cut_remarks(lists_dir: Path) -> None
     assert len(result.entities) == 442
     assert result.stats["remarks_truncated"] == 10
     assert any("cut at 1000 characters" in w for w in result.warnings)
+
+
+def test_packed_names_are_split_and_inverted(sdn_mixed) -> None:
+    by_id = {e.id: e for e in sdn_mixed.entities}
+    kanaan = {n.value: n for n in by_id["ofac-sdn:10892"].names}["KANAAN, Maustaf Faouzi"]
+    assert (kanaan.derived, kanaan.kind) == (NameDerivation.VARIANT, NameKind.ALIAS)
+    assert (kanaan.first_name, kanaan.last_name) == ("Maustaf Faouzi", "KANAAN")
+    assert kanaan.derived_from == "KANAAN, Maustaf Fawzi (Faouzi)"
+    qods = {n.value: n.derived for n in by_id["ofac-sdn:10465"].names}
+    assert qods["IRGC-QODS FORCE"] is NameDerivation.SHORT_FORM
+    assert (
+        qods["PASDARAN"] is NameDerivation.SHORT_FORM
+    )  # from "PASDARAN-E ENGHELAB-E ISLAMI (PASDARAN)"
+    assert "SHER MATCH INDUSTRIES LIMITED" in [n.value for n in by_id["ofac-sdn:10607"].names]

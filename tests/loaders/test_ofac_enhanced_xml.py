@@ -12,7 +12,7 @@ import pytest
 from clearance.loaders.ofac_csv import load_ofac_nonsdn_csv
 from clearance.loaders.ofac_enhanced_xml import load_ofac_enhanced_xml
 from clearance.loaders.source_files import read_zip_member
-from clearance.model import CountryRole, IdentifierType, NameKind
+from clearance.model import CountryRole, IdentifierType, NameDerivation, NameKind
 
 T = IdentifierType
 
@@ -123,3 +123,9 @@ def test_bare_and_gzipped_xml(tmp_path: Path, zip_path: Path) -> None:
     zipped = tmp_path / f"{member}.gz"
     zipped.write_bytes(gzip.compress(data, compresslevel=1))
     assert len(load_ofac_enhanced_xml(zipped).entities) == 443
+
+
+def test_packed_names_are_split(by_id) -> None:
+    vtb = {n.value: n for n in by_id["ofac-nonsdn:18719"].names}["BANK VTB 24"]
+    assert (vtb.derived, vtb.kind) == (NameDerivation.WITHOUT_PARENTHESES, NameKind.FORMER)
+    assert vtb.derived_from == "BANK VTB 24 (ZAKRYTOE AKTSIONERNOE OBSHCHESTVO)"

@@ -10,7 +10,7 @@ import pytest
 
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.uk_ofsi import country_codes, load_uk_ofsi_csv, load_uk_ofsi_xlsx
-from clearance.model import CountryRole, IdentifierType, NameKind, PartialDate
+from clearance.model import CountryRole, IdentifierType, NameDerivation, NameKind, PartialDate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uk_ofsi"
 
@@ -267,3 +267,16 @@ def test_row_longer_than_header(tmp_path: Path) -> None:
     with pytest.raises(ListFormatError, match="fields but the header has") as err:
         load_uk_ofsi_csv(bad)
     assert err.value.line == 5
+
+
+def test_packed_names_are_split(by_id) -> None:
+    dana = {n.value: n for n in by_id["uk-ofsi:14035"].names}
+    assert (dana["DANA ASTRA"].derived, dana["DANA ASTRA"].kind) == (
+        NameDerivation.AKA,
+        NameKind.ALIAS,
+    )
+    assert dana["DANA HOLDINGS"].kind is NameKind.PRIMARY
+    mostotrest = {n.value: n.derived for n in by_id["uk-ofsi:13701"].names}
+    assert mostotrest["MOSTOTREST"] is NameDerivation.SPLIT
+    santos = [n.value for n in by_id["uk-ofsi:10664"].names if n.derived]
+    assert "Hilarion SANTOS III" in santos and not any("THIRD" in n for n in santos)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from clearance.loaders.errors import ListFormatError
-from clearance.loaders.un_sc_xml import detect_script, load_un_sc_xml
-from clearance.model import CountryRole, IdentifierType, NameKind, PartialDate
+from clearance.loaders.name_scripts import detect_script
+from clearance.loaders.un_sc_xml import load_un_sc_xml
+from clearance.model import CountryRole, IdentifierType, NameDerivation, NameKind, PartialDate
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,10 @@ def test_original_script_alias(by_id) -> None:
     assert [n.value for n in arabic] == ["صدام حسين التكريتي"]
     assert arabic[0].kind is NameKind.ALIAS
     cyrillic = [n for e in by_id.values() for n in e.names if n.script == "Cyrl"]
-    assert len(cyrillic) == 11
+    # 11 as listed, and 5 taken out of "Amir Khazmat (original script: Амир Хазмат)" fields
+    assert len([n for n in cyrillic if not n.derived]) == 11
+    assert {n.derived for n in cyrillic if n.derived} == {NameDerivation.ORIGINAL_SCRIPT}
+    assert len(cyrillic) == 16
 
 
 def test_detect_script() -> None:
@@ -275,3 +279,19 @@ def test_entity_expansion_bomb_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(ListFormatError, match="declares entities"):
         load_un_sc_xml(_write(tmp_path, data))
+
+
+def test_packed_alias_field_gives_its_names(by_id) -> None:
+    """QDe.137's ALIAS_NAME packs ten names; each is a name of its own now."""
+    field = next(n.value for n in by_id["un-sc:QDe.137"].names if n.value.startswith("Hay’at"))
+    derived = {n.value: n for n in by_id["un-sc:QDe.137"].names if n.derived_from == field}
+    hayat, hts = derived["Hayat Tahrir al-Sham"], derived["HTS"]
+    assert (hayat.derived, hayat.kind) == (NameDerivation.SPLIT, NameKind.ALIAS)
+    assert hts.derived is NameDerivation.SHORT_FORM
+    assert derived["هيئة تحرير الشام"].script == "Arab"
+    assert field in [n.value for n in by_id["un-sc:QDe.137"].names if not n.derived]  # kept
+    cagl = {n.value: n.derived for n in by_id["un-sc:CDe.003"].names}
+    assert cagl["GREAT LAKES BUSINESS COMPANY"] is NameDerivation.WITHOUT_PARENTHESES
+    islami = {n.value: n.derived for n in by_id["un-sc:IRi.014"].names}
+    assert islami["Mohamed Islami"] is NameDerivation.SPLIT
+    assert sum(1 for e in by_id.values() for n in e.names if n.derived) == 334

@@ -13,7 +13,7 @@ from clearance.loaders.errors import ListFormatError
 from clearance.loaders.us_csl import parse_csv_address, parse_csv_id_item, sub_list_of
 from clearance.loaders.us_csl_csv import COLUMNS, load_us_csl_csv
 from clearance.loaders.us_csl_json import load_us_csl_json
-from clearance.model import CountryRole, IdentifierType, NameKind
+from clearance.model import CountryRole, IdentifierType, NameDerivation, NameKind
 
 HIKVISION_EL = "us-csl:f095626c9f8becc70b5948507fb6de6e443b257a"
 
@@ -460,3 +460,25 @@ def test_html_error_page(tmp_path: Path) -> None:
 def test_empty_file(tmp_path: Path) -> None:
     with pytest.raises(ListFormatError, match="empty file"):
         load_us_csl_csv(_write(tmp_path, "consolidated.csv", ""))
+
+
+def test_packed_names_are_split(by_id) -> None:
+    precision = {n.value: n for n in by_id["us-csl:36e892bb5fd362fb99dc858bf72a9b3294bfac51"].names}
+    # its a.k.a. names are alt_names of the row already; the name without them was not
+    main = precision["Precision Image Corporation"]
+    assert (main.derived, main.kind) == (NameDerivation.WITHOUT_PARENTHESES, NameKind.PRIMARY)
+    yichang = {n.value: n for n in by_id["us-csl:0fa537b1f62ebfed41e85ce64bc4e6ab6b6fa66d"].names}
+    aka = yichang["Yichang Institute of Testing Technology"]
+    assert (aka.derived, aka.kind) == (NameDerivation.AKA, NameKind.ALIAS)
+    affiliate = {
+        n.value: n.derived for n in by_id["us-csl:aadd6c0abb767fa2f457bea14ad47bc7e231db93"].names
+    }
+    assert affiliate["Huawei Marine Networks Co., Ltd."] is NameDerivation.SUBORDINATE
+    assert "Huawei" not in affiliate  # the parent's short form names no affiliate
+    gazprom = {
+        n.value: n.kind for n in by_id["us-csl:09d1963d38d11dd8022afaeb70fd21c537df4322"].names
+    }
+    assert gazprom["Otkrytoe Aktsionernoe Obshchestvo Gazprom Promgaz"] is NameKind.FORMER
+    # Treasury rows write people LAST, First: their aliases get the parts too
+    hussein = {n.value: n for n in by_id["us-csl:26081"].names}["HUSSEIN, Mansour Othman Aba"]
+    assert (hussein.first_name, hussein.last_name) == ("Mansour Othman Aba", "HUSSEIN")

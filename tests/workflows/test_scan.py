@@ -101,6 +101,8 @@ def test_prose_rules_refuse_name_field_hits_with_reasons(screener: Any) -> None:
         ("Washington", 1, "is a place name"),
         ("Hong Kong", 2, "is a place name"),
         ("News Agency", 2, "is everyday English and leaves out"),
+        # "SEP" from "SAFETY EQUIPMENT PROCUREMENT (SEP)": Python's docs write SEP too
+        ("SEP", 1, "short form the list gives only in brackets"),
     ]
     for span, size, reason in cases:
         hits = screener.check(span, threshold=0.5, limit=1)

@@ -44,7 +44,8 @@ def entity_panel(entity: Entity) -> Panel:
     row("licence requirement", entity.listing.license_requirement)
     row("licence policy", entity.listing.license_policy)
     for name in entity.names:
-        row(f"name ({name.kind.value})", name.value)
+        how = f", {name.derived.replace('_', ' ')}" if name.derived else ""
+        row(f"name ({name.kind.value}{how})", name.value)
     for ident in entity.identifiers:
         label = ident.type.value + (f" ({ident.note})" if ident.note else "")
         value = ident.value + (f" [{ident.country}]" if ident.country else "")

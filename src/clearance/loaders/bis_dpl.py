@@ -26,6 +26,7 @@ from pathlib import Path
 import pycountry
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_fields import with_derived_names
 from clearance.loaders.result import LoadResult
 from clearance.loaders.source_files import (
     check_csv_header,
@@ -130,7 +131,7 @@ def _entity(row: dict[str, str], source_id: str, line: int, file: str) -> Entity
             end_on=_us_date(row["Expiration_Date"], "Expiration_Date", file, line),
             legal_basis=split_fr_citations(row["FR_Citation"]),
         ),
-        names=[Name(name)],
+        names=with_derived_names([Name(name)], person=None),  # the DPL does not say which
         source_ref=f"{file} line {line}",
         raw=dict(row),
     )

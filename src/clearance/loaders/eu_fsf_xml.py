@@ -26,10 +26,11 @@ from typing import Any
 from lxml import etree
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_fields import with_derived_names
+from clearance.loaders.name_scripts import non_latin_script
 from clearance.loaders.result import LoadResult
 from clearance.loaders.safe_xml import parse_xml
 from clearance.loaders.source_files import read_source
-from clearance.loaders.uk_ofsi import non_latin_script
 from clearance.model import (
     Address,
     Country,
@@ -222,6 +223,7 @@ def _entity(
         )
     names = _with_primary(names, element, tag)
     stats["weak_aliases"] += sum(n.kind is NameKind.WEAK for n in names)
+    names = with_derived_names(names, person=schema == "Person")
 
     countries: list[Country] = []
 

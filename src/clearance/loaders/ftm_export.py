@@ -131,6 +131,8 @@ def _export_entity(entity: Entity, emitted_links: set[str]) -> Iterator[dict[str
             NameKind.WEAK: "weakAlias",
             NameKind.FORMER: "previousName",
         }[name.kind]
+        if name.derived and prop == "name":
+            prop = "alias"  # FtM's `name` is the name as listed; a name split from it is an alias
         add(prop, name.value)
         add("firstName", name.first_name)
         add("middleName", name.middle_name)

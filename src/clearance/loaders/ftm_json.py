@@ -33,9 +33,9 @@ from clearance.loaders.ftm_schema import (
     SIDE_SCHEMAS,
     THING_SCHEMAS,
 )
+from clearance.loaders.name_scripts import detect_script
 from clearance.loaders.result import LoadResult
 from clearance.loaders.source_files import decode_text, read_source, refuse_html
-from clearance.loaders.un_sc_xml import detect_script
 from clearance.model import (
     Address,
     Country,

@@ -22,6 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_fields import with_derived_names
 from clearance.loaders.ofac_remarks import (
     RemarkFacts,
     apply_remark_facts,
@@ -388,6 +389,7 @@ def _party(
         ):
             entity.countries.append(Country(address.country, CountryRole.ADDRESS))
     apply_remark_facts(entity, facts)
+    entity.names = with_derived_names(entity.names, person=schema == "Person", invert=True)
     return profile_id, entity
 
 

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_fields import with_derived_names
 from clearance.loaders.ofac_remarks import (
     RemarkFacts,
     apply_remark_facts,
@@ -309,6 +310,8 @@ def _load_records(
         entity = _build_entity(list_id, prim.name, ent, line, fields, remarks, facts, stats)
         for alt_line, alt_fields in alts.get(ent, []):
             entity.names.append(_alt_name(alt_fields, entity.schema == "Person", alt, alt_line))
+        person = entity.schema == "Person"
+        entity.names = with_derived_names(entity.names, person=person, invert=True)
         for _, add_fields in adds.get(ent, []):
             if (address := _address(add_fields)) is None:
                 stats["add_rows_empty"] += 1

@@ -22,6 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_fields import with_derived_names
 from clearance.loaders.ofac_remarks import (
     RemarkFacts,
     apply_remark_facts,
@@ -208,6 +209,7 @@ def _entity(
         ):
             entity.countries.append(Country(address.country, CountryRole.ADDRESS))
     apply_remark_facts(entity, facts)
+    entity.names = with_derived_names(entity.names, person=person, invert=True)
     for rel in doc.all(el, "relationships/relationship"):
         related = rel.find(doc.q("relatedEntity"))
         if related is None or not (related.text or "").strip():

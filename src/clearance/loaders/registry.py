@@ -6,6 +6,8 @@ files with roles (OFAC's SDN list is four CSV files joined on ent_num).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +208,21 @@ _LOADERS: dict[str, Callable[[dict[str, Path]], LoadResult]] = {
     "uk-ofsi": _load_uk_ofsi,
     "eu-fsf": _load_eu_fsf,
 }
+
+
+@functools.cache
+def reader_fingerprint() -> str:
+    """Hash of the loader and model code, which decides what entities a file gives.
+
+    Part of every index cache key: the same list version read by other code (say,
+    before the loaders split packed name fields) gives other names, so its index
+    must not be reused for a store loaded by this code.
+    """
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted([*package.glob("loaders/*.py"), *package.glob("model/*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def is_user_list(list_id: str) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clearance.loaders.name_scripts import non_latin_script
 from clearance.loaders.result import LoadResult
 from clearance.loaders.source_files import decode_text, iter_csv_records, read_source
 from clearance.loaders.uk_ofsi_entities import (
@@ -25,11 +26,7 @@ from clearance.loaders.uk_ofsi_entities import (
     REQUIRED_COLUMNS,
     build_result,
 )
-from clearance.loaders.uk_ofsi_fields import (
-    country_codes,
-    non_latin_script,
-    parse_other_information,
-)
+from clearance.loaders.uk_ofsi_fields import country_codes, parse_other_information
 from clearance.loaders.uk_ofsi_xlsx import load_uk_ofsi_xlsx
 
 __all__ = [

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_fields import with_derived_names
+from clearance.loaders.name_scripts import non_latin_script
 from clearance.loaders.result import LoadResult
 from clearance.loaders.uk_ofsi_fields import (
     UN_REF,
@@ -22,7 +24,6 @@ from clearance.loaders.uk_ofsi_fields import (
     add_info_identifiers,
     country_codes,
     iso_date,
-    non_latin_script,
     ofsi_dob,
     parse_other_information,
     split_enum,
@@ -337,6 +338,7 @@ def _entity(group: _Group, name: str, unit: str, stats: Counter[str]) -> Entity:
         stats["with_un_ref"] += 1
     stats["identifiers"] += len(identifiers)
     ordered = sorted(names.values(), key=lambda n: n.kind is not NameKind.PRIMARY)
+    ordered = with_derived_names(ordered, person=schema == "Person")
     return Entity(
         id=f"{LIST_ID}:{group.group_id}",
         schema=schema,

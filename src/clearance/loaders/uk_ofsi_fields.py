@@ -4,7 +4,7 @@ Dates (`dd/mm/yyyy`, `00` for unknown parts), the `(1) A (2) B` enumerations,
 the `(Key):value` parts of `Other Information`, free-text country names and
 the identifiers hidden in document and contact fields. Kept apart from the
 row grouping in `uk_ofsi_entities` because these parse single values and know
-nothing of rows or groups; `country_codes` and `non_latin_script` are also used
+nothing of rows or groups; `country_codes` is also used
 by other loaders.
 """
 
@@ -15,7 +15,6 @@ import re
 from collections import Counter
 from datetime import date
 
-from clearance.loaders.un_sc_xml import detect_script
 from clearance.model import (
     Country,
     CountryRole,
@@ -60,15 +59,6 @@ _DOCUMENT_COUNTRY = re.compile(
 )
 _TAX_HINT = re.compile(r"\b(INN|TIN|tax|ИНН|KPP)\b", re.I)
 _REG_HINT = re.compile(r"\b(OGRN|OGRNIP|OKPO|reg)", re.I)
-
-
-def non_latin_script(text: str) -> str | None:
-    """The script of a name, None for Latin: `Name.script` marks non-Latin names.
-
-    Read from the characters, not from OFSI's loose label ("Cryillic", "Persian").
-    """
-    script = detect_script(text)
-    return None if script in (None, "Latn") else script
 
 
 def iso_date(text: str | None) -> str | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,8 @@ from typing import Any
 from lxml import etree
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_fields import with_derived_names
+from clearance.loaders.name_scripts import non_latin_script
 from clearance.loaders.result import LoadResult
 from clearance.loaders.safe_xml import parse_xml
 from clearance.loaders.source_files import read_source, refuse_html
@@ -64,46 +65,8 @@ _UN_COUNTRIES = {
     "former soviet union": "SU",
 }
 
-# Unicode character-name prefixes -> ISO 15924 script codes.
-_SCRIPTS = {
-    "ARABIC": "Arab",
-    "CYRILLIC": "Cyrl",
-    "LATIN": "Latn",
-    "GREEK": "Grek",
-    "HEBREW": "Hebr",
-    "CJK": "Hani",
-    "HANGUL": "Hang",
-    "HIRAGANA": "Jpan",
-    "KATAKANA": "Jpan",
-    "DEVANAGARI": "Deva",
-    "THAI": "Thai",
-    "GEORGIAN": "Geor",
-    "ARMENIAN": "Armn",
-    "ETHIOPIC": "Ethi",
-    "BENGALI": "Beng",
-    "TAMIL": "Taml",
-    "MYANMAR": "Mymr",
-    "KHMER": "Khmr",
-}
-
 _SPACE = re.compile(r"\s+")
 _XSD_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:Z|[+-]\d{2}:\d{2})?$")
-
-
-def detect_script(text: str) -> str | None:
-    """ISO 15924 code of the script most letters of `text` are written in.
-
-    The UN marks NAME_ORIGINAL_SCRIPT but not which script; transliteration and
-    matching need to know, and Unicode character names tell us reliably.
-    """
-    counts: Counter[str] = Counter()
-    for char in text:
-        if char.isalpha():
-            prefix = unicodedata.name(char, "").split(" ", 1)[0]
-            counts[_SCRIPTS.get(prefix, "Zyyy")] += 1
-    if not counts:
-        return None
-    return counts.most_common(1)[0][0]
 
 
 def _clean(text: str | None) -> str | None:
@@ -221,18 +184,12 @@ def _aliases(record: _Record, tag: str) -> list[Name]:
         note = (_text(alias, "NOTE") or "").lower()
         if kind is NameKind.ALIAS and note.startswith(_FORMER_NOTES):
             kind = NameKind.FORMER
-        names.append(Name(value, kind, script=_non_latin_script(value)))
+        names.append(Name(value, kind, script=non_latin_script(value)))
     for original in record.element.iterfind("NAME_ORIGINAL_SCRIPT"):
         value = _clean(original.text)
         if value:
-            names.append(Name(value, NameKind.ALIAS, script=_non_latin_script(value)))
+            names.append(Name(value, NameKind.ALIAS, script=non_latin_script(value)))
     return names
-
-
-def _non_latin_script(value: str) -> str | None:
-    """Script code for names mostly written in a non-Latin script, else None."""
-    script = detect_script(value)
-    return None if script in (None, "Latn", "Zyyy") else script
 
 
 def _birth_date(record: _Record, dob: etree._Element) -> PartialDate | None:
@@ -340,6 +297,7 @@ def _read_record(record: _Record, tag: str, schema: str, index: int) -> Entity:
     for name in _aliases(record, f"{tag}_ALIAS"):
         if name not in names:
             names.append(name)
+    names = with_derived_names(names, person=schema == "Person")
     titles = _values(el, "TITLE")
     designations = _values(el, "DESIGNATION")
     entity = Entity(

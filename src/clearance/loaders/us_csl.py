@@ -30,6 +30,7 @@ from typing import Any
 import pycountry
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.name_fields import invert_person_name, with_derived_names
 from clearance.loaders.result import LoadResult
 from clearance.loaders.us_csl_identifiers import (
     _CC,
@@ -246,12 +247,11 @@ def _linked_to(remarks: str) -> list[str]:
     return targets
 
 
-def _person_name(value: str) -> Name:
-    # OFAC writes people "LAST, First"; other lists write them as spoken.
-    if value.count(", ") == 1:
-        last, first = value.split(", ")
-        return Name(value, NameKind.PRIMARY, first_name=first, last_name=last)
-    return Name(value)
+def _name(value: str, kind: NameKind, inverted: bool) -> Name:
+    # OFAC writes people "LAST, First" (so do the CSL's Treasury rows); others as spoken.
+    if inverted and (parts := invert_person_name(value)):
+        return Name(value, kind, first_name=parts[0], last_name=parts[1])
+    return Name(value, kind)
 
 
 def _iso_day(text: str | None, what: str, record: CslRecord, stats: Counter[str]) -> str | None:
@@ -274,12 +274,14 @@ def build_entity(record: CslRecord, stats: Counter[str]) -> Entity:
         stats["unknown_types"] += 1
         schema = "LegalEntity"
     name = _SUCCESSOR.sub("", record.name).strip() or record.name
-    primary = _person_name(name) if schema == "Person" and treasury else Name(name)
-    names = [primary]
+    inverted = schema == "Person" and treasury
+    names = [_name(name, NameKind.PRIMARY, inverted)]
     for alias in record.alt_names:
-        alias_name = Name(_strip_and(alias), NameKind.ALIAS)
+        alias_name = _name(_strip_and(alias), NameKind.ALIAS, inverted)
         if alias_name.value and alias_name not in names:
             names.append(alias_name)
+    person = None if schema == "LegalEntity" else schema == "Person"  # blank type: unknown
+    names = with_derived_names(names, person=person, invert=inverted)
     source_id = record.source_id
     if treasury and sub_list not in (None, "SDN"):
         source_id = f"{source_id}-{sub_list}"

@@ -14,6 +14,7 @@ from clearance.model.entity import (
     Identifier,
     Listing,
     Name,
+    NameDerivation,
     NameKind,
     Relation,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "IdentifierType",
     "Listing",
     "Name",
+    "NameDerivation",
     "NameKind",
     "PartialDate",
     "Relation",

@@ -34,6 +34,28 @@ class NameKind(StrEnum):
     FORMER = "former"  # f.k.a.
 
 
+class NameDerivation(StrEnum):
+    """How a name was taken out of a name field that packs several names.
+
+    The lists write several names into one field (`A; B`, `A (ABC)`, `A a.k.a. B`,
+    `حسن غول (Hassan Ghul; Hassan Gul)`); the loaders keep the field as listed and
+    add each name it holds, marked with the rule that found it, so an analyst can
+    see that a hit was on a name the list packed and not on one it wrote alone.
+    """
+
+    SPLIT = "split"  # one of a `;` (or `a) … b)`, ` or `) list, or the name before an a.k.a.
+    AKA = "aka"  # after a.k.a. / a/k/a / n.k.a.
+    FKA = "fka"  # after f.k.a.
+    DBA = "dba"  # after d.b.a. / d/b/a
+    SHORT_FORM = "short_form"  # an acronym or short name in parentheses: "(HTS)", "(Huawei)"
+    ALTERNATIVE = "alternative"  # another name in parentheses: a translation, an expansion
+    WITHOUT_PARENTHESES = "without_parentheses"  # the name with its notes, short forms … removed
+    VARIANT = "variant"  # a spelling variant in parentheses put in place: "Fawzi (Faouzi)"
+    ORIGINAL_SCRIPT = "original_script"  # the part written in the original (non-Latin) script
+    SUBORDINATE = "subordinate"  # the unit named after its parent: "X. Affiliated Entity: Y"
+    WITHOUT_NOTE = "without_note"  # the name without an appended note: ", including …"
+
+
 @dataclass(frozen=True, slots=True)
 class Name:
     value: str
@@ -42,6 +64,30 @@ class Name:
     middle_name: str | None = None
     last_name: str | None = None
     script: str | None = None  # e.g. "Cyrl", "Arab" when the source says it is non-Latin
+    derived: str | None = None  # a NameDerivation when taken out of a packed field
+    derived_from: str | None = None  # the field as listed, for a derived name
+
+
+def _name_dict(name: Name) -> dict[str, Any]:
+    """A name's fields; `derived`/`derived_from` only when set, so that the records
+    of names written alone serialise (and hash) exactly as before these existed."""
+    data = _fields(name)
+    if name.derived is None:
+        del data["derived"]
+    if name.derived_from is None:
+        del data["derived_from"]
+    return data
+
+
+def _name_from_dict(data: dict[str, Any]) -> Name:
+    derived = data.get("derived")
+    return Name(
+        **{
+            **data,
+            "kind": NameKind(data.get("kind", "primary")),
+            "derived": None if derived is None else NameDerivation(derived),
+        }
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +186,7 @@ class Entity:
             "id": self.id,
             "schema": self.schema,
             "listing": listing,
-            "names": [_fields(n) for n in self.names],
+            "names": [_name_dict(n) for n in self.names],
             "addresses": [_fields(a) for a in self.addresses],
             "countries": [_fields(c) for c in self.countries],
             "birth_dates": [_fields(d) for d in self.birth_dates],
@@ -165,9 +211,7 @@ class Entity:
             id=data["id"],
             schema=data["schema"],
             listing=Listing(**listing),
-            names=[
-                Name(**{**n, "kind": NameKind(n.get("kind", "primary"))}) for n in data["names"]
-            ],
+            names=[_name_from_dict(n) for n in data["names"]],
             addresses=[Address(**a) for a in data.get("addresses", [])],
             countries=[
                 Country(c["code"], CountryRole(c["role"])) for c in data.get("countries", [])

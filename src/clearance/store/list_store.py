@@ -569,7 +569,10 @@ class ListStore:
     def screening_key(
         self, lists: Iterable[str] | None = None, as_of: date | str | None = None
     ) -> str:
-        """Names the exact set of versions a screening uses: the index cache key."""
+        """Names the exact set of versions a screening uses, and the code that read them:
+        the index cache key."""
+        from clearance.loaders.registry import reader_fingerprint
+
         versions = self.current_versions(lists, as_of)
         text = ";".join(f"{lid}={v.id}:{v.sha256[:16]}" for lid, v in sorted(versions.items()))
-        return hashlib.sha256(text.encode()).hexdigest()[:24]
+        return hashlib.sha256(f"{text};{reader_fingerprint()}".encode()).hexdigest()[:24]

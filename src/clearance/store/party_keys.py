@@ -65,7 +65,9 @@ def normalized_name_tokens(name: str) -> list[str]:
 
 def party_keys(entity: Entity) -> set[str]:
     keys = set(entity.refs)
-    primaries = [n.value for n in entity.names if n.kind is NameKind.PRIMARY]
+    # Names as listed only: a short form or sub-unit split from a field ("Huawei" from
+    # "Huawei Technologies Co., Ltd. (Huawei). Affiliated Entity: …") names no party.
+    primaries = [n.value for n in entity.names if n.kind is NameKind.PRIMARY and not n.derived]
     if entity.schema == "Person":
         years = {d.value[:4] for d in entity.birth_dates}
         for name in primaries:

