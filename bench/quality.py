@@ -36,6 +36,7 @@ warnings.filterwarnings("ignore", message=".*locale is deprecated.*")
 from bench.all_lists import all_lists_screener  # noqa: E402
 from bench.report import write_subsection  # noqa: E402
 from clearance.matching.match_model import bundled_model  # noqa: E402
+from clearance.matching.names import tokenize_name  # noqa: E402
 from tools.scorer.pair_set import build_pair_set  # noqa: E402
 from tools.scorer.pairs import EntityGroups  # noqa: E402
 from tools.scorer.population import BENCH_LOCALES, people  # noqa: E402
@@ -85,17 +86,21 @@ EXAMPLES: list[tuple[str, str | None, list[str] | None, str | None]] = [
 ]
 
 
-def population_names(per_locale: int) -> dict[str, list[str]]:
-    return {
-        loc: people(loc, per_locale, POPULATION_SEED + k) for k, loc in enumerate(BENCH_LOCALES)
-    }
+def population_names(screener: Any, per_locale: int) -> dict[str, list[str]]:
+    """Innocent names by locale, less those that are a listed name (the same words)."""
+    listed = {tuple(sorted(tokenize_name(v).tokens)) for v in screener.index.name_values}
+    out = {}
+    for k, loc in enumerate(BENCH_LOCALES):
+        names = people(loc, per_locale, POPULATION_SEED + k)
+        out[loc] = [n for n in names if tuple(sorted(tokenize_name(n).tokens)) not in listed]
+    return out
 
 
 def build_data(per_locale: int) -> tuple[dict[str, Any], list]:
     screener = all_lists_screener()
     pairs = build_pair_set(screener, EntityGroups(screener), BENCH_LOCALES)
     data = {
-        "population": population_names(per_locale),
+        "population": population_names(screener, per_locale),
         "pairs": [[p.query, p.listed] for p in pairs],
         "peer_pairs": [[q, listed] for q, listed, _ in PEERS],
         "examples": [[q, schema, lists] for q, schema, lists, _ in EXAMPLES],

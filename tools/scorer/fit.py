@@ -19,31 +19,14 @@ from clearance.matching.features import FEATURES
 
 # Weights that must not be negative (+1) or positive (-1); 0: free.
 _POSITIVE = {
-    "exact_info",
-    "exact_info_cross",
-    "edit_info",
-    "sound_info",
-    "translit_info",
-    "joined_info",
-    "numbers_met",
-    "q_share",
-    "n_share",
-    "identical",
-    "legal_agree",
-    "initials",
-}
+    "met_info", "met_info_more", "numbers_met", "q_share", "n_share", "identical", "complete",
+    "legal_agree", "initials",
+}  # fmt: skip
 _NEGATIVE = {
-    "edit_miss",
-    "sound_miss",
-    "translit_miss",
-    "joined_miss",
-    "number_conflict",
-    "legal_differ",
-    "schema_mismatch",
-    "weak_alias",
-    "former_name",
-    "short_fuzzy",
-}
+    "edit_miss", "sound_miss", "translit_miss", "joined_miss", "number_conflict",
+    "legal_differ", "schema_mismatch", "weak_alias", "former_name", "short_fuzzy",
+    "conflict_other", "conflict_given",
+}  # fmt: skip
 SIGNS = {
     name: 1 if name in _POSITIVE else -1 if name in _NEGATIVE or "_left_" in name else 0
     for name in FEATURES

@@ -16,7 +16,8 @@ the same list (and, on the Consolidated Screening List, the same part of it) tha
 share no name with it are negatives. Two records of one party on two governments'
 lists are neither: their link is the held-out evaluation's business, never read here;
 within one list each entry is its own party. A candidate with the very words of the
-query is no negative either (two parties with one name cannot be told apart by name),
+query, or with every word met, is no negative either (two parties with one name, up to
+its spelling, cannot be told apart by name),
 and a true name the candidate search does not hand the scorer is no positive (it is
 another name of the party, not a spelling of this one, or the search's miss).
 Entities are split into train and validation by groups of entities that share a
@@ -46,6 +47,7 @@ from tools.scorer.variants import VARIANT_KINDS, make_variant
 
 _WEAK = KINDS.index(NameKind.WEAK)
 _IDENTICAL = INDEX["identical"]
+_COMPLETE = INDEX["complete"]
 VALIDATION_SHARE = 5  # one group in five is held out
 NEGATIVES_PER_QUERY = 10  # the hardest by the current model, plus one at random
 POSITIVES_PER_QUERY = 5  # an entity with forty aliases is one party, not forty
@@ -261,7 +263,7 @@ def population_queries(
 ) -> list[Query]:
     rng = random.Random(seed)
     out = []
-    for person in population(tuple(locales), per_locale, seed):
+    for person in population(tuple(locales), per_locale, seed, non_latin_factor=4):
         schema = None
         if rng.random() < 0.5:
             schema = "person" if person.kind == "person" else "organization"
@@ -297,7 +299,7 @@ def _mine_chunk(queries: list[Query]) -> list[tuple[int, int, int, float, list[f
             if q.want >= 0 and s.entity_idx == q.want:
                 if s.retrieved:
                     positives.append(s)
-            elif s.features[_IDENTICAL]:
+            elif s.features[_IDENTICAL] or s.features[_COMPLETE]:
                 continue
             elif q.want < 0 or groups.comparable(q.want, s.entity_idx):
                 negatives.append(s)

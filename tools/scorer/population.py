@@ -72,14 +72,25 @@ def name_parts(locale: str, count: int, seed: int) -> tuple[list[str], list[str]
 
 
 def population(
-    locales: tuple[str, ...], per_locale: int, seed: int, company_share: float = 0.2
+    locales: tuple[str, ...],
+    per_locale: int,
+    seed: int,
+    company_share: float = 0.2,
+    non_latin_factor: int = 1,
 ) -> Iterator[PopulationName]:
-    """Innocent names, `per_locale` a locale, about `company_share` of them companies."""
+    """Innocent names, `per_locale` a locale (times `non_latin_factor` for locales that
+    write names in another script than Latin: transliteration makes most false
+    alerts), about `company_share` of them companies."""
     rng = random.Random(seed)
     for k, locale in enumerate(locales):
-        n_companies = int(per_locale * company_share)
+        size = per_locale
+        if non_latin_factor > 1 and not people(locale, 1, seed)[0].isascii():
+            probe = people(locale, 5, seed)
+            if any(ord(c) > 0x36F for name in probe for c in name if c.isalpha()):
+                size = per_locale * non_latin_factor
+        n_companies = int(size * company_share)
         firms = companies(locale, n_companies, seed + k)
-        persons = people(locale, per_locale - len(firms), seed + k)
+        persons = people(locale, size - len(firms), seed + k)
         rows = [PopulationName(locale, n, "person") for n in persons]
         rows += [PopulationName(locale, n, "company") for n in firms]
         rng.shuffle(rows)

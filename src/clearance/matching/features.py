@@ -65,8 +65,10 @@ FEATURES: tuple[str, ...] = (
     "q_share",  # share of the query's information met
     "n_share",  # share of the listed name's information met
     "identical",  # the same words on both sides (order aside)
+    "complete",  # every word on both sides met, exactly or not (legal forms aside)
     "q_one_word",  # the query has one word that counts
     "n_one_word",  # the listed name has one word that counts
+    "both_one_word",  # both have one word that counts
     "legal_agree",  # both have legal forms, of one family
     "legal_differ",  # both have legal forms, of different families
     "schema_mismatch",  # the query says it is another kind of party
@@ -173,6 +175,7 @@ def alignment_features(
     q_info, n_info, q_kinds, q_scripts = query.info, name.info, query.kinds, query.scripts
     q_met = n_met = met = 0.0
     all_exact = True
+    left_over = False
     for pair in alignment.pairs:
         match = pair.match
         how = match.how
@@ -233,6 +236,7 @@ def alignment_features(
             if kind == _LEGAL_KIND:
                 continue
             all_exact = False
+            left_over = True
             if kind == _NUMBER:
                 numbers_left[is_query] += 1
                 x[_LEFT[(is_query, TokenKind.NUMBER)]] += 1.0
@@ -245,8 +249,10 @@ def alignment_features(
     x[_I_Q_SHARE] = min(1.0, q_met / qs.total) if qs.total > 0 else 0.0
     x[_I_N_SHARE] = min(1.0, n_met / ns.total) if ns.total > 0 else 0.0
     x[_I_IDENTICAL] = 1.0 if all_exact and alignment.pairs else 0.0
+    x[_I_COMPLETE] = 1.0 if not left_over and alignment.pairs else 0.0
     x[_I_Q_ONE_WORD] = 1.0 if qs.one_word else 0.0
     x[_I_N_ONE_WORD] = 1.0 if ns.one_word else 0.0
+    x[_I_BOTH_ONE_WORD] = 1.0 if qs.one_word and ns.one_word else 0.0
     x[_I_Q_CYRILLIC], x[_I_Q_SYLLABIC], x[_I_Q_ABJAD], x[_I_Q_HAN] = qs.shares
     x[_I_SCHEMA] = float(facts.schema_mismatch)
     x[_I_PERSON] = float(facts.listed_person)
@@ -261,6 +267,7 @@ _I_Q_LEFT_OTHER, _I_N_LEFT_OTHER = INDEX["q_left_other"], INDEX["n_left_other"]
 _I_Q_LEFT_GIVEN, _I_N_LEFT_GIVEN = INDEX["q_left_given"], INDEX["n_left_given"]
 _I_Q_SHARE, _I_N_SHARE, _I_IDENTICAL = INDEX["q_share"], INDEX["n_share"], INDEX["identical"]
 _I_Q_ONE_WORD, _I_N_ONE_WORD = INDEX["q_one_word"], INDEX["n_one_word"]
+_I_BOTH_ONE_WORD, _I_COMPLETE = INDEX["both_one_word"], INDEX["complete"]
 _I_Q_CYRILLIC, _I_Q_SYLLABIC = INDEX["q_cyrillic"], INDEX["q_syllabic"]
 _I_Q_ABJAD, _I_Q_HAN = INDEX["q_abjad"], INDEX["q_han"]
 _I_SCHEMA, _I_PERSON = INDEX["schema_mismatch"], INDEX["listed_person"]
