@@ -367,7 +367,7 @@ def catalog(request: Request, _key: Any = READ_KEY) -> dict[str, Any]:
                 "name": list_id,
                 "title": source.title if source else list_id,
                 "publisher": {"name": source.authority, "official": True} if source else None,
-                "version": str(version.id),
+                "version": str(version.number),
                 "published": version.published,
                 "updated_at": version.retrieved_at.isoformat(),
                 "entity_count": version.entity_count,
@@ -375,7 +375,7 @@ def catalog(request: Request, _key: Any = READ_KEY) -> dict[str, Any]:
                 "origin": version.origin,
                 "load": True,
                 "index_current": True,
-                "index_version": str(version.id),
+                "index_version": str(version.number),
                 "children": [],
             }
         )

@@ -34,8 +34,18 @@ def main(
             help="Store: a SQLite file path or a database URL (default: user data directory).",
         ),
     ] = None,
+    stale_days: Annotated[
+        int | None,
+        typer.Option(
+            "--stale-days",
+            envvar="CLEARANCE_STALE_DAYS",
+            min=0,
+            help="Warn when a list screened against is older than this (default: 30).",
+        ),
+    ] = None,
 ) -> None:
     state.db = db
+    state.stale_days = stale_days
     state._store = None
 
 

@@ -104,8 +104,10 @@ def monitor_run(
         )
         return
     for change in outcome.stats.get("list_updates", []):
+        before, after = change["from_version"], change["to_version"]  # load ids
+        before_text = f"v{store.version(before).number}" if before is not None else "none"
         console.print(
-            f"{change['list']}: version {change['from_version']} -> {change['to_version']} "
+            f"{change['list']}: {before_text} -> v{store.version(after).number} "
             f"(+{change['added']} -{change['removed']} ~{change['changed']})"
         )
     console.print(

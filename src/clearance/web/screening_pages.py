@@ -98,7 +98,11 @@ def _record_history(store: Any, entity_id: str) -> list[dict[str, Any]]:
             what = ""
         if what:
             events.append(
-                {"what": what, "version": version.id, "date": version.effective_date.isoformat()}
+                {
+                    "what": what,
+                    "version": version.number,
+                    "date": version.effective_date.isoformat(),
+                }
             )
         seen = seen or digest is not None
         previous = digest
