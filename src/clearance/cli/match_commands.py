@@ -58,7 +58,11 @@ def check_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
 ) -> None:
-    """Screen one name: listed parties that match, why, and what the listing forbids."""
+    """Screen one name: who matches, why, what it forbids.
+
+    Listed parties that match the name, with the reasons and, for an activity, the
+    verdict; with --near, the best parties under the threshold too.
+    """
     from clearance.cli.store_commands import _as_of
     from clearance.workflows.screening import Screener
 
@@ -185,7 +189,10 @@ def compare_command(
     name_b: Annotated[str, typer.Argument(help="Second name")],
     kind: Annotated[str | None, typer.Option("--type", help="person, organization …")] = None,
 ) -> None:
-    """How alike two names are, 0..1, on the scale of `check` scores."""
+    """How alike two names are, on the scale of `check` scores.
+
+    A score from 0 to 1; the default threshold is where a name matches.
+    """
     from clearance.matching import DEFAULT_THRESHOLD, compare
 
     score = compare(name_a, name_b, SCHEMAS.get((kind or "").lower()))

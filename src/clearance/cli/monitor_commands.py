@@ -16,8 +16,10 @@ from rich.table import Table
 
 from clearance.cli.context import console, err_console, state
 
-monitor_app = typer.Typer(help="Monitored counterparties, re-screened after every list update.")
-audit_app = typer.Typer(help="The tamper-evident audit trail.")
+monitor_app = typer.Typer(
+    rich_markup_mode=None, help="Monitored counterparties, re-screened after every list update."
+)
+audit_app = typer.Typer(rich_markup_mode=None, help="The tamper-evident audit trail.")
 
 Actor = Annotated[
     str | None,
@@ -196,7 +198,10 @@ def alerts_command(
     after: Annotated[int | None, typer.Option("--after", help="Only alerts after this id.")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Alerts of the monitor runs: new hit, hit changed, hit gone, with list versions."""
+    """Alerts of the monitor runs: new, changed, gone hits.
+
+    Each alert names the counterparty, the party and the list versions before and after.
+    """
     from clearance.monitoring import list_alerts
 
     rows = list_alerts(
@@ -242,7 +247,10 @@ def decide_command(
         int | None, typer.Option("--version", help="The alert version you saw (to re-decide).")
     ] = None,
 ) -> None:
-    """Decide an alert; a false positive stays silent until either side changes."""
+    """Decide an alert: confirmed or false positive.
+
+    A false positive stays silent until either side changes.
+    """
     from clearance.monitoring import DecisionError, decide
 
     try:

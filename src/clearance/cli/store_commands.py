@@ -37,7 +37,11 @@ def lists_command(
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Each list: its current version, date, source, entity count and age."""
+    """The lists in the store: version, date, age and size.
+
+    Each list's version in force, its date, source, entity count and age (old ones are
+    flagged), and how many parties the linking rules tie across lists.
+    """
     from clearance.store.freshness import lists_in_force
     from clearance.store.party_keys import RULES
 
@@ -110,7 +114,11 @@ def show_command(
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """One listed party in full, with every listing the sources tie to it."""
+    """One listed party in full, with all its listings.
+
+    The record as the source gives it, and every listing the sources tie to it.
+    Takes either id form: un-sc:CDe.001 or the FollowTheMoney export's un-sc-CDe.001.
+    """
     store = state.store()
     day = _as_of(as_of)
     entity = store.get_entity(entity_id, day)
@@ -143,8 +151,12 @@ def diff_command(
     limit: Annotated[int, typer.Option(help="Parties to print per section.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """What changed between two versions of a list: parties added, removed, and
-    changed in their facts (names, identifiers, dates, programmes, listings)."""
+    """What changed between two versions of a list.
+
+    Parties added, removed, and changed in their facts (names, identifiers, dates,
+    programmes, listings), grouped by kind; records that only moved in the file are
+    counted, not shown.
+    """
     from clearance.store.changes import KINDS
 
     store = state.store()
@@ -209,7 +221,10 @@ def load_command(
         typer.Option(help="Publication date for files that carry none (OFAC CSVs), YYYY-MM-DD"),
     ] = None,
 ) -> None:
-    """Load local official files into the store as a new version of their list."""
+    """Load local official files as a new list version.
+
+    The files are read in full and validated first; a bad file loads nothing.
+    """
     published_on = _as_of(published)
     store = state.store(autoload=False)
     groups: dict[str, dict[str, Path]] = {}
@@ -283,7 +298,10 @@ def export_command(
     ] = None,
     as_of: AsOf = None,
 ) -> None:
-    """Export a list as FollowTheMoney JSON lines (entities plus their Sanction records)."""
+    """Export a list as FollowTheMoney JSON lines.
+
+    Its entities plus their Sanction records, one JSON object a line.
+    """
     from clearance.loaders.ftm_json import export_ftm
 
     store = state.store()

@@ -64,7 +64,9 @@ def update_command(
     ] = DEFAULT_TRIES,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Download the lists from the official sources; a bad file never replaces a good version.
+    """Download the lists from the official sources.
+
+    A bad file never replaces a good version.
 
     Every file is validated in full before the list's version is switched in one
     transaction. Exit code 1 if any list failed or was rejected.

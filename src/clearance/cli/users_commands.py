@@ -10,7 +10,9 @@ import typer
 
 from clearance.cli.context import console, err_console, state
 
-users_app = typer.Typer(help="Users of the web page (analyst or admin).", no_args_is_help=True)
+users_app = typer.Typer(
+    rich_markup_mode=None, help="Users of the web page (analyst or admin).", no_args_is_help=True
+)
 
 PasswordStdin = Annotated[
     bool,

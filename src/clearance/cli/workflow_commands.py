@@ -168,7 +168,11 @@ def screen_command(
         str | None, typer.Option(help="Spark master URL for --engine spark (default local[*]).")
     ] = None,
 ) -> None:
-    """Screen every row of a table file; one output row per input row (or per hit)."""
+    """Screen every row of a table file.
+
+    One output row per input row (or per hit), with the screen_* columns; the summary
+    goes to stderr.
+    """
     from clearance.workflows.batch import ScreenOptions, progress_path, screen_file
     from clearance.workflows.tables import TableError
 
@@ -366,7 +370,10 @@ def scan_command(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     fail_on_hit: Annotated[bool, typer.Option(help="Exit 1 when a party is mentioned.")] = False,
 ) -> None:
-    """List the listed parties a document mentions, with spans, scores and effects."""
+    """The listed parties a document mentions.
+
+    With their spans, scores and effects; text, HTML, PDF or DOCX.
+    """
     from clearance.workflows.documents import DocumentError, document_text, read_document
     from clearance.workflows.scan import scan_text
 
@@ -427,7 +434,10 @@ def portfolio_command(
     as_json: Annotated[bool, typer.Option("--json", help="Flagged holdings as JSON.")] = False,
     fail_on_hit: Annotated[bool, typer.Option(help="Exit 1 when a holding is flagged.")] = False,
 ) -> None:
-    """Flag holdings that are restricted securities (NS-CMIC): by ISIN, else by issuer name."""
+    """Flag restricted securities (NS-CMIC) among holdings.
+
+    By ISIN, else by issuer name.
+    """
     from clearance.workflows.portfolio import PortfolioOptions, screen_portfolio
     from clearance.workflows.tables import TableError
 

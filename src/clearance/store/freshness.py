@@ -129,6 +129,16 @@ class ListsInForce:
         }
 
 
+def warning_header(used: ListsInForce) -> str | None:
+    """An HTTP `Warning` header (RFC 7234, code 299) carrying the warnings, or None."""
+    warnings = used.warnings()
+    if not warnings:
+        return None
+    text = " ".join(warnings).replace("\\", "\\\\").replace('"', '\\"')
+    text = text.encode("ascii", "replace").decode("ascii")  # a header is not Unicode
+    return f'299 clearance "{text}"'
+
+
 def lists_in_force(
     store: VersionSource,
     lists: Iterable[str] | None = None,
@@ -139,6 +149,22 @@ def lists_in_force(
     """The versions of `lists` (None: all) in force on `as_of`, each with its age then."""
     wanted = list(dict.fromkeys(lists)) if lists is not None else None
     current = store.current_versions(wanted, as_of)
+    earliest = None
+    if not current:
+        known = [v for v in store.versions() if v.status == "ok"]
+        earliest = min(known, key=lambda v: (v.effective_date, v.id), default=None)
+    return ages_of(current, wanted, as_of, stale_after, today, earliest)
+
+
+def ages_of(
+    current: dict[str, ListVersion],
+    wanted: Iterable[str] | None,
+    as_of: date | None = None,
+    stale_after: int | None = None,
+    today: date | None = None,
+    earliest: ListVersion | None = None,
+) -> ListsInForce:
+    """`ListsInForce` of versions already looked up (a server keeps them per index)."""
     on = as_of or today or date.today()
     limit = stale_after_days(stale_after)
     ages = []
@@ -148,8 +174,4 @@ def lists_in_force(
             ListAge(list_id, version.number, version.id, version.effective_date, age, age > limit)
         )
     missing = tuple(sorted(set(wanted) - set(current))) if wanted is not None else ()
-    earliest = None
-    if not current:
-        known = [v for v in store.versions() if v.status == "ok"]
-        earliest = min(known, key=lambda v: (v.effective_date, v.id), default=None)
     return ListsInForce(on, as_of, tuple(ages), missing, limit, earliest)

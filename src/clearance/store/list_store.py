@@ -439,9 +439,21 @@ class ListStore:
             for (blob,) in conn.execute(query):
                 yield _decode(blob)
 
+    def canonical_id(self, entity_id: str) -> str:
+        """An entity id as the store keeps it ("un-sc:CDe.001"), also when given in the
+        form FollowTheMoney exports carry ("un-sc-CDe.001"): every input takes both."""
+        text = entity_id.strip()
+        if ":" in text:
+            return text
+        for list_id in sorted({v.list_id for v in self.versions()}, key=len, reverse=True):
+            if text.startswith(f"{list_id}-") and len(text) > len(list_id) + 1:
+                return f"{list_id}:{text[len(list_id) + 1 :]}"
+        return text
+
     def get_entities(self, ids: Iterable[str], as_of: date | str | None = None) -> list[Entity]:
-        """Entities by id, from the versions in force, in the order asked."""
-        wanted = list(dict.fromkeys(ids))
+        """Entities by id (either form, see `canonical_id`), from the versions in force,
+        in the order asked."""
+        wanted = list(dict.fromkeys(self.canonical_id(i) for i in ids))
         if not wanted:
             return []
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
@@ -468,6 +480,7 @@ class ListStore:
 
     def party(self, entity_id: str, as_of: date | str | None = None) -> list[Entity]:
         """The entity and every record on any list the sources tie to it (transitively)."""
+        entity_id = self.canonical_id(entity_id)
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
         members: dict[str, str] = {}  # entity id -> hash
         with self.engine.connect() as conn:
@@ -528,6 +541,7 @@ class ListStore:
 
     def history(self, entity_id: str) -> list[tuple[ListVersion, str | None]]:
         """Per version of the entity's list: the record hash it had there (None: absent)."""
+        entity_id = self.canonical_id(entity_id)
         list_id = entity_id.split(":", 1)[0]
         with self.engine.connect() as conn:
             present = dict(
