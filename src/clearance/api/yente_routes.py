@@ -308,7 +308,6 @@ async def answer_match(request: Request, dataset: str, body: MatchRequest) -> Re
     # Built to the documented model already: skip FastAPI's re-validation of every result,
     # and let orjson write it (several times faster than the standard library).
     return Response(
-        headers={"Warning": header} if header else None,
         orjson.dumps(
             {
                 "responses": responses,
@@ -317,6 +316,7 @@ async def answer_match(request: Request, dataset: str, body: MatchRequest) -> Re
             }
         ),
         media_type="application/json",
+        headers={"Warning": header} if header else None,
     )
 
 
