@@ -34,3 +34,18 @@ def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     result = CliRunner().invoke(app, ["--db", path, "lists", "--json"])
     assert result.exit_code == 0, result.output
     return path
+
+
+@pytest.fixture
+def scratch_db(snapshot_db: str, tmp_path: Path) -> str:
+    """A copy of the snapshot store that a test may change (load, monitor, keys).
+
+    Copied with SQLite's backup API (consistent under WAL), about half a second;
+    the compiled index is the snapshot's, so the in-process index cache still serves it.
+    """
+    import sqlite3
+
+    target = str(tmp_path / "scratch.db")
+    with sqlite3.connect(snapshot_db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return target

@@ -173,11 +173,12 @@ def monitor_deliveries(
     from clearance.monitoring import deliver_pending, list_deliveries, list_webhooks, retry_dead
 
     engine = state.store().engine
+    said = err_console if as_json else console  # with --json, stdout holds the document only
     if retry:
-        console.print(f"{retry_dead(engine, _actor(actor))} dead deliveries re-queued")
+        said.print(f"{retry_dead(engine, _actor(actor))} dead deliveries re-queued")
     if send:
         report = deliver_pending(engine)
-        console.print(f"{report.delivered} delivered, {report.failed} to retry, {report.dead} dead")
+        said.print(f"{report.delivered} delivered, {report.failed} to retry, {report.dead} dead")
     hooks, deliveries = list_webhooks(engine), list_deliveries(engine)
     if as_json:
         _print_json({"webhooks": hooks, "deliveries": deliveries})
@@ -214,10 +215,21 @@ def alerts_command(
     if as_json:
         _print_json(rows)
         return
+    store = state.store()
+    numbers: dict[int, str] = {}
+
+    def number(load_id: int | None) -> str:
+        """A list version as users name it (v3), from the load id an alert records."""
+        if load_id is None:
+            return "none"
+        if load_id not in numbers:
+            numbers[load_id] = f"v{store.version(load_id).number}"
+        return numbers[load_id]
+
     table = Table("id", "kind", "counterparty", "party", "score", "versions", "status")
     for row in rows:
         versions = ", ".join(
-            f"{lid} {row['versions_before'].get(lid, 'none')}->{vid}"
+            f"{lid} {number(row['versions_before'].get(lid))}->{number(vid)}"
             for lid, vid in sorted(row["versions_after"].items())
             if row["versions_before"].get(lid) != vid
         )

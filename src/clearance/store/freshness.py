@@ -95,9 +95,9 @@ class ListsInForce:
         absent = ", ".join(self.missing)
         if self.empty:
             if self.missing:
-                found.append(f"No version of {absent} in force{when}: nothing was screened.")
+                found.append(f"No version of {absent} in force{when}: nothing to screen against.")
             else:
-                found.append(f"No list version in force{when}: nothing was screened.")
+                found.append(f"No list version in force{when}: nothing to screen against.")
             if self.as_of and self.earliest is not None:
                 found[-1] += (
                     f" The earliest is {self.earliest.label} of "

@@ -537,7 +537,7 @@ class ListStore:
             .where(version_entities.c.version_id.in_(version_ids))
         )
         with self.engine.connect() as conn:
-            return parties_joined(conn.execute(query).tuples())
+            return parties_joined((eid, key) for eid, key in conn.execute(query))
 
     def history(self, entity_id: str) -> list[tuple[ListVersion, str | None]]:
         """Per version of the entity's list: the record hash it had there (None: absent)."""
