@@ -56,7 +56,9 @@ def test_every_command_with_json_is_checked_here() -> None:
 
 def test_each_json_output_is_one_document_on_stdout(scratch_db: str, lists_dir: Path) -> None:
     runner = CliRunner()
-    add = runner.invoke(app, ["--db", scratch_db, "monitor", "add", str(EXAMPLES / "customers.csv")])
+    add = runner.invoke(
+        app, ["--db", scratch_db, "monitor", "add", str(EXAMPLES / "customers.csv")]
+    )
     assert add.exit_code == 0, add.output
     documents: dict[str, Any] = {}
     for name, args in JSON_COMMANDS.items():

@@ -16,7 +16,9 @@ from typing import Any
 from clearance.workflows.batch import ScreenOptions, screen_file
 from tests.workflows.conftest import run_cli
 
-NAMES = "name\nNereyda Carrillo-Montes\nHuawei Technologies Co Ltd\nZebulon Quartermaine-Fotheringay\n"
+NAMES = (
+    "name\nNereyda Carrillo-Montes\nHuawei Technologies Co Ltd\nZebulon Quartermaine-Fotheringay\n"
+)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
