@@ -206,7 +206,7 @@ def test_lists_reports_parties_joined_by_each_rule(snapshot_db: str) -> None:
     links = ListStore.open(snapshot_db).party_links()
     for rule in ("ref", "org", "person", "all"):
         parties, records = links[rule]
-        assert 0 < parties and 2 * parties <= records, rule
+        assert parties > 0 and 2 * parties <= records, rule
     assert links["all"][0] < links["ref"][0] + links["org"][0] + links["person"][0]
     code, out = run("--db", snapshot_db, "lists")
     assert code == 0
