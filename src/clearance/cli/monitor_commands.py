@@ -48,7 +48,10 @@ def monitor_add(
     fmt: Annotated[str | None, typer.Option("--format")] = None,
     actor: Actor = None,
 ) -> None:
-    """Monitor the counterparties of a file; a row already monitored is updated."""
+    """Monitor the counterparties of a file.
+
+    A row already monitored is updated.
+    """
     from clearance.monitoring import CounterpartyError, add_counterparties, read_counterparty_file
     from clearance.workflows.tables import TableError
 
@@ -67,7 +70,10 @@ def monitor_remove(
     ids: Annotated[list[str], typer.Argument(help="Counterparty ids to stop monitoring.")],
     actor: Actor = None,
 ) -> None:
-    """Stop monitoring counterparties (their past alerts and decisions are kept)."""
+    """Stop monitoring counterparties.
+
+    Their past alerts and decisions are kept.
+    """
     from clearance.monitoring import remove_counterparties
 
     unknown = remove_counterparties(state.store().engine, ids, _actor(actor))
@@ -83,7 +89,10 @@ def monitor_run(
     actor: Actor = None,
     as_json: AsJson = False,
 ) -> None:
-    """Re-screen what changed since the last run (lists or counterparties) and raise alerts."""
+    """Re-screen what changed since the last run; raise alerts.
+
+    What changed: list versions, or counterparties.
+    """
     from clearance.monitoring import MonitorError, deliver_pending, run_monitor
 
     store = state.store()
@@ -153,7 +162,10 @@ def monitor_webhook(
     secret: Annotated[str, typer.Option("--secret", envvar="CLEARANCE_WEBHOOK_SECRET")],
     actor: Actor = None,
 ) -> None:
-    """Send every new alert to URL, signed with HMAC-SHA256 of the body using SECRET."""
+    """Send every new alert to URL, signed.
+
+    Signed with HMAC-SHA256 of the body using SECRET.
+    """
     from clearance.monitoring import add_webhook
 
     try:
@@ -278,7 +290,10 @@ def decide_command(
 
 
 def audit_verify() -> None:
-    """Recompute the hash chain; name any edited, deleted or reordered record."""
+    """Recompute the hash chain of the audit trail.
+
+    Names any edited, deleted or reordered record.
+    """
     from clearance.audit import verify
 
     result = verify(state.store().engine)

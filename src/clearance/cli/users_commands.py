@@ -51,7 +51,10 @@ def create(
     role: Annotated[str, typer.Option(help="analyst or admin.")] = "analyst",
     password_stdin: PasswordStdin = False,
 ) -> None:
-    """Create a user; the password is asked for (12 characters or more)."""
+    """Create a user (the password is asked for).
+
+    Passwords have 12 characters or more.
+    """
     from clearance.web.users import UserError
 
     try:

@@ -81,17 +81,24 @@ def _values(kind: str, value: Any) -> list[str]:
     return [] if value in (None, "") else [str(value)]
 
 
+def _canonical(value: Any) -> Any:
+    """A fact compared without its order: a list of values is a set of facts."""
+    if isinstance(value, list):
+        return sorted(json.dumps(item, sort_keys=True, ensure_ascii=False) for item in value)
+    return value
+
+
 def fact_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
     """Per kind of fact that differs: the values it lost and the values it gained."""
     before, after = facts_of(old), facts_of(new)
     changes: dict[str, dict[str, list[str]]] = {}
     for kind in sorted(set(before) | set(after), key=lambda k: list(KINDS).index(k)):
-        if before.get(kind) == after.get(kind):
-            continue
+        if _canonical(before.get(kind)) == _canonical(after.get(kind)):
+            continue  # equal, or the same values in another order: the list says the same
         lost, gained = _values(kind, before.get(kind)), _values(kind, after.get(kind))
         removed = [v for v in lost if v not in gained]
         added = [v for v in gained if v not in lost]
-        if not removed and not added:  # the same values in another order
+        if not removed and not added:  # the same values, repeated a different number of times
             removed, added = lost, gained
         changes[kind] = {"removed": removed, "added": added}
     return changes
