@@ -234,17 +234,19 @@ SECTIONS: list[Section] = [
 
 
 def run(example: Example | str, db: str) -> tuple[int, str]:
-    """A command in a subprocess, as a user runs it: stdout then stderr, as printed."""
+    """A command in a subprocess, as a user runs it: stdout and stderr, as printed."""
     example = example if isinstance(example, Example) else Example(example)
     args = shlex.split(example.command)
     completed = subprocess.run(
         [sys.executable, "-c", PROGRAM, "--db", db, *args[1:]],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # interleaved as a terminal shows them
         text=True,
         input=None if example.stdin is None else example.stdin + "\n",
-        env={**os.environ, "COLUMNS": "80"},  # help wraps as in an 80-column terminal
+        # Help wraps as in an 80-column terminal; unbuffered, so the order is kept.
+        env={**os.environ, "COLUMNS": "80", "PYTHONUNBUFFERED": "1"},
     )
-    return completed.returncode, (completed.stdout + completed.stderr).rstrip()
+    return completed.returncode, completed.stdout.rstrip()
 
 
 def console_block(example: Example, code: int, text: str) -> list[str]:

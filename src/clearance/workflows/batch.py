@@ -244,10 +244,11 @@ def screen_file(
             "rows/s": f"{summary.rows_per_second:,.0f}",
             **(report_notes or {}),
         }
-        hit_rows, former_rows = [], []
+        hit_rows: list[dict[str, Any]] = []
+        former_rows: list[dict[str, Any]] = []
         if output_path is not None:
-            for row in _found_rows_of(output_path, out_fmt):
-                (hit_rows if _is_true(row.get("screen_hit")) else former_rows).append(row)
+            for found in _found_rows_of(output_path, out_fmt):
+                (hit_rows if _is_true(found.get("screen_hit")) else former_rows).append(found)
         write_html_report(report_path, summary, hit_rows, meta, former_rows)
         report = str(report_path)
     return ScreenResult(
