@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from clearance.store.list_store import ListVersion
+    from clearance.store.list_store import ListStore, ListVersion
 
 # Where a record sits in the file and the source's own spelling of it: not facts.
 NOT_FACTS = frozenset({"id", "source_ref", "raw"})
@@ -161,3 +161,52 @@ class ListDiff:
             "removed": named(self.removed),
             "changed": [c.to_dict(self.names.get(c.entity_id)) for c in self.changed],
         }
+
+
+def compare_versions(
+    store: ListStore,
+    from_version: ListVersion | None,
+    to_version: ListVersion,
+    *,
+    with_names: bool = False,
+) -> ListDiff:
+    """Records added, removed and changed in their facts from one version to another.
+
+    A record counts as changed only when its facts changed (`fact_changes`); one that
+    only moved in the file is counted in `moved`. `with_names` adds every record's
+    caption, for people to read.
+    """
+    before = store.version_hashes([from_version.id]) if from_version else {}
+    after = store.version_hashes([to_version.id])
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    differing = sorted(i for i in set(before) & set(after) if before[i] != after[i])
+    wanted = {before[i] for i in differing} | {after[i] for i in differing}
+    if with_names:
+        wanted |= {after[i] for i in added} | {before[i] for i in removed}
+    records = store.records_by_hash(wanted)
+    changes: list[EntityChange] = []
+    moved = 0
+    for record_id in differing:
+        details = fact_changes(records[before[record_id]], records[after[record_id]])
+        if details:
+            changes.append(EntityChange(record_id, list(details), details))
+        else:
+            moved += 1
+    names: dict[str, str] = {}
+    if with_names:
+        for ids, hashes in ((added, after), (removed, before), (differing, after)):
+            for record_id in ids:
+                names[record_id] = _caption(records[hashes[record_id]])
+    return ListDiff(
+        to_version.list_id, from_version, to_version, added, removed, changes, moved, names
+    )
+
+
+def _caption(record: dict[str, Any]) -> str:
+    """A stored record's caption without building the entity: its primary name."""
+    names = record.get("names") or []
+    for name in names:
+        if name.get("kind", "primary") == "primary":
+            return str(name["value"])
+    return str(names[0]["value"]) if names else str(record.get("id", ""))

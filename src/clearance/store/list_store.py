@@ -20,9 +20,10 @@ from sqlalchemy import Engine, and_, func, insert, select
 
 from clearance.loaders.result import LoadResult
 from clearance.model import Entity
-from clearance.store.changes import EntityChange, ListDiff, fact_changes
+from clearance.store.changes import ListDiff, compare_versions
 from clearance.store.database import create_store_engine, default_database_url, migrate, utc
-from clearance.store.party_keys import parties_joined, party_keys
+from clearance.store.parties import key_memberships, parties_joined, party_members
+from clearance.store.party_keys import party_keys
 from clearance.store.schema import (
     entity_keys,
     entity_records,
@@ -114,15 +115,6 @@ def _encode(entity: Entity) -> tuple[str, bytes]:
 
 def _decode(blob: bytes) -> Entity:
     return Entity.from_dict(json.loads(zlib.decompress(blob)))
-
-
-def _caption(record: dict[str, Any]) -> str:
-    """A stored record's caption without building the entity: its primary name."""
-    names = record.get("names") or []
-    for name in names:
-        if name.get("kind", "primary") == "primary":
-            return str(name["value"])
-    return str(names[0]["value"]) if names else str(record.get("id", ""))
 
 
 def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
@@ -412,7 +404,8 @@ class ListStore:
 
     # ---------------------------------------------------------------- entities
 
-    def _hashes(self, version_ids: list[int]) -> dict[str, str]:
+    def version_hashes(self, version_ids: list[int]) -> dict[str, str]:
+        """{entity id: record hash} of the given versions."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(version_entities.c.entity_id, version_entities.c.hash).where(
@@ -482,62 +475,17 @@ class ListStore:
         """The entity and every record on any list the sources tie to it (transitively)."""
         entity_id = self.canonical_id(entity_id)
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
-        members: dict[str, str] = {}  # entity id -> hash
         with self.engine.connect() as conn:
-            start = conn.execute(
-                select(version_entities.c.entity_id, version_entities.c.hash).where(
-                    and_(
-                        version_entities.c.version_id.in_(version_ids),
-                        version_entities.c.entity_id == entity_id,
-                    )
-                )
-            ).first()
-            if start is None:
-                return []
-            members[start[0]] = start[1]
-            frontier = {start[1]}
-            seen_keys: set[str] = set()
-            while frontier and len(members) < 200:
-                keys = (
-                    set(
-                        conn.execute(
-                            select(entity_keys.c.key).where(entity_keys.c.hash.in_(frontier))
-                        ).scalars()
-                    )
-                    - seen_keys
-                )
-                seen_keys |= keys
-                if not keys:
-                    break
-                rows = conn.execute(
-                    select(version_entities.c.entity_id, version_entities.c.hash)
-                    .join(entity_keys, entity_keys.c.hash == version_entities.c.hash)
-                    .where(
-                        and_(
-                            entity_keys.c.key.in_(keys),
-                            version_entities.c.version_id.in_(version_ids),
-                        )
-                    )
-                ).all()
-                frontier = set()
-                for eid, h in rows:
-                    if eid not in members:
-                        members[eid] = h
-                        frontier.add(h)
+            members = party_members(conn, version_ids, entity_id)
         others = sorted(i for i in members if i != entity_id)
-        return self.get_entities([entity_id, *others], as_of)
+        return self.get_entities([entity_id, *others], as_of) if members else []
 
     def party_links(self, as_of: date | str | None = None) -> dict[str, tuple[int, int]]:
         """How many parties each linking rule joins in the lists in force: (parties,
         records) per rule of `party_keys.RULES`, and "all" for the rules together."""
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
-        query = (
-            select(version_entities.c.entity_id, entity_keys.c.key)
-            .join(entity_keys, entity_keys.c.hash == version_entities.c.hash)
-            .where(version_entities.c.version_id.in_(version_ids))
-        )
         with self.engine.connect() as conn:
-            return parties_joined((eid, key) for eid, key in conn.execute(query))
+            return parties_joined(key_memberships(conn, version_ids))
 
     def history(self, entity_id: str) -> list[tuple[ListVersion, str | None]]:
         """Per version of the entity's list: the record hash it had there (None: absent)."""
@@ -589,43 +537,15 @@ class ListStore:
         *,
         with_names: bool = False,
     ) -> ListDiff:
-        """The diff between two versions given as versions or load ids.
-
-        A record counts as changed only when its facts changed (`changes.fact_changes`);
-        one that only moved in the file is counted in `moved`. `with_names` adds every
-        record's caption, for people to read.
-        """
+        """The diff between two versions given as versions or load ids
+        (`changes.compare_versions`); `with_names` adds every record's caption."""
         if isinstance(from_version, int):
             from_version = self.version(from_version)
         if isinstance(to_version, int):
             to_version = self.version(to_version)
-        before = self._hashes([from_version.id]) if from_version else {}
-        after = self._hashes([to_version.id])
-        added = sorted(set(after) - set(before))
-        removed = sorted(set(before) - set(after))
-        differing = sorted(i for i in set(before) & set(after) if before[i] != after[i])
-        wanted = {before[i] for i in differing} | {after[i] for i in differing}
-        if with_names:
-            wanted |= {after[i] for i in added} | {before[i] for i in removed}
-        records = self._records(wanted)
-        changes: list[EntityChange] = []
-        moved = 0
-        for eid in differing:
-            details = fact_changes(records[before[eid]], records[after[eid]])
-            if details:
-                changes.append(EntityChange(eid, list(details), details))
-            else:
-                moved += 1
-        names: dict[str, str] = {}
-        if with_names:
-            for ids, hashes in ((added, after), (removed, before), (differing, after)):
-                for eid in ids:
-                    names[eid] = _caption(records[hashes[eid]])
-        return ListDiff(
-            to_version.list_id, from_version, to_version, added, removed, changes, moved, names
-        )
+        return compare_versions(self, from_version, to_version, with_names=with_names)
 
-    def _records(self, hashes: set[str]) -> dict[str, dict[str, Any]]:
+    def records_by_hash(self, hashes: set[str]) -> dict[str, dict[str, Any]]:
         """Stored records by hash, as plain dicts (what a diff compares)."""
         found: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:

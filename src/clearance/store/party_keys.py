@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from collections.abc import Iterable
 
 from anyascii import anyascii
 from sqlalchemy import Connection, delete, insert, select
@@ -144,46 +143,6 @@ def party_keys(entity: Entity) -> set[str]:
             if tokens and len(" ".join(tokens)) >= 6:
                 keys.update(f"org:{' '.join(tokens)}:{cc}" for cc in countries)
     return keys
-
-
-def parties_joined(memberships: Iterable[tuple[str, str]]) -> dict[str, tuple[int, int]]:
-    """How many parties each rule joins, and of how many records: (parties, records).
-
-    A party here is a group of two or more records tied by the rule's keys;
-    `memberships` are (record id, key) pairs. "all" is what the rules make together
-    (ties are transitive, so it is less than the sum).
-    """
-    by_rule: dict[str, dict[str, list[str]]] = {rule: {} for rule in RULES}
-    for record_id, key in memberships:
-        by_rule[rule_of(key)].setdefault(key, []).append(record_id)
-    counts = {rule: _groups(keyed.values()) for rule, keyed in by_rule.items()}
-    counts["all"] = _groups(ids for keyed in by_rule.values() for ids in keyed.values())
-    return counts
-
-
-def _groups(tied: Iterable[list[str]]) -> tuple[int, int]:
-    """Groups of two or more records, and the records in them; each list ties its records."""
-    parent: dict[str, str] = {}
-
-    def root(item: str) -> str:
-        parent.setdefault(item, item)
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    for ids in tied:
-        first = root(ids[0])
-        for other in ids[1:]:
-            other_root = root(other)
-            if other_root != first:
-                parent[other_root] = first
-    sizes: dict[str, int] = {}
-    for item in parent:
-        top = root(item)
-        sizes[top] = sizes.get(top, 0) + 1
-    joined = [size for size in sizes.values() if size > 1]
-    return len(joined), sum(joined)
 
 
 def rebuild_party_keys(connection: Connection) -> int:
