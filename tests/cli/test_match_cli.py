@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -53,7 +54,7 @@ def test_no_hit_gives_no_listing_found(snapshot_db: str) -> None:
     assert data["verdict"]["label"] == "NO LISTING FOUND"
 
 
-def test_screening_against_no_list_says_so_and_exits_3(snapshot_db: str) -> None:
+def test_screening_against_no_list_says_so_and_exits_3(snapshot_db: str, tmp_path: Path) -> None:
     # The bundled lists are dated 2022 onwards: no version was in force in 2019. That is
     # not "no match": it is said loudly, with its own exit code, in text and in JSON.
     args = ["--db", snapshot_db, "check", "Kim Jong Un", "--as-of", "2019-01-01"]
@@ -69,6 +70,12 @@ def test_screening_against_no_list_says_so_and_exits_3(snapshot_db: str) -> None
     assert "nothing to screen against" in data["warnings"][0]
     listed = runner.invoke(app, ["--db", snapshot_db, "lists", "--as-of", "2019-01-01"])
     assert listed.exit_code == 3 and "nothing to screen against" in listed.stderr
+    names = tmp_path / "names.csv"
+    names.write_text("name\nKim Jong Un\n", encoding="utf-8")
+    for command in (["screen", str(names)], ["scan", str(names)], ["portfolio", str(names)]):
+        refused = runner.invoke(app, ["--db", snapshot_db, *command, "--as-of", "2019-01-01"])
+        assert refused.exit_code == 3, command  # before any output row or table
+        assert refused.stdout == "" and "nothing to screen against" in refused.stderr
     # A list id the store does not hold: screened against the others, with a warning.
     some = runner.invoke(
         app, ["--db", snapshot_db, "check", "Kim Jong Un", "--list", "un-sc", "--list", "nope"]

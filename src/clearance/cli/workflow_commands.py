@@ -189,6 +189,9 @@ def screen_command(
         raise _fail(f"{input_path}: cannot open: no such file")
     if engine not in ("local", "spark"):
         raise _fail(f"--engine {engine!r}: choose local or spark")
+    used = lists_used(lists, day)
+    if used.empty:  # screening a file against nothing would write "no hit" on every row
+        report_lists_used(used)
     if engine == "spark":
         from clearance.spark.command import screen_on_spark
 
@@ -212,9 +215,6 @@ def screen_command(
             quiet=quiet,
             fail_on_hit=fail_on_hit,
         )
-    used = lists_used(lists, day)
-    if used.empty:  # screening a file against nothing would write "no hit" on every row
-        report_lists_used(used)
     screener = load_screener(lists, day)
     store = state.store()
     show_bar = err_console.is_terminal and not quiet
