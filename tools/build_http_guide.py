@@ -545,18 +545,40 @@ def section_screen(guide: Guide) -> None:
         "`POST /check` is `clearance check` over HTTP (scope `screen`): `name`, and optionally",
         "`type` (`person`, `organization`, `vessel`, `aircraft`), `country`, `birth_date`,",
         "`identifiers`, `lists`, `as_of` (a date: the list versions in force then), `limit`,",
-        "`threshold` and `activity` (`transact`, `export`, `import`, `invest`). With an",
-        "activity the answer has a `verdict`: PROHIBITED, LICENCE_REQUIRED, CAUTION or",
-        "NO_LISTING_FOUND, with the reasons citing list, programme and legal basis.",
+        "`threshold`, `near` (the N best parties under the threshold, as `near_misses`, each",
+        "marked `below_threshold`) and `activity` (`transact`, `export`, `import`, `invest`).",
+        "With an activity the answer has a `verdict`: PROHIBITED, LICENCE_REQUIRED, CAUTION or",
+        "NO_LISTING_FOUND, with the reasons citing list, programme and legal basis. Every",
+        "answer states the `threshold` it used and the `lists` it screened against: each",
+        "version with its date and its age on the screening date, `stale` past 30 days (the",
+        "server's `CLEARANCE_STALE_DAYS` or `serve --stale-days`). Old lists are also named in",
+        "`warnings` and in a `Warning` header, on `/check`, `/scan` and `/match` alike.",
     )
     guide.curl(
-        post_json("/check", "SCREEN_KEY", {"name": "Higuision", "activity": "export", "limit": 1}),
-        keep={"effects": 1},
+        post_json(
+            "/check",
+            "SCREEN_KEY",
+            {"name": "Higuision", "activity": "export", "limit": 1},
+            include_headers=True,
+        ),
+        keep={"effects": 1, "versions": 2},
         omit={"hits": ("effects", "verdict")},
     )
     guide.say(
         "Each hit also carries its `effects` and its own `verdict` (left out above); the",
         "`verdict` at the end is the one for the name, from every hit.",
+        "",
+        'A screening against no list at all is refused with 409, never answered "no match":',
+        "here a date before the first version of any bundled list.",
+    )
+    guide.curl(
+        post_json(
+            "/check",
+            "SCREEN_KEY",
+            {"name": "Kim Jong Un", "as_of": "2019-01-01"},
+            include_headers=True,
+        ),
+        expect=409,
     )
     guide.say(
         "## Scan text",
@@ -566,7 +588,7 @@ def section_screen(guide: Guide) -> None:
         "`transact`).",
     )
     text = "We shipped cameras made by Hikvision to a reseller owned by Gazprombank last spring."
-    guide.curl(post_json("/scan", "SCREEN_KEY", {"text": text}))
+    guide.curl(post_json("/scan", "SCREEN_KEY", {"text": text}), keep={"versions": 2})
     guide.say(
         "## Screen a file",
         "",
@@ -611,13 +633,18 @@ def section_reconcile(guide: Guide) -> None:
         "## OpenRefine reconciliation",
         "",
         "`/reconcile` (every list) and `/reconcile/{dataset}` (one list) speak the",
-        "Reconciliation Service API that OpenRefine uses (scope `read`): add the URL of the",
-        "service in OpenRefine (`http://127.0.0.1:8000/reconcile`), with the key in an",
-        "`Authorization` header if your OpenRefine can send one, or a proxy in front that adds",
-        "it. `GET` without `queries` returns the service manifest:",
+        "Reconciliation Service API that OpenRefine uses (scope `read`). OpenRefine sends no",
+        "headers of its own, so this service, and no other endpoint, also takes the key in",
+        "the URL: add the service in OpenRefine as `http://127.0.0.1:8000/reconcile?key=KEY`.",
+        "The access log names no query string, so the key is never logged. `GET` without",
+        "`queries` returns the service manifest, which needs no key:",
     )
-    guide.curl(get("/reconcile"))
+    guide.curl(get("/reconcile", key=None))
     guide.say(
+        "Asked for with `?key=`, the manifest puts the key in its `preview` and `suggest`",
+        "URLs, which OpenRefine calls from the browser; `view` opens the party's page of the",
+        "web interface, which signs its users in itself.",
+        "",
         "Queries go as a JSON object in the form field `queries` (POST, or GET in the query",
         "string); each has `query`, optionally `type`, `limit` (≤ 50) and `properties` with",
         "`pid` `country`, `birth_date` or `identifier`. Scores are 0-100; `match` is true for",
@@ -633,7 +660,7 @@ def section_reconcile(guide: Guide) -> None:
         }
     }
     guide.curl(
-        'curl -s -X POST "{base}/reconcile" -H "Authorization: ApiKey $KEY" \\\n'
+        'curl -s -X POST "{base}/reconcile?key=$KEY" \\\n'
         f"  --data-urlencode 'queries={json.dumps(query)}'"
     )
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import httpx
+import pytest
+
+from tests.api.conftest import Keys, LiveServer
 
 
 def test_manifest(client: httpx.Client) -> None:
@@ -13,6 +17,7 @@ def test_manifest(client: httpx.Client) -> None:
     assert manifest["name"] and manifest["identifierSpace"] and manifest["schemaSpace"]
     assert {"id": "LegalEntity", "name": "LegalEntity"} in manifest["defaultTypes"]
     assert "{{id}}" in manifest["view"]["url"] and "{{id}}" in manifest["preview"]["url"]
+    assert "key=" not in json.dumps(manifest)  # asked for with a header: no key in it
     assert manifest["suggest"]["entity"]["service_path"] == "/reconcile/suggest/entity"
     one = client.get("/reconcile/un-sc").json()
     assert one["suggest"]["entity"]["service_path"] == "/reconcile/un-sc/suggest/entity"
@@ -52,3 +57,39 @@ def test_preview_and_suggest(client: httpx.Client) -> None:
     assert types["result"] == [{"id": "Person", "name": "Person"}]
     props = client.get("/reconcile/suggest/property", params={"prefix": "coun"}).json()
     assert props["result"][0]["id"] == "country"
+
+
+def test_openrefine_without_headers(
+    live: LiveServer, api_keys: Keys, caplog: pytest.LogCaptureFixture
+) -> None:
+    """OpenRefine sends no headers: the manifest needs no key; the reconciliation
+    service (and only it) takes the key as ?key=, and the access log never holds it."""
+    caplog.set_level(logging.INFO, logger="clearance.api.access")
+    base, key = live.url, api_keys.read
+    manifest = httpx.get(f"{base}/reconcile")
+    assert manifest.status_code == 200 and "key=" not in manifest.text
+    assert manifest.json()["view"]["url"] == f"{base}/ui/parties/{{{{id}}}}"  # web sign-in
+    keyed = httpx.get(f"{base}/reconcile", params={"key": key}).json()
+    assert keyed["preview"]["url"] == f"{base}/reconcile/preview?id={{{{id}}}}&key={key}"
+    suggest = keyed["suggest"]["entity"]["service_path"]
+    assert suggest == f"/reconcile/suggest/entity?key={key}"
+    queries = json.dumps({"q0": {"query": "Vladimir Putin", "type": "Person"}})
+    refused = httpx.post(f"{base}/reconcile", data={"queries": queries})
+    assert refused.status_code == 401
+    assert httpx.get(f"{base}/reconcile", params={"queries": queries}).status_code == 401
+    answer = httpx.post(f"{base}/reconcile", params={"key": key}, data={"queries": queries})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["q0"]["result"][0]["id"] == "ofac-sdn:35096"
+    one_list = httpx.post(f"{base}/reconcile/un-sc?key={key}", data={"queries": "{}"})
+    assert one_list.status_code == 200 and one_list.json() == {}
+    preview = httpx.get(keyed["preview"]["url"].replace("{{id}}", "ofac-sdn:35096"))
+    assert preview.status_code == 200 and "PUTIN" in preview.text
+    found = httpx.get(f"{base}{suggest}&prefix=Hikvision", timeout=60)
+    assert found.status_code == 200 and found.json()["result"]
+    # Everywhere else a key goes in a header, as before.
+    assert httpx.get(f"{base}/catalog", params={"key": key}).status_code == 401
+    check = httpx.post(f"{base}/check", params={"key": api_keys.screen}, json={"name": "x"})
+    assert check.status_code == 401
+    lines = [r.getMessage() for r in caplog.records if r.name == "clearance.api.access"]
+    assert any('"/reconcile"' in line for line in lines)
+    assert not any(key in line or "key=" in line for line in lines)

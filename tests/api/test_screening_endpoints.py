@@ -11,6 +11,7 @@ from sqlalchemy import update
 from clearance.api import ApiSettings, KeyStore, create_app
 from clearance.api.jobs import JobStore
 from clearance.api.tables import screen_jobs
+from clearance.matching import DEFAULT_THRESHOLD
 from clearance.store import ListStore
 from tests.api.conftest import Keys, LiveServer, start_server
 
@@ -141,3 +142,49 @@ def test_jobs_are_seen_only_by_their_key_or_an_admin(
             with as_key(api_keys.admin) as admin:
                 assert admin.get(path).status_code == 200, path
         assert "owner" not in owner.get(f"/jobs/{job_id}").json()
+
+
+def test_answers_state_their_lists_and_refuse_to_screen_against_nothing(
+    client: httpx.Client, api_db: str
+) -> None:
+    response = client.post("/check", json={"name": "Higuision", "activity": "export"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["threshold"] == DEFAULT_THRESHOLD
+    versions = {v["list"]: v for v in data["lists"]["versions"]}
+    assert versions["us-csl"]["date"] == "2022-05-16" and versions["us-csl"]["stale"] is True
+    assert versions["us-csl"]["version"] == 1
+    assert any("older than 30 days" in w for w in data["warnings"])
+    header = response.headers["warning"]
+    assert header.startswith('299 clearance "') and "older than 30 days" in header
+    assert data["near_misses"] == []  # only when asked
+    near = client.post("/check", json={"name": "Maria Gonzalez", "type": "person", "near": 2})
+    misses = near.json()["near_misses"]
+    assert 1 <= len(misses) <= 2
+    assert all(m["below_threshold"] and m["score"] < DEFAULT_THRESHOLD for m in misses)
+    # No list version in force in 2019: 409, not an empty "no match".
+    nothing = client.post("/check", json={"name": "Kim Jong Un", "as_of": "2019-01-01"})
+    assert nothing.status_code == 409
+    assert "No list version in force on 2019-01-01" in nothing.json()["detail"]
+    scan = client.post("/scan", json={"text": "Our client paid Hikvision."})
+    assert scan.json()["lists"]["versions"] and "older than" in scan.headers["warning"]
+    query = {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}}
+    match = client.post("/match/default", json={"queries": {"q": query}})
+    assert match.status_code == 200 and "older than 30 days" in match.headers["warning"]
+    # The stale age is the server's to set.
+    patient = start_server(
+        create_app(ApiSettings(db=api_db, auth=False, warm=False, stale_after_days=100_000))
+    )
+    try:
+        calm = httpx.post(f"{patient.url}/check", json={"name": "Higuision"}, timeout=60)
+        assert calm.status_code == 200 and "warning" not in calm.headers
+        assert calm.json()["warnings"] == []
+    finally:
+        patient.stop()
+
+
+def test_entities_take_the_exported_id_form(client: httpx.Client) -> None:
+    plain = client.get("/entities/un-sc:QDi.001")
+    exported = client.get("/entities/un-sc-QDi.001")  # as FollowTheMoney exports write it
+    assert plain.status_code == exported.status_code == 200
+    assert exported.json() == plain.json()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
 from clearance.cli.main import app
+from clearance.store import ListStore
 
 runner = CliRunner()
 
@@ -16,6 +18,13 @@ runner = CliRunner()
 def run(*args: str) -> tuple[int, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.output
+
+
+def run_json(*args: str) -> Any:
+    """A command's --json output: one JSON document on stdout (warnings are in it)."""
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
 
 
 def test_lists_shows_every_bundled_list_with_its_count(snapshot_db: str) -> None:
@@ -78,15 +87,41 @@ def test_load_diff_and_as_of_on_real_sdn_files(tmp_path: Path, lists_dir: Path) 
         str(lists_dir / "ofac_sdn/2024-05-03/sdn.csv"),
     )
     assert code == 0, out
-    code, out = run("--db", db, "diff", "ofac-sdn", "--json")
-    delta = json.loads(out)
+    delta = run_json("--db", db, "diff", "ofac-sdn")
     assert len(delta["added"]) - len(delta["removed"]) == 14965 - 8976
+    assert (delta["from"]["version"], delta["to"]["version"]) == (1, 2)  # per list
+    # A record whose facts are the same but which sits elsewhere in the file (another
+    # line: `source_ref`, an empty address row of OFAC's) is not a change.
+    counts = delta["counts"]
+    assert counts["moved_only"] > 1000 and counts["changed"] == len(delta["changed"])
+    assert counts["changed"] + counts["moved_only"] > 8000
+    for change in delta["changed"]:
+        assert change["kinds"] and not {"source_ref", "raw"} & set(change["kinds"])
+        assert change["name"] and all(change["changes"][k] for k in change["kinds"])
+    assert all(entry["name"] for entry in delta["added"] + delta["removed"])
+    assert sum(counts["by_kind"].values()) >= counts["changed"]
+    gulf = next(c for c in delta["changed"] if c["id"] == "ofac-sdn:10386")
+    assert gulf["name"] == "GULF CARTEL"
+    assert gulf["changes"]["programs"] == {"removed": [], "added": ["ILLICIT-DRUGS-EO14059"]}
     code, text = run("--db", db, "diff", "ofac-sdn", "--from", "2021-07-07", "--limit", "3")
-    assert code == 0 and "added" in text and "more added" in text
+    assert code == 0 and "v1 (2021-07-07) -> v2 (2024-05-03)" in text
+    assert "Added (6,870)" in text and "… 6,867 more" in text
+    assert "Changed programmes" in text and "GULF CARTEL [ofac-sdn:10386]: + ILLICIT" in text
+    assert "moved or were re-spelt in the file with the same facts" in text
+    store = ListStore.open(db)
+    assert store.resolve_version("ofac-sdn", "1").published == "2021-07-07"
+    assert store.resolve_version("ofac-sdn", "v2").published == "2024-05-03"
+    code, text = run("--db", db, "diff", "ofac-sdn", "--from", "7")
+    assert code == 1 and "ofac-sdn has no version 7 (its versions: v1, v2)" in text
     # As of 2022 the 2021 version is in force.
-    code, out = run("--db", db, "lists", "--json", "--as-of", "2022-01-01")
-    rows = {r["list"]: r for r in json.loads(out)}
-    assert rows["ofac-sdn"]["entities"] == 8976
+    rows = {r["list"]: r for r in run_json("--db", db, "lists", "--as-of", "2022-01-01")}
+    assert rows["ofac-sdn"]["entities"] == 8976 and rows["ofac-sdn"]["version"] == 1
+    # Versions are numbered per list: the first UN version is v1, whatever came before.
+    code, out = run("--db", db, "load", str(lists_dir / "un_sc/2026-02-27/consolidated.xml"))
+    assert code == 0 and "un-sc: loaded v1 " in out
+    rows = {r["list"]: r for r in run_json("--db", db, "lists")}
+    assert (rows["ofac-sdn"]["version"], rows["un-sc"]["version"]) == (2, 1)
+    assert rows["un-sc"]["load_id"] == 3  # the store-wide load id, kept for reference
 
 
 def test_load_rejects_bad_file_and_keeps_store(tmp_path: Path, lists_dir: Path) -> None:
@@ -119,7 +154,6 @@ def test_export_and_import_a_user_list(tmp_path: Path, lists_dir: Path) -> None:
 
 def test_loads_and_batch_screenings_are_audited(tmp_path: Path, lists_dir: Path) -> None:
     from clearance.audit import records, verify
-    from clearance.store import ListStore
 
     db = str(tmp_path / "s.db")
     good = lists_dir / "un_sc/2026-02-27/consolidated.xml"
@@ -139,3 +173,56 @@ def test_loads_and_batch_screenings_are_audited(tmp_path: Path, lists_dir: Path)
     assert batch.payload["rows"] == 2 and batch.payload["hit_rows"] == 1
     assert batch.payload["versions"] == {"un-sc": 1}
     assert verify(engine).ok
+
+
+def test_a_store_from_before_version_numbers_is_numbered_and_relinked(
+    tmp_path: Path, lists_dir: Path
+) -> None:
+    """Migration 0005 on a store as revision 0004 left it: no version numbers, party keys
+    of the old rules. Opening it numbers every list's versions and re-keys its records."""
+    from sqlalchemy import text
+
+    db = str(tmp_path / "old.db")
+    un = lists_dir / "un_sc/2026-02-27/consolidated.xml"
+    for path in (un, lists_dir / "bis_dpl/2023-11-30/dpl.txt"):
+        assert run("--db", db, "load", str(path))[0] == 0
+    store = ListStore.open(db)
+    with store.engine.begin() as conn:
+        keys = conn.execute(text("SELECT hash, key FROM entity_keys ORDER BY 1, 2")).all()
+        conn.execute(text("DROP INDEX uq_list_versions_number"))
+        conn.execute(text("ALTER TABLE list_versions DROP COLUMN number"))
+        conn.execute(text("DELETE FROM entity_keys"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+    store.engine.dispose()
+    reopened = ListStore.open(db)
+    assert {v.list_id: v.number for v in reopened.versions()} == {"un-sc": 1, "bis-dpl": 1}
+    with reopened.engine.connect() as conn:
+        assert conn.execute(text("SELECT hash, key FROM entity_keys ORDER BY 1, 2")).all() == keys
+    code, out = run("--db", db, "load", str(un), "--force")
+    assert code == 0 and "un-sc: unchanged v1" in out
+
+
+def test_lists_reports_parties_joined_by_each_rule(snapshot_db: str) -> None:
+    links = ListStore.open(snapshot_db).party_links()
+    for rule in ("ref", "org", "person", "all"):
+        parties, records = links[rule]
+        assert parties > 0 and 2 * parties <= records, rule
+    assert links["all"][0] < links["ref"][0] + links["org"][0] + links["person"][0]
+    code, out = run("--db", snapshot_db, "lists")
+    assert code == 0
+    assert f"{links['all'][1]:,} records in {links['all'][0]:,} parties" in out
+    org_parties, org_records = links["org"]
+    assert (
+        "organisation name (no legal form, no short name) and country: "
+        f"{org_parties:,} parties of {org_records:,} records" in out
+    )
+
+
+def test_show_takes_either_id_form(snapshot_db: str) -> None:
+    """The FollowTheMoney export writes `un-sc-QDi.001`; `show` and the store take it."""
+    plain = run_json("--db", snapshot_db, "show", "un-sc:QDi.001")
+    exported = run_json("--db", snapshot_db, "show", "un-sc-QDi.001")
+    assert exported == plain and plain["entity"]["id"] == "un-sc:QDi.001"
+    hashed = "us-csl-d05d55fa214aff19c1eb3270d54905e4e362d445"
+    party = run_json("--db", snapshot_db, "show", hashed)["party"]
+    assert "ofac-nonsdn:30947" in {m["id"] for m in party}

@@ -49,6 +49,9 @@ VOLATILE = {
     "seconds",
     "version",
     "index_version",
+    "on",  # the day the lists' age is counted to
+    "age_days",
+    "warnings",  # they name that day
 }
 # Headers whose values are compared (the others only for presence).
 COMPARED_HEADERS = ("content-type", "www-authenticate", "content-disposition")

@@ -82,7 +82,7 @@ def test_list_update_rescreens_only_what_changed(
     assert set(new) == {("c1", "changed"), ("c3", "gone"), ("c4", "new")}
     changed = new[("c1", "changed")]
     assert changed["details"]["records"]["changed"] == ["un-sc:CDi.006"]
-    assert changed["details"]["records"]["fields"]["un-sc:CDi.006"] == ["listing"]
+    assert changed["details"]["records"]["fields"]["un-sc:CDi.006"] == ["programs"]
     for alert in new.values():
         assert alert["versions_before"] == {"un-sc": v1}
         assert alert["versions_after"] == {"un-sc": v2}

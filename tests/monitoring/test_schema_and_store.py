@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from clearance.audit import verify
 from clearance.audit.tables import audit_head
@@ -18,7 +20,46 @@ from clearance.store.database import (
     current_revision,
     database_url,
 )
+from clearance.store.schema import entity_keys
 from tests.monitoring.backends import base_entities, load_version
+
+
+def _load_as_release_0001(engine: Any, entities: list[Entity], published: str) -> int:
+    """A list version written with the tables of release 0001: no version number, and no
+    party keys (those of an older release's rules; migration 0005 makes them again)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from clearance.store.list_store import _encode
+    from clearance.store.schema import entity_records, list_versions, version_entities
+
+    encoded = {e.id: (_encode(e), e) for e in entities}
+    with engine.begin() as conn:
+        for (digest, blob), entity in encoded.values():
+            conn.execute(insert(entity_records).values(hash=digest, entity_id=entity.id, data=blob))
+        version_id: int = conn.execute(
+            insert(list_versions).values(
+                list_id="un-sc",
+                source="release 0001",
+                origin="file",
+                files=[],
+                sha256="a" * 64,
+                retrieved_at=datetime.now(UTC),
+                published=published,
+                entity_count=len(encoded),
+                status="ok",
+                warnings=[],
+                stats={},
+            )
+        ).inserted_primary_key[0]
+        for entity_id, ((digest, _blob), _entity) in encoded.items():
+            conn.execute(
+                insert(version_entities).values(
+                    version_id=version_id, entity_id=entity_id, hash=digest
+                )
+            )
+    return version_id
 
 
 def test_a_store_of_the_previous_schema_is_upgraded_in_place(
@@ -32,19 +73,17 @@ def test_a_store_of_the_previous_schema_is_upgraded_in_place(
         command.upgrade(config, "0001")
     assert current_revision(engine) == "0001"
     assert not inspect(engine).has_table("alerts")
-    # Put a list in it with the 0001 tables only (the store code of that release).
-    from clearance.store import list_store as store_module
-
-    old = object.__new__(store_module.ListStore)
-    old.engine = engine
-    old._versions_cache = None
-    version = load_version(old, base_entities(un_entities), "a", "2026-02-27")
+    # Put a list in it with the 0001 tables only, as the store code of that release did.
+    version = _load_as_release_0001(engine, base_entities(un_entities), "2026-02-27")
     engine.dispose()
 
     store = ListStore.open(db_url)  # opening migrates
     assert current_revision(store.engine) == HEAD_REVISION
     assert inspect(store.engine).has_table("alerts")
     assert store.current_versions()["un-sc"].id == version
+    assert store.current_versions()["un-sc"].number == 1  # numbered by migration 0005
+    with store.engine.connect() as conn:  # the party keys were made by the migration
+        assert conn.execute(select(func.count()).select_from(entity_keys)).scalar()
     assert store.get_entity("un-sc:CDi.006") is not None
     with store.engine.connect() as conn:
         assert conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one() == (0, "0" * 64)

@@ -172,3 +172,27 @@ def test_keyboard_focus_and_zoom(page: Any, web_users: WebUsers) -> None:
            .filter(e => !e.labels || e.labels.length === 0).map(e => e.name)"""
     )
     assert unlabelled == []
+
+
+def test_check_page_warns_of_old_lists_and_shows_near_misses(
+    page: Any, web_users: WebUsers
+) -> None:
+    from clearance.matching import DEFAULT_THRESHOLD
+
+    sign_in(page, web_users.analyst, web_users.password)
+    banner = page.locator("#lists-banner")  # the bundled lists are months old
+    assert banner.is_visible() and "older than 30 days" in banner.inner_text()
+    page.get_by_label("Name", exact=True).fill("Maria Gonzalez")
+    page.get_by_label("Type").select_option("person")
+    page.get_by_role("button", name="Check").click()
+    result = page.locator("section.result")
+    result.wait_for()
+    bar = f"{DEFAULT_THRESHOLD:.2f}"
+    assert f"No listed party matches this name at the threshold {bar}" in result.inner_text()
+    near = page.locator("section.near-misses")
+    assert f"below the threshold {bar}, not matches" in near.locator("h3").inner_text()
+    misses = near.locator("li.near-miss")
+    assert misses.count() >= 1
+    assert misses.count() == near.locator(".badge-below").count()
+    assert "GONZALEZ" in misses.first.inner_text().upper()
+    assert "Lists used: " in result.locator(".lists-used").inner_text()

@@ -306,7 +306,8 @@ def test_fail_on_hit_and_stdout(
     clean = head_csv(NEGATIVES, 3, tmp_path / "clean.csv")
     quiet = run_cli(workflow_env, "screen", str(clean), "--fail-on-hit")
     rows = list(csv.DictReader(quiet.stdout.splitlines()))
-    assert len(rows) == 3 and "screened clean.csv: 3 rows" in quiet.stderr
+    assert len(rows) == 3 and "screened clean.csv at the threshold" in quiet.stderr
+    assert ": 3 rows, " in quiet.stderr
     assert quiet.returncode == (1 if any(r["screen_hit"] == "yes" for r in rows) else 0)
     hit = run_cli(
         workflow_env, "screen", str(mixed_csv), "-o", str(tmp_path / "o.parquet"), "--fail-on-hit"

@@ -253,3 +253,35 @@ def test_word_lists_are_read_once_then_from_the_cache(
     # Another version of the package the list comes from is another file.
     assert cached_word_list("places", ("pycountry", "no-such-package"), read) == first
     assert len(reads) == 3 and len(list((tmp_path / "word-lists").glob("places-*.pkl"))) == 2
+
+
+def test_a_mention_under_the_threshold_says_why_and_the_tags_stay(
+    screener: Any, store: Any, workflow_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`check "Huawei"` finds no party at the threshold; `scan` accepts "Huawei" in prose
+    as a company's short name. One threshold, stated, and the reason for going under it."""
+    from clearance.matching import DEFAULT_THRESHOLD
+
+    text = "Huawei sold routers to the ministry; Huawei Technologies Co Ltd denied it."
+    result = scan_text(screener, text, store=store)
+    assert result.threshold == DEFAULT_THRESHOLD
+    short = [m for m in result.mentions if m.text == "Huawei"]
+    assert short and all(m.score < DEFAULT_THRESHOLD for m in short)
+    assert {m.decision for m in short} == {"short name"}
+    assert f"accepted under the threshold {DEFAULT_THRESHOLD:.2f}" in short[0].explanation[-1]
+    assert all(m.decision == "match" for m in result.mentions if m.score >= DEFAULT_THRESHOLD)
+    source = tmp_path / "note.txt"
+    source.write_text(text, encoding="utf-8")
+    shown = run_cli(workflow_env, "scan", str(source))
+    assert shown.returncode == 0, shown.stderr
+    assert f"threshold {DEFAULT_THRESHOLD:.2f}" in shown.stdout
+    assert "'Huawei' at 0-6 (short name): accepted under the threshold" in shown.stdout
+    # The reasons keep the [list/sub-list] tag (once read as markup and dropped), and
+    # the party's several Entity List listings are one reason, not one each.
+    assert "Entity List (BIS) [us-csl/EL]" in shown.stdout
+    assert "Entity List (BIS) , since" not in shown.stdout
+    assert shown.stdout.count("CAUTION: Entity List (BIS) [us-csl/EL]") == 1
+    assert "3 such listings on us-csl/EL" in shown.stdout
+    document = result.to_dict()  # what --json prints, with the lists used added
+    assert document["threshold"] == DEFAULT_THRESHOLD
+    assert {m["decision"] for m in document["mentions"]} >= {"short name"}

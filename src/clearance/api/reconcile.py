@@ -3,6 +3,12 @@
 `/reconcile` reconciles against every list, `/reconcile/{dataset}` against one.
 Queries may carry properties `country`, `birth_date` and `identifier`, which go to
 `Screener.check` as the CLI's options do.
+
+OpenRefine sends no headers of its own: the manifest is served without a key, and
+every other request of this service may carry the key as `?key=` (the access log
+names no query string). A manifest asked for with `?key=` puts it in its preview and
+suggest URLs, which OpenRefine calls from the browser; `view` opens the party's page
+of the web interface, which signs its users in itself.
 """
 
 from __future__ import annotations
@@ -10,12 +16,13 @@ from __future__ import annotations
 import html
 import json
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from clearance.api.ftm_shapes import MATCHABLE_SCHEMAS
-from clearance.api.security import READ_KEY
+from clearance.api.security import QUERY_KEY_PARAMETER, READ_KEY, authorize
 
 router = APIRouter(prefix="/reconcile", tags=["reconciliation"])
 
@@ -28,20 +35,28 @@ PROPERTIES = [
 
 
 def _manifest(request: Request, dataset: str | None) -> dict[str, Any]:
+    """The service description; no key needed. Asked for with `?key=`, its preview and
+    suggest URLs carry the key, since OpenRefine calls them without headers."""
     base = str(request.base_url).rstrip("/")
     path = f"/reconcile/{dataset}" if dataset else "/reconcile"
+    key = request.query_params.get(QUERY_KEY_PARAMETER)
+    with_key = f"?{urlencode({QUERY_KEY_PARAMETER: key})}" if key else ""
+    and_key = f"&{with_key[1:]}" if key else ""
     return {
         "versions": ["0.1", "0.2"],
         "name": f"clearance ({dataset or 'all lists'})",
         "identifierSpace": f"{base}/entities/",
         "schemaSpace": "https://followthemoney.tech/explorer/schemata/",
         "defaultTypes": [{"id": "LegalEntity", "name": "LegalEntity"}],
-        "view": {"url": f"{base}/entities/{{{{id}}}}"},
-        "preview": {"url": f"{base}{path}/preview?id={{{{id}}}}", "width": 420, "height": 180},
+        "view": {"url": f"{base}/ui/parties/{{{{id}}}}"},
+        "preview": {
+            "url": f"{base}{path}/preview?id={{{{id}}}}{and_key}",
+            "width": 420,
+            "height": 180,
+        },
         "suggest": {
-            "entity": {"service_url": base, "service_path": f"{path}/suggest/entity"},
-            "type": {"service_url": base, "service_path": f"{path}/suggest/type"},
-            "property": {"service_url": base, "service_path": f"{path}/suggest/property"},
+            kind: {"service_url": base, "service_path": f"{path}/suggest/{kind}{with_key}"}
+            for kind in ("entity", "type", "property")
         },
     }
 
@@ -102,6 +117,7 @@ def _reconcile_one(screener: Any, query: Any, key: str) -> dict[str, Any]:
 def _run(request: Request, dataset: str | None, queries: str | None) -> dict[str, Any]:
     if queries is None:
         return _manifest(request, dataset)
+    authorize(request, "read")  # queries need a key; the manifest does not
     try:
         batch = json.loads(queries)
     except ValueError:
@@ -115,10 +131,11 @@ def _run(request: Request, dataset: str | None, queries: str | None) -> dict[str
     return {key: _reconcile_one(screener, query, key) for key, query in batch.items()}
 
 
-@router.get("", summary="Service manifest, or reconcile `queries` (JSON)")
-def reconcile_get(
-    request: Request, queries: str | None = None, _key: Any = READ_KEY
-) -> dict[str, Any]:
+@router.get(
+    "",
+    summary="Service manifest (no key), or reconcile `queries` (JSON; key as header or ?key=)",
+)
+def reconcile_get(request: Request, queries: str | None = None) -> dict[str, Any]:
     return _run(request, None, queries)
 
 
@@ -185,9 +202,9 @@ def suggest_property(prefix: str = "", _key: Any = READ_KEY) -> dict[str, Any]:
     return _suggest(PROPERTIES, prefix)
 
 
-@router.get("/{dataset}", summary="Manifest or queries for one list")
+@router.get("/{dataset}", summary="Manifest (no key) or queries for one list")
 def reconcile_dataset_get(
-    request: Request, dataset: str, queries: str | None = None, _key: Any = READ_KEY
+    request: Request, dataset: str, queries: str | None = None
 ) -> dict[str, Any]:
     _lists(request, dataset)
     return _run(request, dataset, queries)

@@ -12,7 +12,8 @@ import time
 import weakref
 from datetime import date
 
-from clearance.store import ListStore
+from clearance.store import ListStore, ListVersion
+from clearance.store.freshness import ListsInForce, ages_of
 from clearance.workflows.screening import Screener
 
 ScreenerKey = tuple[tuple[str, ...] | None, date | None]
@@ -51,8 +52,9 @@ class ScreenerCache:
         self._lock = threading.Lock()
         self.ready = threading.Event()
         self._version_keys: dict[ScreenerKey, tuple[float, str]] = {}
-        # The list versions each screener's index was built from, for the audit trail.
-        self._versions: weakref.WeakKeyDictionary[Screener, dict[str, int]] = (
+        # The list versions each screener's index was built from: for the audit trail,
+        # and to say on every answer how old they are (without asking the store again).
+        self._versions: weakref.WeakKeyDictionary[Screener, dict[str, ListVersion]] = (
             weakref.WeakKeyDictionary()
         )
 
@@ -84,7 +86,7 @@ class ScreenerCache:
                 lists_wanted = list(wanted) if wanted else None
                 versions = self.store.current_versions(lists_wanted, as_of)
                 found = Screener.load(lists_wanted, as_of, store=self.store)
-                self._versions[found] = {list_id: v.id for list_id, v in versions.items()}
+                self._versions[found] = versions
                 # Callers choose lists and dates: keep a bounded number of indexes in memory.
                 while len(self._screeners) >= MAX_SCREENERS:
                     del self._screeners[next(iter(self._screeners))]
@@ -94,10 +96,21 @@ class ScreenerCache:
 
     def versions_of(self, screener: Screener) -> dict[str, int]:
         """{list id: version id} of the lists `screener` screens against."""
+        return {list_id: v.id for list_id, v in self._versions_in_force(screener).items()}
+
+    def lists_in_force(self, screener: Screener, stale_after: int | None) -> ListsInForce:
+        """The versions `screener` screens against, their age today, and what to warn of."""
+        versions = self._versions_in_force(screener)
+        earliest = None
+        if not versions:
+            known = [v for v in self.store.versions() if v.status == "ok"]
+            earliest = min(known, key=lambda v: (v.effective_date, v.id), default=None)
+        return ages_of(versions, screener.lists, screener.as_of, stale_after, None, earliest)
+
+    def _versions_in_force(self, screener: Screener) -> dict[str, ListVersion]:
         found = self._versions.get(screener)
         if found is None:  # not built here: ask the store (one cached query)
-            current = self.store.current_versions(as_of=screener.as_of)
-            found = {list_id: v.id for list_id, v in current.items()}
+            found = self.store.current_versions(screener.lists, screener.as_of)
         return found
 
     def warm(self) -> None:

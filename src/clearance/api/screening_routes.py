@@ -16,6 +16,7 @@ from clearance.api.jobs import Job
 from clearance.api.keys import ApiKey
 from clearance.api.security import SCREEN_KEY
 from clearance.effects import Activity
+from clearance.store.freshness import ListsInForce, warning_header
 
 router = APIRouter()
 
@@ -33,6 +34,9 @@ class CheckRequest(BaseModel):
     as_of: date | None = None
     limit: int = Field(10, ge=1, le=100)
     threshold: float | None = Field(None, ge=0.0, le=1.0)
+    near: int = Field(
+        0, ge=0, le=50, description="also return the N best parties under the threshold"
+    )
 
 
 class ScanRequest(BaseModel):
@@ -50,12 +54,35 @@ def _screener(request: Request, lists: list[str] | None, as_of: date | None = No
     return cache.get(lists, as_of)
 
 
-@router.post("/check", summary="Screen one name, with effects and a verdict for an activity")
-def check(request: Request, body: CheckRequest, _key: Any = SCREEN_KEY) -> dict[str, Any]:
+def lists_used(request: Request, screener: Any, response: Response) -> ListsInForce:
+    """The lists `screener` screens against, with their age; 409 when there are none
+    (an answer would read "no match" for nothing), a `Warning` header when any is old."""
+    services = request.app.state.services
+    used: ListsInForce = services.screeners.lists_in_force(
+        screener, services.settings.stale_after_days
+    )
+    if used.empty:
+        raise HTTPException(409, " ".join(used.warnings()))
+    header = warning_header(used)
+    if header:
+        response.headers["Warning"] = header
+    return used
+
+
+@router.post(
+    "/check",
+    summary="Screen one name, with effects and a verdict for an activity",
+    responses={409: {"description": "no list version in force on that date: nothing to screen"}},
+)
+def check(
+    request: Request, response: Response, body: CheckRequest, _key: Any = SCREEN_KEY
+) -> dict[str, Any]:
     screener = _screener(request, body.lists, body.as_of)
+    used = lists_used(request, screener, response)
     try:
-        hits = screener.check(
+        found = screener.check_with_near_misses(
             body.name,
+            body.near,
             schema=body.type,
             country=body.country,
             birth_date=body.birth_date,
@@ -66,9 +93,14 @@ def check(request: Request, body: CheckRequest, _key: Any = SCREEN_KEY) -> dict[
         )
     except ValueError as exc:  # an unknown type, an unreadable date: the matcher says which
         raise HTTPException(422, str(exc)) from None
+    hits = found.hits
     result: dict[str, Any] = {
         "query": body.model_dump(mode="json", exclude_none=True),
+        "threshold": found.threshold,
         "hits": [h.to_dict() for h in hits],
+        "near_misses": [{**h.to_dict(), "below_threshold": True} for h in found.near_misses],
+        "lists": used.to_dict(),
+        "warnings": used.warnings(),
     }
     if body.activity is not None:
         result["verdict"] = screener.verdict(hits, body.activity).to_dict()
@@ -83,10 +115,17 @@ def check(request: Request, body: CheckRequest, _key: Any = SCREEN_KEY) -> dict[
 
 
 @router.post("/scan", summary="Listed parties mentioned in free text")
-def scan(request: Request, body: ScanRequest, _key: Any = SCREEN_KEY) -> dict[str, Any]:
+def scan(
+    request: Request, response: Response, body: ScanRequest, _key: Any = SCREEN_KEY
+) -> dict[str, Any]:
     screener = _screener(request, None)
+    used = lists_used(request, screener, response)
     result = screener.scan(body.text, activity=body.activity, threshold=body.threshold)
-    data: dict[str, Any] = result.to_dict()
+    data: dict[str, Any] = {
+        **result.to_dict(),
+        "lists": used.to_dict(),
+        "warnings": used.warnings(),
+    }
     # The record names the text by its hash and length, not its words: a text may be
     # long and full of personal data, and whoever keeps it can prove what was screened.
     audit_screening(

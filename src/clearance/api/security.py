@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qs
 
 import orjson
 from fastapi import Depends, HTTPException, Request
@@ -56,6 +57,29 @@ class RateLimiter:
         return None
 
 
+# The one place a key may come in the query string: OpenRefine cannot send headers.
+QUERY_KEY_PREFIX = "/reconcile"
+QUERY_KEY_PARAMETER = "key"
+
+
+def _query_key(scope: Scope) -> str | None:
+    """The `?key=` of a request to the reconciliation service; None anywhere else."""
+    if not str(scope.get("path", "")).startswith(QUERY_KEY_PREFIX):
+        return None
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(QUERY_KEY_PARAMETER)
+    return values[0] if values else None
+
+
+def _authorization(scope: Scope) -> str:
+    """The Authorization header, or a reconciliation request's `?key=` in its form."""
+    header = Headers(scope=scope).get("authorization", "")
+    if not header:
+        query_key = _query_key(scope)
+        if query_key:
+            return f"ApiKey {query_key}"
+    return header
+
+
 def authorize(request: Request, scope: str) -> ApiKey | None:
     """The caller's key, which must exist, be active and carry `scope` (else 401/403/429)."""
     services = request.app.state.services
@@ -64,7 +88,7 @@ def authorize(request: Request, scope: str) -> ApiKey | None:
         return None
     key = request.scope.get("state", {}).get("api_key")  # checked before the body was read
     if key is None:
-        key = _valid_key(services, request.headers.get("authorization", ""))
+        key = _valid_key(services, _authorization(request.scope))
     request.state.key_id = key.id
     if not key.allows(scope):
         raise HTTPException(403, f"this key lacks the {scope!r} scope")
@@ -104,7 +128,7 @@ def check_key_before_body(scope: Scope) -> None:
     services = getattr(getattr(scope.get("app"), "state", None), "services", None)
     if services is None or not services.settings.auth:
         return
-    key = _valid_key(services, Headers(scope=scope).get("authorization", ""))
+    key = _valid_key(services, _authorization(scope))
     scope.setdefault("state", {})["api_key"] = key  # the endpoint's check need not verify again
 
 

@@ -17,4 +17,5 @@ class ApiSettings:
     log_client_address: bool = False  # access logs name no client unless asked
     warm: bool = True  # build or load the default index at startup (readyz waits for it)
     key_cache_seconds: float = 2.0  # a revoked key is refused within this time
+    stale_after_days: int | None = None  # lists older are warned of (None: env, else 30)
     extra: dict[str, str] = field(default_factory=dict)

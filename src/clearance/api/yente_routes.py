@@ -28,6 +28,7 @@ from clearance.api.ftm_shapes import (
 )
 from clearance.api.security import READ_KEY, authorize
 from clearance.matching.screener import DEFAULT_THRESHOLD
+from clearance.store.freshness import warning_header
 
 router = APIRouter()
 INLINE_QUERIES = 2
@@ -233,7 +234,7 @@ async def answer_match(request: Request, dataset: str, body: MatchRequest) -> Re
     else:
         screener = await run_in_threadpool(services.screeners.get, lists)
     floor = min(threshold, params.cutoff if params.cutoff is not None else threshold)
-    excluded_ids = set(params.exclude_entity_ids or ())
+    excluded_ids = {services.store.canonical_id(i) for i in params.exclude_entity_ids or ()}
     included = set(params.include_dataset or ())
     excluded = set(params.exclude_dataset or ())
     wanted_topics = set(params.topics or ())
@@ -300,6 +301,10 @@ async def answer_match(request: Request, dataset: str, body: MatchRequest) -> Re
             for r in resp["results"]
         ],
     )
+    # Old lists are said on every answer, in a header yente's clients pass over.
+    header = warning_header(
+        services.screeners.lists_in_force(screener, services.settings.stale_after_days)
+    )
     # Built to the documented model already: skip FastAPI's re-validation of every result,
     # and let orjson write it (several times faster than the standard library).
     return Response(
@@ -311,6 +316,7 @@ async def answer_match(request: Request, dataset: str, body: MatchRequest) -> Re
             }
         ),
         media_type="application/json",
+        headers={"Warning": header} if header else None,
     )
 
 
@@ -367,7 +373,7 @@ def catalog(request: Request, _key: Any = READ_KEY) -> dict[str, Any]:
                 "name": list_id,
                 "title": source.title if source else list_id,
                 "publisher": {"name": source.authority, "official": True} if source else None,
-                "version": str(version.id),
+                "version": str(version.number),
                 "published": version.published,
                 "updated_at": version.retrieved_at.isoformat(),
                 "entity_count": version.entity_count,
@@ -375,7 +381,7 @@ def catalog(request: Request, _key: Any = READ_KEY) -> dict[str, Any]:
                 "origin": version.origin,
                 "load": True,
                 "index_current": True,
-                "index_version": str(version.id),
+                "index_version": str(version.number),
                 "children": [],
             }
         )

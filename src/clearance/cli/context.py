@@ -9,15 +9,22 @@ from typing import Any
 from rich.console import Console
 
 from clearance.store import ListStore
+from clearance.store.freshness import ListsInForce
 
 # In a pipe or a file Rich would wrap at 80 columns; tables of list facts need more.
 console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 
+# Exit codes every command keeps: 0 done, 1 a hit when asked to fail on hits (or the
+# command failed), 2 bad input, 3 screened against no list at all, 130 interrupted.
+EXIT_NOTHING_SCREENED = 3
+
+
 @dataclass
 class CliState:
     db: str | None = None
+    stale_days: int | None = None  # --stale-days; None: CLEARANCE_STALE_DAYS or 30
     _store: ListStore | None = None
 
     def store(self, autoload: bool = True) -> ListStore:
@@ -37,6 +44,26 @@ class CliState:
 
 
 state = CliState()
+
+
+def report_lists_used(
+    used: ListsInForce, as_json: bool = False, summary_to: Console | None = None
+) -> None:
+    """Say which lists a screening used (on stderr, or `summary_to`); warn of old lists;
+    stop with exit code 3 when it screened against none. With --json the warnings are
+    in the document instead, and only the refusal goes to stderr."""
+    import typer
+    from rich.markup import escape
+
+    if not as_json and not used.empty:
+        (summary_to or err_console).print(f"[dim]{escape(used.summary())}[/dim]")
+        for warning in used.warnings():
+            if not used.empty:
+                err_console.print(f"[yellow]Warning: {escape(warning)}[/yellow]")
+    if used.empty:
+        for warning in used.warnings():
+            err_console.print(f"[bold red]{escape(warning)}[/bold red]")
+        raise typer.Exit(EXIT_NOTHING_SCREENED)
 
 
 def audit(action: str, payload: dict[str, Any]) -> None:

@@ -17,7 +17,14 @@ from clearance.cli.workflow_commands import register as register_workflow_comman
 
 app = typer.Typer(
     name="clearance",
-    help="Sanctions and export-control screening from the governments' own lists.",
+    # Click's plain help wraps to the terminal (80 columns at most) and never cuts a word;
+    # Rich's tables cut option names and help text in an 80-column terminal.
+    rich_markup_mode=None,
+    help=(
+        "Sanctions and export-control screening from the governments' own lists.\n\n"
+        "Exit codes: 0 done; 1 a hit with --fail-on-hit, or a command failed; 2 bad "
+        "input; 3 nothing screened (no list version in force); 130 interrupted."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -34,8 +41,18 @@ def main(
             help="Store: a SQLite file path or a database URL (default: user data directory).",
         ),
     ] = None,
+    stale_days: Annotated[
+        int | None,
+        typer.Option(
+            "--stale-days",
+            envvar="CLEARANCE_STALE_DAYS",
+            min=0,
+            help="Warn when a list screened against is older than this (default: 30).",
+        ),
+    ] = None,
 ) -> None:
     state.db = db
+    state.stale_days = stale_days
     state._store = None
 
 

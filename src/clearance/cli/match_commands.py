@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from clearance.cli.context import console, err_console, state
+from clearance.cli.context import console, err_console, report_lists_used, state
 from clearance.effects import Activity
 from clearance.effects.kinds import Verdict
 
@@ -42,7 +42,13 @@ def check_command(
     ] = None,
     lists: Annotated[list[str] | None, typer.Option("--list", help="Only these lists")] = None,
     limit: Annotated[int, typer.Option(help="Hits to show")] = 10,
-    threshold: Annotated[float | None, typer.Option(help="Score from which to report")] = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="Score from which a party matches (default: the matcher's)")
+    ] = None,
+    near: Annotated[
+        int,
+        typer.Option(help="Also show the N best parties under the threshold", min=0),
+    ] = 0,
     activity: Annotated[
         Activity | None,
         typer.Option(help="What you want to do: the verdict is for this activity"),
@@ -52,7 +58,11 @@ def check_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
 ) -> None:
-    """Screen one name: listed parties that match, why, and what the listing forbids."""
+    """Screen one name: who matches, why, what it forbids.
+
+    Listed parties that match the name, with the reasons and, for an activity, the
+    verdict; with --near, the best parties under the threshold too.
+    """
     from clearance.cli.store_commands import _as_of
     from clearance.workflows.screening import Screener
 
@@ -62,8 +72,10 @@ def check_command(
             raise typer.BadParameter(f"--type must be one of {', '.join(sorted(SCHEMAS))}")
         schema = SCHEMAS[kind.lower()]
     screener = Screener.load(lists, _as_of(as_of), store=state.store())
-    hits = screener.check(
+    used = screener.lists_in_force(state.stale_days)
+    result = screener.check_with_near_misses(
         name,
+        near,
         schema=schema,
         country=country,
         birth_date=dob,
@@ -72,16 +84,24 @@ def check_command(
         threshold=threshold,
         activity=activity,
     )
+    hits = result.hits
     verdict = screener.verdict(hits, activity) if activity is not None else None
-    _audit(screener, name, schema, country, dob, ids, activity, threshold, hits)
+    _audit(screener, name, schema, country, dob, ids, activity, result.threshold, hits)
     if as_json:
         payload = {
             "query": name,
+            "threshold": result.threshold,
             "hits": [h.to_dict() for h in hits],
+            "near_misses": [{**h.to_dict(), "below_threshold": True} for h in result.near_misses],
             "verdict": verdict.to_dict() if verdict else None,
+            "lists": used.to_dict(),
+            "warnings": used.warnings(),
         }
         console.print_json(json.dumps(payload, ensure_ascii=False))
+        report_lists_used(used, as_json=True)
         return
+    if used.empty:  # nothing was screened: no "no match" line that could be misread
+        report_lists_used(used)
     if verdict is not None:
         banner = Text(f" {verdict.verdict.label} ", style=VERDICT_STYLE[verdict.verdict])
         console.print(
@@ -91,24 +111,41 @@ def check_command(
             console.print(Text(f"  • {reason}"))
         console.print()
     if not hits:
-        console.print(f"No listed party matches {name!r} at the threshold.")
-        return
-    for number, hit in enumerate(hits, start=1):
         console.print(
-            Text.assemble(
-                (f"{number}. {hit.score:.2f}  ", "bold"),
-                (hit.name, "bold cyan"),
-                (f"  [{hit.entity_id}]", "dim"),
-            )
+            Text(f"No listed party matches {name!r} at the threshold {result.threshold:.2f}.")
         )
-        console.print(Text(f"   on: {', '.join(hit.lists)}"))
-        if hit.matched_name != hit.name:
-            console.print(Text(f"   matched name: {hit.matched_name}"))
-        for reason in hit.explanation:
-            console.print(Text(f"   - {reason}"))
-        kinds = dict.fromkeys(e.kind.value.replace("_", " ") for e in hit.effects)
-        if kinds:
-            console.print(f"   effects: {', '.join(kinds)}")
+    else:
+        console.print(Text(f"Matches at the threshold {result.threshold:.2f}:"))
+    for number, hit in enumerate(hits, start=1):
+        _print_hit(number, hit)
+    if result.near_misses:
+        console.print(
+            Text(f"Near misses, under the threshold {result.threshold:.2f} (not matches):")
+        )
+        for number, hit in enumerate(result.near_misses, start=1):
+            _print_hit(number, hit, below=True)
+    elif near:
+        console.print(Text(f"No party scores under the threshold {result.threshold:.2f}."))
+    report_lists_used(used, summary_to=console)
+
+
+def _print_hit(number: int, hit: Any, below: bool = False) -> None:
+    console.print(
+        Text.assemble(
+            (f"{number}. {hit.score:.2f}  ", "bold"),
+            (hit.name, "cyan" if below else "bold cyan"),
+            (f"  [{hit.entity_id}]", "dim"),
+            ("  below the threshold", "yellow") if below else "",
+        )
+    )
+    console.print(Text(f"   on: {', '.join(hit.lists)}"))
+    if hit.matched_name != hit.name:
+        console.print(Text(f"   matched name: {hit.matched_name}"))
+    for reason in hit.explanation:
+        console.print(Text(f"   - {reason}"))
+    kinds = dict.fromkeys(e.kind.value.replace("_", " ") for e in hit.effects)
+    if kinds:
+        console.print(f"   effects: {', '.join(kinds)}")
 
 
 def _audit(
@@ -119,14 +156,13 @@ def _audit(
     dob: str | None,
     ids: list[str] | None,
     activity: Activity | None,
-    threshold: float | None,
+    threshold: float,
     hits: list[Any],
 ) -> None:
     """Every screening goes into the audit trail: who asked what, against which versions."""
     import getpass
 
     from clearance.audit import record_screening
-    from clearance.matching import DEFAULT_THRESHOLD
 
     store = screener.store
     versions = store.current_versions(as_of=screener.as_of)
@@ -143,7 +179,7 @@ def _audit(
             "as_of": screener.as_of.isoformat() if screener.as_of else None,
         },
         {list_id: v.id for list_id, v in versions.items()},
-        threshold if threshold is not None else DEFAULT_THRESHOLD,
+        threshold,
         [{"entity_id": h.entity_id, "score": round(h.score, 4)} for h in hits],
     )
 
@@ -153,7 +189,10 @@ def compare_command(
     name_b: Annotated[str, typer.Argument(help="Second name")],
     kind: Annotated[str | None, typer.Option("--type", help="person, organization …")] = None,
 ) -> None:
-    """How alike two names are, 0..1, on the scale of `check` scores."""
+    """How alike two names are, on the scale of `check` scores.
+
+    A score from 0 to 1; the default threshold is where a name matches.
+    """
     from clearance.matching import DEFAULT_THRESHOLD, compare
 
     score = compare(name_a, name_b, SCHEMAS.get((kind or "").lower()))

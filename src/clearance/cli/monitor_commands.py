@@ -16,8 +16,10 @@ from rich.table import Table
 
 from clearance.cli.context import console, err_console, state
 
-monitor_app = typer.Typer(help="Monitored counterparties, re-screened after every list update.")
-audit_app = typer.Typer(help="The tamper-evident audit trail.")
+monitor_app = typer.Typer(
+    rich_markup_mode=None, help="Monitored counterparties, re-screened after every list update."
+)
+audit_app = typer.Typer(rich_markup_mode=None, help="The tamper-evident audit trail.")
 
 Actor = Annotated[
     str | None,
@@ -46,7 +48,10 @@ def monitor_add(
     fmt: Annotated[str | None, typer.Option("--format")] = None,
     actor: Actor = None,
 ) -> None:
-    """Monitor the counterparties of a file; a row already monitored is updated."""
+    """Monitor the counterparties of a file.
+
+    A row already monitored is updated.
+    """
     from clearance.monitoring import CounterpartyError, add_counterparties, read_counterparty_file
     from clearance.workflows.tables import TableError
 
@@ -65,7 +70,10 @@ def monitor_remove(
     ids: Annotated[list[str], typer.Argument(help="Counterparty ids to stop monitoring.")],
     actor: Actor = None,
 ) -> None:
-    """Stop monitoring counterparties (their past alerts and decisions are kept)."""
+    """Stop monitoring counterparties.
+
+    Their past alerts and decisions are kept.
+    """
     from clearance.monitoring import remove_counterparties
 
     unknown = remove_counterparties(state.store().engine, ids, _actor(actor))
@@ -81,7 +89,10 @@ def monitor_run(
     actor: Actor = None,
     as_json: AsJson = False,
 ) -> None:
-    """Re-screen what changed since the last run (lists or counterparties) and raise alerts."""
+    """Re-screen what changed since the last run; raise alerts.
+
+    What changed: list versions, or counterparties.
+    """
     from clearance.monitoring import MonitorError, deliver_pending, run_monitor
 
     store = state.store()
@@ -104,8 +115,10 @@ def monitor_run(
         )
         return
     for change in outcome.stats.get("list_updates", []):
+        before, after = change["from_version"], change["to_version"]  # load ids
+        before_text = f"v{store.version(before).number}" if before is not None else "none"
         console.print(
-            f"{change['list']}: version {change['from_version']} -> {change['to_version']} "
+            f"{change['list']}: {before_text} -> v{store.version(after).number} "
             f"(+{change['added']} -{change['removed']} ~{change['changed']})"
         )
     console.print(
@@ -149,7 +162,10 @@ def monitor_webhook(
     secret: Annotated[str, typer.Option("--secret", envvar="CLEARANCE_WEBHOOK_SECRET")],
     actor: Actor = None,
 ) -> None:
-    """Send every new alert to URL, signed with HMAC-SHA256 of the body using SECRET."""
+    """Send every new alert to URL, signed.
+
+    Signed with HMAC-SHA256 of the body using SECRET.
+    """
     from clearance.monitoring import add_webhook
 
     try:
@@ -169,11 +185,12 @@ def monitor_deliveries(
     from clearance.monitoring import deliver_pending, list_deliveries, list_webhooks, retry_dead
 
     engine = state.store().engine
+    said = err_console if as_json else console  # with --json, stdout holds the document only
     if retry:
-        console.print(f"{retry_dead(engine, _actor(actor))} dead deliveries re-queued")
+        said.print(f"{retry_dead(engine, _actor(actor))} dead deliveries re-queued")
     if send:
         report = deliver_pending(engine)
-        console.print(f"{report.delivered} delivered, {report.failed} to retry, {report.dead} dead")
+        said.print(f"{report.delivered} delivered, {report.failed} to retry, {report.dead} dead")
     hooks, deliveries = list_webhooks(engine), list_deliveries(engine)
     if as_json:
         _print_json({"webhooks": hooks, "deliveries": deliveries})
@@ -194,7 +211,10 @@ def alerts_command(
     after: Annotated[int | None, typer.Option("--after", help="Only alerts after this id.")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Alerts of the monitor runs: new hit, hit changed, hit gone, with list versions."""
+    """Alerts of the monitor runs: new, changed, gone hits.
+
+    Each alert names the counterparty, the party and the list versions before and after.
+    """
     from clearance.monitoring import list_alerts
 
     rows = list_alerts(
@@ -207,10 +227,21 @@ def alerts_command(
     if as_json:
         _print_json(rows)
         return
+    store = state.store()
+    numbers: dict[int, str] = {}
+
+    def number(load_id: int | None) -> str:
+        """A list version as users name it (v3), from the load id an alert records."""
+        if load_id is None:
+            return "none"
+        if load_id not in numbers:
+            numbers[load_id] = f"v{store.version(load_id).number}"
+        return numbers[load_id]
+
     table = Table("id", "kind", "counterparty", "party", "score", "versions", "status")
     for row in rows:
         versions = ", ".join(
-            f"{lid} {row['versions_before'].get(lid, 'none')}->{vid}"
+            f"{lid} {number(row['versions_before'].get(lid))}->{number(vid)}"
             for lid, vid in sorted(row["versions_after"].items())
             if row["versions_before"].get(lid) != vid
         )
@@ -240,7 +271,10 @@ def decide_command(
         int | None, typer.Option("--version", help="The alert version you saw (to re-decide).")
     ] = None,
 ) -> None:
-    """Decide an alert; a false positive stays silent until either side changes."""
+    """Decide an alert: confirmed or false positive.
+
+    A false positive stays silent until either side changes.
+    """
     from clearance.monitoring import DecisionError, decide
 
     try:
@@ -256,7 +290,10 @@ def decide_command(
 
 
 def audit_verify() -> None:
-    """Recompute the hash chain; name any edited, deleted or reordered record."""
+    """Recompute the hash chain of the audit trail.
+
+    Names any edited, deleted or reordered record.
+    """
     from clearance.audit import verify
 
     result = verify(state.store().engine)

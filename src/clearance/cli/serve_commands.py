@@ -11,7 +11,9 @@ import typer
 
 from clearance.cli.context import console, err_console, state
 
-keys_app = typer.Typer(help="API keys of the HTTP server (stored hashed).", no_args_is_help=True)
+keys_app = typer.Typer(
+    rich_markup_mode=None, help="API keys of the HTTP server (stored hashed).", no_args_is_help=True
+)
 
 APP_FACTORY = "clearance.cli.serve_commands:app_from_environment"
 _SETTINGS_ENV = "CLEARANCE_API_SETTINGS"
@@ -60,7 +62,11 @@ def serve(
     ] = False,
     access_log: Annotated[bool, typer.Option(help="One JSON line per request.")] = True,
 ) -> None:
-    """Run the HTTP API (yente-compatible /match, /check, /screen, /reconcile …)."""
+    """Run the HTTP API and the analysts' web page.
+
+    yente-compatible /match, /check, /screen, /reconcile (OpenRefine) and more:
+    docs/http-api.md; the web page at / (docs/web.md).
+    """
     from clearance.api.app import preload_index
     from clearance.api.server import AddressInUse, check_address_free, run
 
@@ -90,6 +96,7 @@ def serve(
         "max_upload_bytes": max_upload,
         "log_client_address": log_client_address,
         "access_log": access_log,
+        "stale_after_days": state.stale_days,
     }
     os.environ[_SETTINGS_ENV] = json.dumps(settings)
     state.store(autoload=False).engine.dispose()  # no forked worker inherits a connection

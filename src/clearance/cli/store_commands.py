@@ -11,14 +11,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from clearance.cli.context import audit, console, err_console, state
+from clearance.cli.context import audit, console, err_console, report_lists_used, state
 from clearance.cli.entity_view import party_view
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.registry import LIST_SOURCES, identify_file, load_list_files
 from clearance.loaders.source_files import read_source
 from clearance.store import SourceFile, StoreError, VersionRejected
-
-STALE_AFTER_DAYS = 30
 
 AsOf = Annotated[
     str | None,
@@ -39,18 +37,30 @@ def lists_command(
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Each list: its current version, date, source, entity count and age."""
+    """The lists in the store: version, date, age and size.
+
+    Each list's version in force, its date, source, entity count and age (old ones are
+    flagged), and how many parties the linking rules tie across lists.
+    """
+    from clearance.store.freshness import lists_in_force
+    from clearance.store.party_keys import RULES
+
     store = state.store()
-    current = store.current_versions(as_of=_as_of(as_of))
+    day = _as_of(as_of)
+    current = store.current_versions(as_of=day)
+    used = lists_in_force(store, None, day, state.stale_days)
+    ages = {age.list_id: age for age in used.lists}
     rows: list[dict[str, Any]] = []
     for list_id, version in sorted(current.items()):
         last = store.last_update(list_id)
         rows.append(
             {
                 "list": list_id,
-                "version": version.id,
+                "version": version.number,
+                "load_id": version.id,
                 "date": version.effective_date.isoformat(),
-                "age_days": version.age_days(),
+                "age_days": ages[list_id].age_days,
+                "stale": ages[list_id].stale,
                 "entities": version.entity_count,
                 "source_rows": version.stats.get("source_rows", version.entity_count),
                 "origin": version.origin,
@@ -63,8 +73,11 @@ def lists_command(
         )
     if as_json:
         console.print_json(json.dumps(rows))
+        report_lists_used(used, as_json=True)
         return
-    table = Table(title=f"Lists in {store.url}")
+    if used.empty:
+        report_lists_used(used)
+    table = Table(title=f"Lists in {store.url}" + (f" on {day.isoformat()}" if day else ""))
     for column in ("list", "version", "date", "age", "entities", "rows", "last update", "title"):
         table.add_column(
             column,
@@ -73,7 +86,7 @@ def lists_command(
         )
     for row in rows:
         age = f"{row['age_days']} days"
-        if row["age_days"] > STALE_AFTER_DAYS:
+        if row["stale"]:
             age = f"[yellow]{age}[/yellow]"
         table.add_row(
             row["list"],
@@ -86,12 +99,14 @@ def lists_command(
             LIST_SOURCES[row["list"]].title if row["list"] in LIST_SOURCES else "",
         )
     console.print(table)
-    stale = [r["list"] for r in rows if r["age_days"] > STALE_AFTER_DAYS]
-    if stale:
-        err_console.print(
-            f"[yellow]Warning: {', '.join(stale)} older than {STALE_AFTER_DAYS} days; "
-            "run `clearance update`.[/yellow]"
-        )
+    links = store.party_links(day)
+    parties, records = links["all"]
+    console.print(f"Records tied into parties: {records:,} records in {parties:,} parties, by")
+    for rule, what in RULES.items():
+        joined, tied = links[rule]
+        console.print(f"  {what}: {joined:,} parties of {tied:,} records")
+    for warning in used.warnings():
+        err_console.print(f"[yellow]Warning: {escape(warning)}[/yellow]")
 
 
 def show_command(
@@ -99,7 +114,11 @@ def show_command(
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """One listed party in full, with every listing the sources tie to it."""
+    """One listed party in full, with all its listings.
+
+    The record as the source gives it, and every listing the sources tie to it.
+    Takes either id form: un-sc:CDe.001 or the FollowTheMoney export's un-sc-CDe.001.
+    """
     store = state.store()
     day = _as_of(as_of)
     entity = store.get_entity(entity_id, day)
@@ -110,7 +129,7 @@ def show_command(
     history = []
     for version, record_hash in store.history(entity_id):
         status = "absent" if record_hash is None else "present"
-        history.append(f"v{version.id} {version.effective_date} {status}")
+        history.append(f"v{version.number} {version.effective_date} {status}")
     if as_json:
         console.print_json(
             json.dumps({"entity": entity.to_dict(), "party": [m.to_dict() for m in party]})
@@ -122,54 +141,69 @@ def show_command(
 def diff_command(
     list_id: Annotated[str, typer.Argument(help="List id, e.g. ofac-sdn")],
     from_ref: Annotated[
-        str | None, typer.Option("--from", help="Version id or date (default: the previous one)")
+        str | None,
+        typer.Option("--from", help="Version number or date (default: the previous one)"),
     ] = None,
     to_ref: Annotated[
-        str | None, typer.Option("--to", help="Version id or date (default: the current one)")
+        str | None,
+        typer.Option("--to", help="Version number or date (default: the current one)"),
     ] = None,
-    limit: Annotated[int, typer.Option(help="Entities to print per section.")] = 20,
+    limit: Annotated[int, typer.Option(help="Parties to print per section.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """What changed between two versions of a list: added, removed, changed (which fields)."""
+    """What changed between two versions of a list.
+
+    Parties added, removed, and changed in their facts (names, identifiers, dates,
+    programmes, listings), grouped by kind; records that only moved in the file are
+    counted, not shown.
+    """
+    from clearance.store.changes import KINDS
+
     store = state.store()
     try:
-        delta = store.diff(list_id, from_ref, to_ref)
+        delta = store.diff(list_id, from_ref, to_ref, with_names=True)
     except StoreError as exc:
         err_console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
     if as_json:
-        console.print_json(
-            json.dumps(
-                {
-                    "list": list_id,
-                    "from": delta.from_version.id if delta.from_version else None,
-                    "to": delta.to_version.id,
-                    "added": delta.added,
-                    "removed": delta.removed,
-                    "changed": [{"id": c.entity_id, "fields": c.fields} for c in delta.changed],
-                }
-            )
-        )
+        console.print_json(json.dumps(delta.to_dict(), ensure_ascii=False))
         return
-    before = (
-        f"v{delta.from_version.id} ({delta.from_version.effective_date})"
-        if delta.from_version
-        else "nothing"
-    )
+
+    def version(v: Any) -> str:
+        return f"v{v.number} ({v.effective_date})" if v is not None else "nothing"
+
+    def party(eid: str) -> str:
+        return f"{escape(delta.names.get(eid, eid))} [dim]\\[{escape(eid)}][/dim]"
+
     console.print(
-        f"[bold]{list_id}[/bold]: {before} -> v{delta.to_version.id} "
-        f"({delta.to_version.effective_date}): {len(delta.added):,} added, "
-        f"{len(delta.removed):,} removed, {len(delta.changed):,} changed"
+        f"[bold]{list_id}[/bold]: {version(delta.from_version)} -> {version(delta.to_version)}: "
+        f"{len(delta.added):,} added, {len(delta.removed):,} removed, "
+        f"{len(delta.changed):,} changed"
     )
-    for label, ids in (("added", delta.added), ("removed", delta.removed)):
+    if delta.moved:
+        console.print(
+            f"  ({delta.moved:,} more records moved or were re-spelt in the file with the "
+            "same facts: not changes, not shown)"
+        )
+    for label, ids in (("Added", delta.added), ("Removed", delta.removed)):
+        if not ids:
+            continue
+        console.print(f"[bold]{label}[/bold] ({len(ids):,})")
         for eid in ids[:limit]:
-            console.print(f"  {label:8} {eid}")
+            console.print(f"  {party(eid)}")
         if len(ids) > limit:
-            console.print(f"  … {len(ids) - limit:,} more {label}")
-    for change in delta.changed[:limit]:
-        console.print(f"  changed  {change.entity_id}: {', '.join(change.fields)}")
-    if len(delta.changed) > limit:
-        console.print(f"  … {len(delta.changed) - limit:,} more changed")
+            console.print(f"  … {len(ids) - limit:,} more")
+    for kind, changes in delta.by_kind().items():
+        console.print(f"[bold]Changed {KINDS[kind]}[/bold] ({len(changes):,})")
+        for change in changes[:limit]:
+            what = change.details[kind]
+            parts = [f"- {v}" for v in what["removed"]] + [f"+ {v}" for v in what["added"]]
+            text = "; ".join(parts)
+            if len(text) > 160:
+                text = text[:159] + "…"
+            console.print(f"  {party(change.entity_id)}: {escape(text)}")
+        if len(changes) > limit:
+            console.print(f"  … {len(changes) - limit:,} more")
 
 
 def load_command(
@@ -187,7 +221,10 @@ def load_command(
         typer.Option(help="Publication date for files that carry none (OFAC CSVs), YYYY-MM-DD"),
     ] = None,
 ) -> None:
-    """Load local official files into the store as a new version of their list."""
+    """Load local official files as a new list version.
+
+    The files are read in full and validated first; a bad file loads nothing.
+    """
     published_on = _as_of(published)
     store = state.store(autoload=False)
     groups: dict[str, dict[str, Path]] = {}
@@ -235,7 +272,8 @@ def load_command(
                 "list": target,
                 "result": outcome.result,
                 "source": [str(p) for p in files.values()],
-                "version": outcome.version.id,
+                "version": outcome.version.number,
+                "load_id": outcome.version.id,
                 "sha256": outcome.version.sha256,
                 "added": outcome.added,
                 "removed": outcome.removed,
@@ -245,7 +283,7 @@ def load_command(
         for warning in outcome.warnings:
             err_console.print(f"[yellow]{target}: {escape(warning)}[/yellow]")
         console.print(
-            f"{target}: {outcome.result} v{outcome.version.id} "
+            f"{target}: {outcome.result} v{outcome.version.number} "
             f"({outcome.version.entity_count:,} entities; +{outcome.added} -{outcome.removed} "
             f"~{outcome.changed})"
         )
@@ -260,7 +298,10 @@ def export_command(
     ] = None,
     as_of: AsOf = None,
 ) -> None:
-    """Export a list as FollowTheMoney JSON lines (entities plus their Sanction records)."""
+    """Export a list as FollowTheMoney JSON lines.
+
+    Its entities plus their Sanction records, one JSON object a line.
+    """
     from clearance.loaders.ftm_json import export_ftm
 
     store = state.store()

@@ -64,7 +64,9 @@ def update_command(
     ] = DEFAULT_TRIES,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Download the lists from the official sources; a bad file never replaces a good version.
+    """Download the lists from the official sources.
+
+    A bad file never replaces a good version.
 
     Every file is validated in full before the list's version is switched in one
     transaction. Exit code 1 if any list failed or was rejected.
@@ -93,7 +95,8 @@ def update_command(
                 "result": o.result,
                 "source": o.source,
                 "message": o.message,
-                "version": o.version.id if o.version else None,
+                "version": o.version.number if o.version else None,
+                "load_id": o.version.id if o.version else None,
                 "added": o.added,
                 "removed": o.removed,
                 "changed": o.changed,
@@ -106,7 +109,8 @@ def update_command(
                 "result": o.result,
                 "message": o.message,
                 "source": o.source,
-                "version": o.version.id if o.version else None,
+                "version": o.version.number if o.version else None,
+                "load_id": o.version.id if o.version else None,
                 "entities": o.version.entity_count if o.version else None,
                 "added": o.added,
                 "removed": o.removed,

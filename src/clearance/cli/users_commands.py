@@ -10,7 +10,9 @@ import typer
 
 from clearance.cli.context import console, err_console, state
 
-users_app = typer.Typer(help="Users of the web page (analyst or admin).", no_args_is_help=True)
+users_app = typer.Typer(
+    rich_markup_mode=None, help="Users of the web page (analyst or admin).", no_args_is_help=True
+)
 
 PasswordStdin = Annotated[
     bool,
@@ -49,7 +51,10 @@ def create(
     role: Annotated[str, typer.Option(help="analyst or admin.")] = "analyst",
     password_stdin: PasswordStdin = False,
 ) -> None:
-    """Create a user; the password is asked for (12 characters or more)."""
+    """Create a user (the password is asked for).
+
+    Passwords have 12 characters or more.
+    """
     from clearance.web.users import UserError
 
     try:

@@ -24,11 +24,13 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
-from clearance.cli.context import audit, console, err_console, state
+from clearance.cli.context import audit, console, err_console, report_lists_used, state
 from clearance.effects import Activity
 
 if TYPE_CHECKING:  # the workflows import the matcher: loaded only when a command runs
+    from clearance.store.freshness import ListsInForce
     from clearance.workflows.scan import ScanResult
     from clearance.workflows.summary import Summary
 
@@ -59,6 +61,13 @@ def _as_of(value: str | None) -> date | None:
         raise typer.BadParameter(f"not an ISO date (YYYY-MM-DD): {value!r}") from exc
 
 
+def lists_used(lists: list[str] | None, day: date | None) -> ListsInForce:
+    """The versions a command will screen against, with their age (see `report_lists_used`)."""
+    from clearance.store.freshness import lists_in_force
+
+    return lists_in_force(state.store(), lists, day, state.stale_days)
+
+
 def load_screener(lists: list[str] | None, as_of: date | None) -> Any:
     """The matcher over the store's lists in force on `as_of`; its index is cached."""
     from clearance.matching import Screener, cached_index
@@ -73,13 +82,29 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def print_summary(summary: Summary, title: str) -> None:
-    """Rows, hits and errors, then hits by list, effect and verdict (on stderr)."""
+def print_summary(summary: Summary, title: str, threshold: float | None = None) -> None:
+    """Rows, hits and errors at the threshold, then hits by list, effect and verdict (on
+    stderr). Rows that found only a party no longer listed are counted apart."""
+    from clearance.matching import DEFAULT_THRESHOLD
+
+    bar = DEFAULT_THRESHOLD if threshold is None else threshold
     err_console.print(
-        f"[bold]{title}[/bold]: {summary.rows:,} rows, {summary.hit_rows:,} with a hit, "
-        f"{summary.errors:,} with an error"
+        f"[bold]{title}[/bold] at the threshold {bar:.2f}: {summary.rows:,} rows, "
+        f"{summary.hit_rows:,} with a hit, {summary.errors:,} with an error"
         + (f", {summary.rows_per_second:,.0f} rows/s" if summary.seconds else "")
     )
+    if summary.formerly_listed_rows:
+        err_console.print(
+            f"  formerly listed (listings ended; not counted as hits): "
+            f"{summary.formerly_listed_rows:,} row"
+            + ("s" if summary.formerly_listed_rows != 1 else "")
+        )
+    if summary.not_yet_listed_rows:
+        err_console.print(
+            f"  listed only after the screening date (not counted as hits): "
+            f"{summary.not_yet_listed_rows:,} row"
+            + ("s" if summary.not_yet_listed_rows != 1 else "")
+        )
     for label, counts in (
         ("by list", summary.by_list),
         ("by effect", summary.by_effect),
@@ -143,7 +168,11 @@ def screen_command(
         str | None, typer.Option(help="Spark master URL for --engine spark (default local[*]).")
     ] = None,
 ) -> None:
-    """Screen every row of a table file; one output row per input row (or per hit)."""
+    """Screen every row of a table file.
+
+    One output row per input row (or per hit), with the screen_* columns; the summary
+    goes to stderr.
+    """
     from clearance.workflows.batch import ScreenOptions, progress_path, screen_file
     from clearance.workflows.tables import TableError
 
@@ -160,6 +189,9 @@ def screen_command(
         raise _fail(f"{input_path}: cannot open: no such file")
     if engine not in ("local", "spark"):
         raise _fail(f"--engine {engine!r}: choose local or spark")
+    used = lists_used(lists, day)
+    if used.empty:  # screening a file against nothing would write "no hit" on every row
+        report_lists_used(used)
     if engine == "spark":
         from clearance.spark.command import screen_on_spark
 
@@ -234,6 +266,7 @@ def screen_command(
                 screening_key=store.screening_key(lists, day),
                 on_progress=on_progress,
                 on_notice=on_notice,
+                report_notes={"lists used": used.summary(), "warnings": " ".join(used.warnings())},
             )
     except TableError as exc:
         raise _fail(str(exc)) from exc
@@ -263,7 +296,8 @@ def screen_command(
         },
     )
     if not quiet:
-        print_summary(result.summary, f"screened {input_path.name}")
+        print_summary(result.summary, f"screened {input_path.name}", threshold)
+        report_lists_used(used)
         if result.resumed_rows:
             err_console.print(f"  resumed after row {result.resumed_rows:,}")
         if result.report:
@@ -273,42 +307,49 @@ def screen_command(
 
 
 def _print_scan(result: ScanResult, explain: bool) -> None:
+    """The mentions as a table, why any was accepted under the threshold, and per party
+    the verdict's reasons (list text as written: "[us-csl/EL]" is not Rich markup)."""
+    bar = f"{result.threshold:.2f}"
     if not result.mentions:
-        console.print(f"No listed party found ({result.words:,} words).")
+        console.print(f"No listed party found ({result.words:,} words, threshold {bar}).")
     else:
-        table = Table(title=f"Listed parties mentioned ({result.words:,} words)")
+        table = Table(title=f"Listed parties mentioned ({result.words:,} words, threshold {bar})")
         for column in ("span", "text", "party", "score", "decision", "lists", "effect", "verdict"):
             table.add_column(column)
         for m in result.mentions:
             table.add_row(
                 f"{m.start}-{m.end}",
-                m.text,
-                f"{m.name}\n[dim]{m.entity_id}[/dim]",
+                Text(m.text),
+                Text.assemble(m.name, "\n", (m.entity_id, "dim")),
                 f"{m.score:.2f}",
                 m.decision,
-                "\n".join(m.lists),
+                Text("\n".join(m.lists)),
                 "\n".join(m.effects),
                 (m.verdict or "").replace("_", " "),
             )
         console.print(table)
+        for m in result.mentions:
+            if m.decision != "match":
+                why = m.explanation if m.decision == "probable" else m.explanation[-1:]
+                console.print(
+                    Text.assemble(
+                        (f"'{m.text}'", "bold"), f" at {m.start}-{m.end} ({m.decision}): "
+                    )
+                    + Text("; ".join(why))
+                )
         shown: set[str] = set()
         for m in result.mentions:
-            if m.decision == "probable":
-                console.print(
-                    f"[bold]'{m.text}'[/bold] at {m.start}-{m.end}: " + "; ".join(m.explanation)
-                )
-        for m in result.mentions:
-            if m.entity_id in shown:
+            if (m.party_key or m.entity_id) in shown:
                 continue
-            shown.add(m.entity_id)
-            console.print(f"\n[bold]{m.name}[/bold] ({m.verdict}):")
+            shown.add(m.party_key or m.entity_id)
+            console.print(Text.assemble("\n", (m.name, "bold"), f" ({m.verdict}):"))
             for reason in m.reasons:
-                console.print(f"  - {reason}")
+                console.print(Text(f"  - {reason}"))
     if explain and result.considered:
         console.print("\n[bold]Considered and refused[/bold]")
         for c in result.considered:
             console.print(
-                f"  '{c.text}' at {c.start}-{c.end} ({c.entity_id}): " + "; ".join(c.reasons)
+                Text(f"  '{c.text}' at {c.start}-{c.end} ({c.entity_id}): " + "; ".join(c.reasons))
             )
 
 
@@ -329,7 +370,10 @@ def scan_command(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     fail_on_hit: Annotated[bool, typer.Option(help="Exit 1 when a party is mentioned.")] = False,
 ) -> None:
-    """List the listed parties a document mentions, with spans, scores and effects."""
+    """The listed parties a document mentions.
+
+    With their spans, scores and effects; text, HTML, PDF or DOCX.
+    """
     from clearance.workflows.documents import DocumentError, document_text, read_document
     from clearance.workflows.scan import scan_text
 
@@ -341,6 +385,9 @@ def scan_command(
             text = read_document(source, input_format)
     except DocumentError as exc:
         raise _fail(str(exc)) from exc
+    used = lists_used(lists, day)
+    if used.empty:
+        report_lists_used(used, as_json)
     screener = load_screener(lists, day)
     result = scan_text(
         screener, text, activity=activity, as_of=day, threshold=threshold, store=state.store()
@@ -362,9 +409,11 @@ def scan_command(
         },
     )
     if as_json:
-        console.print_json(json.dumps(result.to_dict()))
+        document = {**result.to_dict(), "lists": used.to_dict(), "warnings": used.warnings()}
+        console.print_json(json.dumps(document, ensure_ascii=False))
     else:
         _print_scan(result, explain)
+        report_lists_used(used)
     if fail_on_hit and result.mentions:
         raise typer.Exit(1)
 
@@ -385,13 +434,19 @@ def portfolio_command(
     as_json: Annotated[bool, typer.Option("--json", help="Flagged holdings as JSON.")] = False,
     fail_on_hit: Annotated[bool, typer.Option(help="Exit 1 when a holding is flagged.")] = False,
 ) -> None:
-    """Flag holdings that are restricted securities (NS-CMIC): by ISIN, else by issuer name."""
+    """Flag restricted securities (NS-CMIC) among holdings.
+
+    By ISIN, else by issuer name.
+    """
     from clearance.workflows.portfolio import PortfolioOptions, screen_portfolio
     from clearance.workflows.tables import TableError
 
     day = _as_of(as_of)
     if not holdings.exists():
         raise _fail(f"{holdings}: cannot open: no such file")
+    used = lists_used(None, day)
+    if used.empty:
+        report_lists_used(used, as_json)
     screener = load_screener(None, day)
     try:
         summary, flagged = screen_portfolio(
@@ -404,6 +459,7 @@ def portfolio_command(
             ),
             store=state.store(),
             sheet=sheet,
+            write_rows=False,  # stdout holds the table or the JSON document, nothing else
         )
     except TableError as exc:
         raise _fail(str(exc)) from exc
@@ -423,7 +479,14 @@ def portfolio_command(
         },
     )
     if as_json:
-        console.print_json(json.dumps(flagged, default=str))
+        document = {
+            "holdings": summary.rows,
+            "flagged": flagged,
+            "output": str(output) if output is not None else None,
+            "lists": used.to_dict(),
+            "warnings": used.warnings(),
+        }
+        console.print_json(json.dumps(document, default=str, ensure_ascii=False))
     else:
         table = Table(title=f"Flagged holdings: {len(flagged)} of {summary.rows}")
         for column in (
@@ -449,7 +512,8 @@ def portfolio_command(
                 str(row["portfolio_verdict"] or "").replace("_", " "),
             )
         console.print(table)
-        print_summary(summary, f"screened {holdings.name}")
+        print_summary(summary, f"screened {holdings.name}", threshold)
+        report_lists_used(used)
     if fail_on_hit and flagged:
         raise typer.Exit(1)
 

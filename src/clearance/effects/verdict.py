@@ -366,13 +366,36 @@ def verdict_for(
             f"CAUTION: the party is listed, although no listing in force restricts "
             f"'{activity.value}' as such; review the listings before going ahead."
         )
-    for effect in in_force:
-        reason = effect.reason(activity, day)
+    for group in _same_listing_groups(in_force, activity, day):
+        reason = group[0].reason(activity, day)
+        if len(group) > 1:
+            tag = group[0].list_id + (f"/{group[0].sub_list}" if group[0].sub_list else "")
+            others = "; ".join(_header_details(e) or e.entity_id for e in group[1:])
+            reason += f" The party has {len(group)} such listings on {tag}; the others: {others}."
         if reason not in reasons:
             reasons.append(reason)
     return VerdictResult(
         Verdict.from_outcome(strongest), activity, day, reasons, in_force, set_aside
     )
+
+
+def _same_listing_groups(
+    effects: list[Effect], activity: Activity, day: date
+) -> list[list[Effect]]:
+    """Effects in order, those of one rule on one list and sub-list together: a party
+    listed three times on the Entity List reads as one reason naming the three."""
+    groups: dict[tuple[str, str | None, str, Outcome], list[Effect]] = {}
+    for effect in effects:
+        key = (effect.list_id, effect.sub_list, effect.rule_id, effect.outcome_on(activity, day))
+        groups.setdefault(key, []).append(effect)
+    return list(groups.values())
+
+
+def _header_details(effect: Effect) -> str:
+    """What sets one listing apart from another of the same list: its header after the
+    list name and tag (programme, dates, legal basis)."""
+    tag = effect.list_id + (f"/{effect.sub_list}" if effect.sub_list else "")
+    return effect.header.removeprefix(f"{effect.list_name} [{tag}]").lstrip(" ,")
 
 
 def verdicts_for(

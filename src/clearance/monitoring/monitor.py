@@ -227,7 +227,7 @@ def _run(
             if baseline.get(lid) == vid:
                 continue
             if lid in baseline:
-                delta = store.diff(lid, baseline[lid], vid)
+                delta = store.diff_versions(baseline[lid], vid)
                 added, removed = delta.added, delta.removed
                 changed = [c.entity_id for c in delta.changed]
                 changed_fields.update({c.entity_id: c.fields for c in delta.changed})

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from clearance.model import Entity
+from clearance.store.changes import EntityChange, ListDiff
 from clearance.store.list_store import (
-    EntityChange,
-    ListDiff,
     ListStore,
     ListVersion,
     LoadOutcome,

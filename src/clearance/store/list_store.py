@@ -20,7 +20,9 @@ from sqlalchemy import Engine, and_, func, insert, select
 
 from clearance.loaders.result import LoadResult
 from clearance.model import Entity
+from clearance.store.changes import ListDiff, compare_versions
 from clearance.store.database import create_store_engine, default_database_url, migrate, utc
+from clearance.store.parties import key_memberships, parties_joined, party_members
 from clearance.store.party_keys import party_keys
 from clearance.store.schema import (
     entity_keys,
@@ -56,6 +58,9 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class ListVersion:
+    """One load of one list. `number` counts that list's versions from 1, which is
+    what users read and name; `id` is the store-wide load id other tables refer to."""
+
     id: int
     list_id: str
     source: str
@@ -68,6 +73,12 @@ class ListVersion:
     status: str
     warnings: list[str]
     stats: dict[str, int]
+    number: int = 0
+
+    @property
+    def label(self) -> str:
+        """How a user names it: "ofac-sdn v3"."""
+        return f"{self.list_id} v{self.number}"
 
     @property
     def effective_date(self) -> date:
@@ -89,22 +100,6 @@ class LoadOutcome:
     removed: int = 0
     changed: int = 0
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class EntityChange:
-    entity_id: str
-    fields: list[str]
-
-
-@dataclass
-class ListDiff:
-    list_id: str
-    from_version: ListVersion | None
-    to_version: ListVersion
-    added: list[str]
-    removed: list[str]
-    changed: list[EntityChange]
 
 
 def combined_sha256(files: list[SourceFile]) -> str:
@@ -168,6 +163,7 @@ class ListStore:
             status=row.status,
             warnings=list(row.warnings),
             stats=dict(row.stats),
+            number=row.number,
         )
 
     def is_empty(self) -> bool:
@@ -231,22 +227,25 @@ class ListStore:
         return current
 
     def resolve_version(self, list_id: str, ref: str | int | None) -> ListVersion:
-        """A version by id, by date (the one in force that day) or the current one."""
+        """A version by its number in the list ("3" or "v3"), by date (the one in force
+        that day) or the current one."""
         if ref is None:
             current = self.current_versions([list_id])
             if list_id not in current:
                 raise StoreError(f"list {list_id!r} has no version in the store")
             return current[list_id]
-        text = str(ref)
-        if text.isdigit():
-            version = self.version(int(text))
-            if version.list_id != list_id:
-                raise StoreError(f"version {text} belongs to {version.list_id}, not {list_id}")
-            return version
+        text = str(ref).strip()
+        number = text[1:] if text[:1] in ("v", "V") else text
+        if number.isdigit():
+            for version in self.versions(list_id):
+                if version.number == int(number):
+                    return version
+            known = ", ".join(f"v{v.number}" for v in self.versions(list_id)) or "none"
+            raise StoreError(f"{list_id} has no version {number} (its versions: {known})")
         try:
             day = date.fromisoformat(text)
         except ValueError as exc:
-            raise StoreError(f"not a version id or ISO date: {text!r}") from exc
+            raise StoreError(f"not a version number or ISO date: {text!r}") from exc
         current = self.current_versions([list_id], day)
         if list_id not in current:
             raise StoreError(f"list {list_id!r} had no version in force on {day}")
@@ -342,9 +341,13 @@ class ListStore:
                 conn.execute(insert(entity_records), chunk)
             for chunk in _chunks(new_keys, 2000):
                 conn.execute(insert(entity_keys), chunk)
+            last_number = conn.execute(
+                select(func.max(list_versions.c.number)).where(list_versions.c.list_id == list_id)
+            ).scalar()
             version_id = conn.execute(
                 insert(list_versions).values(
                     list_id=list_id,
+                    number=(last_number or 0) + 1,
                     source=source,
                     origin=origin,
                     files=[f.__dict__ for f in files],
@@ -367,7 +370,7 @@ class ListStore:
         self.log(list_id, source, "loaded", f"{len(entities)} entities", version_id)
         outcome = LoadOutcome(list_id, "loaded", version, warnings=warnings)
         if current is not None:
-            delta = self.diff(list_id, current.id, version_id)
+            delta = self.diff_versions(current, version)
             outcome.added, outcome.removed = len(delta.added), len(delta.removed)
             outcome.changed = len(delta.changed)
         else:
@@ -401,7 +404,8 @@ class ListStore:
 
     # ---------------------------------------------------------------- entities
 
-    def _hashes(self, version_ids: list[int]) -> dict[str, str]:
+    def version_hashes(self, version_ids: list[int]) -> dict[str, str]:
+        """{entity id: record hash} of the given versions."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(version_entities.c.entity_id, version_entities.c.hash).where(
@@ -428,9 +432,21 @@ class ListStore:
             for (blob,) in conn.execute(query):
                 yield _decode(blob)
 
+    def canonical_id(self, entity_id: str) -> str:
+        """An entity id as the store keeps it ("un-sc:CDe.001"), also when given in the
+        form FollowTheMoney exports carry ("un-sc-CDe.001"): every input takes both."""
+        text = entity_id.strip()
+        if ":" in text:
+            return text
+        for list_id in sorted({v.list_id for v in self.versions()}, key=len, reverse=True):
+            if text.startswith(f"{list_id}-") and len(text) > len(list_id) + 1:
+                return f"{list_id}:{text[len(list_id) + 1 :]}"
+        return text
+
     def get_entities(self, ids: Iterable[str], as_of: date | str | None = None) -> list[Entity]:
-        """Entities by id, from the versions in force, in the order asked."""
-        wanted = list(dict.fromkeys(ids))
+        """Entities by id (either form, see `canonical_id`), from the versions in force,
+        in the order asked."""
+        wanted = list(dict.fromkeys(self.canonical_id(i) for i in ids))
         if not wanted:
             return []
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
@@ -457,54 +473,23 @@ class ListStore:
 
     def party(self, entity_id: str, as_of: date | str | None = None) -> list[Entity]:
         """The entity and every record on any list the sources tie to it (transitively)."""
+        entity_id = self.canonical_id(entity_id)
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
-        members: dict[str, str] = {}  # entity id -> hash
         with self.engine.connect() as conn:
-            start = conn.execute(
-                select(version_entities.c.entity_id, version_entities.c.hash).where(
-                    and_(
-                        version_entities.c.version_id.in_(version_ids),
-                        version_entities.c.entity_id == entity_id,
-                    )
-                )
-            ).first()
-            if start is None:
-                return []
-            members[start[0]] = start[1]
-            frontier = {start[1]}
-            seen_keys: set[str] = set()
-            while frontier and len(members) < 200:
-                keys = (
-                    set(
-                        conn.execute(
-                            select(entity_keys.c.key).where(entity_keys.c.hash.in_(frontier))
-                        ).scalars()
-                    )
-                    - seen_keys
-                )
-                seen_keys |= keys
-                if not keys:
-                    break
-                rows = conn.execute(
-                    select(version_entities.c.entity_id, version_entities.c.hash)
-                    .join(entity_keys, entity_keys.c.hash == version_entities.c.hash)
-                    .where(
-                        and_(
-                            entity_keys.c.key.in_(keys),
-                            version_entities.c.version_id.in_(version_ids),
-                        )
-                    )
-                ).all()
-                frontier = set()
-                for eid, h in rows:
-                    if eid not in members:
-                        members[eid] = h
-                        frontier.add(h)
+            members = party_members(conn, version_ids, entity_id)
         others = sorted(i for i in members if i != entity_id)
-        return self.get_entities([entity_id, *others], as_of)
+        return self.get_entities([entity_id, *others], as_of) if members else []
+
+    def party_links(self, as_of: date | str | None = None) -> dict[str, tuple[int, int]]:
+        """How many parties each linking rule joins in the lists in force: (parties,
+        records) per rule of `party_keys.RULES`, and "all" for the rules together."""
+        version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
+        with self.engine.connect() as conn:
+            return parties_joined(key_memberships(conn, version_ids))
 
     def history(self, entity_id: str) -> list[tuple[ListVersion, str | None]]:
         """Per version of the entity's list: the record hash it had there (None: absent)."""
+        entity_id = self.canonical_id(entity_id)
         list_id = entity_id.split(":", 1)[0]
         with self.engine.connect() as conn:
             present = dict(
@@ -520,9 +505,15 @@ class ListStore:
     # -------------------------------------------------------------------- diff
 
     def diff(
-        self, list_id: str, from_ref: str | int | None = None, to_ref: str | int | None = None
+        self,
+        list_id: str,
+        from_ref: str | int | None = None,
+        to_ref: str | int | None = None,
+        *,
+        with_names: bool = False,
     ) -> ListDiff:
-        """Added, removed and changed entities (with the changed fields) between two versions.
+        """Added, removed and changed records (with the facts that changed) between two
+        versions named as a user names them (number, date; see `resolve_version`).
 
         Defaults: `to` is the current version, `from` the one in force before it.
         """
@@ -537,23 +528,24 @@ class ListStore:
             from_version = max(earlier, key=lambda v: (v.effective_date, v.id), default=None)
         else:
             from_version = self.resolve_version(list_id, from_ref)
-        before = self._hashes([from_version.id]) if from_version else {}
-        after = self._hashes([to_version.id])
-        added = sorted(set(after) - set(before))
-        removed = sorted(set(before) - set(after))
-        changed_ids = sorted(i for i in set(before) & set(after) if before[i] != after[i])
-        changes: list[EntityChange] = []
-        if changed_ids:
-            blobs = self._records(
-                {before[i] for i in changed_ids} | {after[i] for i in changed_ids}
-            )
-            for eid in changed_ids:
-                old, new = blobs[before[eid]], blobs[after[eid]]
-                fields = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-                changes.append(EntityChange(eid, fields))
-        return ListDiff(list_id, from_version, to_version, added, removed, changes)
+        return self.diff_versions(from_version, to_version, with_names=with_names)
 
-    def _records(self, hashes: set[str]) -> dict[str, dict[str, Any]]:
+    def diff_versions(
+        self,
+        from_version: ListVersion | int | None,
+        to_version: ListVersion | int,
+        *,
+        with_names: bool = False,
+    ) -> ListDiff:
+        """The diff between two versions given as versions or load ids
+        (`changes.compare_versions`); `with_names` adds every record's caption."""
+        if isinstance(from_version, int):
+            from_version = self.version(from_version)
+        if isinstance(to_version, int):
+            to_version = self.version(to_version)
+        return compare_versions(self, from_version, to_version, with_names=with_names)
+
+    def records_by_hash(self, hashes: set[str]) -> dict[str, dict[str, Any]]:
         """Stored records by hash, as plain dicts (what a diff compares)."""
         found: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:

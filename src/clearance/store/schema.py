@@ -29,6 +29,7 @@ list_versions = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("list_id", String(64), nullable=False, index=True),
+    Column("number", Integer),  # 1, 2, 3 … per list, what users read (always written)
     Column("source", Text, nullable=False),  # URL(s) or path(s) it was loaded from
     Column("origin", String(16), nullable=False),  # snapshot | update | file
     Column("files", JSON, nullable=False),  # [{"role","name","sha256","bytes"}]
@@ -40,6 +41,7 @@ list_versions = Table(
     Column("warnings", JSON, nullable=False),
     Column("stats", JSON, nullable=False),
 )
+Index("uq_list_versions_number", list_versions.c.list_id, list_versions.c.number, unique=True)
 
 entity_records = Table(
     "entity_records",

@@ -188,12 +188,12 @@ class _Run:
             )
         version = outcome.version
         if outcome.result == "unchanged":
-            message = f"same files as version {version.id}"
+            message = f"same files as version {version.number}"
             if current is not None and current.id != version.id:
-                message += f"; version {current.id} stays current"
+                message += f"; version {current.number} stays current"
         else:
             message = (
-                f"version {version.id}: {version.entity_count:,} entities "
+                f"version {version.number}: {version.entity_count:,} entities "
                 f"(+{outcome.added:,} -{outcome.removed:,} ~{outcome.changed:,})"
             )
         return UpdateOutcome(

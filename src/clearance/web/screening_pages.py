@@ -14,8 +14,8 @@ from fastapi.responses import Response
 
 from clearance.audit import record_screening
 from clearance.effects import Activity, effects_for_party, verdict_for
-from clearance.matching import DEFAULT_THRESHOLD
 from clearance.model import Entity
+from clearance.store.freshness import ListsInForce
 from clearance.web.auth import check_csrf, signed_in
 from clearance.web.sessions import Session
 from clearance.web.templating import error_page, render
@@ -27,6 +27,7 @@ TYPES = [("", "any"), ("person", "person"), ("organization", "organization")]
 TYPES += [("vessel", "vessel"), ("aircraft", "aircraft")]
 ACTIVITIES = [a.value for a in Activity]
 MAX_NAME = 500
+NEAR_MISSES = 5  # the best parties under the threshold shown after the hits
 
 
 def _check_form(values: dict[str, Any]) -> dict[str, str]:
@@ -37,12 +38,27 @@ def _check_form(values: dict[str, Any]) -> dict[str, str]:
     return form
 
 
+def _lists_used(request: Request, screener: Any) -> ListsInForce:
+    services = request.app.state.services
+    used: ListsInForce = services.screeners.lists_in_force(
+        screener, services.settings.stale_after_days
+    )
+    return used
+
+
 @router.get("/", include_in_schema=False)
 @router.get("/ui", include_in_schema=False)
 @router.get("/ui/check", include_in_schema=False)
 def check_page(request: Request, session: Session = signed_in) -> Response:
+    screener = request.app.state.services.screeners.get()
     return render(
-        request, "check.html", session, form=_check_form({}), types=TYPES, activities=ACTIVITIES
+        request,
+        "check.html",
+        session,
+        form=_check_form({}),
+        types=TYPES,
+        activities=ACTIVITIES,
+        lists_used=_lists_used(request, screener),
     )
 
 
@@ -50,13 +66,18 @@ def check_page(request: Request, session: Session = signed_in) -> Response:
 async def check(request: Request, session: Session = signed_in) -> Response:
     form = _check_form(await check_csrf(request, session))
     context: dict[str, Any] = {"form": form, "types": TYPES, "activities": ACTIVITIES}
+    screener = request.app.state.services.screeners.get()
+    context["lists_used"] = used = _lists_used(request, screener)
     if not form["name"]:
         context["error"] = "Type a name to check."
         return render(request, "check.html", session, status_code=422, **context)
-    screener = request.app.state.services.screeners.get()
+    if used.empty:  # no "no match" for a screening against nothing
+        context["error"] = " ".join(used.warnings())
+        return render(request, "check.html", session, status_code=409, **context)
     try:
-        hits = screener.check(
+        found = screener.check_with_near_misses(
             form["name"],
+            NEAR_MISSES,
             schema=form["schema"] or None,
             country=form["country"] or None,
             birth_date=form["birth_date"] or None,
@@ -65,6 +86,7 @@ async def check(request: Request, session: Session = signed_in) -> Response:
     except ValueError as exc:  # an unknown country, an unreadable date: the matcher says which
         context["error"] = str(exc)
         return render(request, "check.html", session, status_code=422, **context)
+    hits = found.hits
     verdict = screener.verdict(hits, form["activity"])
     store = screener.store
     versions = store.current_versions(as_of=screener.as_of)
@@ -73,10 +95,16 @@ async def check(request: Request, session: Session = signed_in) -> Response:
         session.user.actor,
         {"endpoint": "/ui/check", **{k: v for k, v in form.items() if v}},
         {list_id: v.id for list_id, v in versions.items()},
-        DEFAULT_THRESHOLD,
+        found.threshold,
         [{"entity_id": h.entity_id, "score": round(h.score, 4)} for h in hits],
     )
-    context.update(hits=hits, verdict=verdict, checked=True)
+    context.update(
+        hits=hits,
+        near_misses=found.near_misses,
+        threshold=found.threshold,
+        verdict=verdict,
+        checked=True,
+    )
     return render(request, "check.html", session, **context)
 
 
@@ -98,7 +126,11 @@ def _record_history(store: Any, entity_id: str) -> list[dict[str, Any]]:
             what = ""
         if what:
             events.append(
-                {"what": what, "version": version.id, "date": version.effective_date.isoformat()}
+                {
+                    "what": what,
+                    "version": version.number,
+                    "date": version.effective_date.isoformat(),
+                }
             )
         seen = seen or digest is not None
         previous = digest

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from clearance.matching import DEFAULT_THRESHOLD
 from clearance.workflows.columns import ColumnMap, map_columns
 from clearance.workflows.parallel import CheckPool
 from clearance.workflows.party_effects import PartySource
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 CRASH_ENV = "CLEARANCE_TEST_CRASH_AFTER_ROWS"  # tests: die mid-run like a killed process
-PROGRESS_VERSION = 1
+PROGRESS_VERSION = 2
 
 
 @dataclass
@@ -153,12 +154,14 @@ def screen_file(
     screening_key: str | None = None,
     on_progress: ProgressCallback | None = None,
     on_notice: Callable[[str], None] | None = None,
+    report_notes: Mapping[str, Any] | None = None,
 ) -> ScreenResult:
     """Screen a table file to an output table (None: CSV on standard output).
 
     Raises `TableError` when the input cannot be read at all or has no name column;
     a bad row is reported in its output row (`screen_error`) and in the summary.
     `KeyboardInterrupt` leaves a resumable state behind (when writing to a file).
+    `report_notes` go into the HTML report's header (the lists used and their age).
     """
     opts = options or ScreenOptions()
     notice = on_notice or (lambda _message: None)
@@ -237,11 +240,16 @@ def screen_file(
             "output": str(output_path) if output_path else "stdout",
             "activity": opts.activity.value,
             "as of": opts.as_of.isoformat() if opts.as_of else "current lists",
-            "threshold": opts.threshold,
+            "threshold": f"{DEFAULT_THRESHOLD if opts.threshold is None else opts.threshold:.2f}",
             "rows/s": f"{summary.rows_per_second:,.0f}",
+            **(report_notes or {}),
         }
-        hit_rows = _hit_rows_of(output_path, out_fmt) if output_path is not None else []
-        write_html_report(report_path, summary, hit_rows, meta)
+        hit_rows: list[dict[str, Any]] = []
+        former_rows: list[dict[str, Any]] = []
+        if output_path is not None:
+            for found in _found_rows_of(output_path, out_fmt):
+                (hit_rows if _is_true(found.get("screen_hit")) else former_rows).append(found)
+        write_html_report(report_path, summary, hit_rows, meta, former_rows)
         report = str(report_path)
     return ScreenResult(
         summary=summary,
@@ -342,10 +350,14 @@ def _resumable_state(
     return dict(state)
 
 
-def _hit_rows_of(output_path: str | Path, out_fmt: str) -> Iterator[dict[str, Any]]:
-    """Hit rows read back from the finished output, for the report's table."""
+def _is_true(flag: Any) -> bool:
+    return flag is True or str(flag).lower() in ("yes", "true")
+
+
+def _found_rows_of(output_path: str | Path, out_fmt: str) -> Iterator[dict[str, Any]]:
+    """Rows that found a party, read back from the finished output for the report's
+    tables: hits, and parties formerly (or not yet) listed, which are not hits."""
     with open_table(output_path, out_fmt) as reader:
         for row in reader:
-            flag = row.values.get("screen_hit")
-            if flag is True or str(flag).lower() in ("yes", "true"):
+            if _is_true(row.values.get("screen_hit")) or row.values.get("screen_status"):
                 yield row.values

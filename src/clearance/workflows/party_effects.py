@@ -15,8 +15,12 @@ from datetime import date
 from typing import Any, Protocol
 
 from clearance.effects import Activity, Effect, VerdictResult, effects_for_party, verdict_for
-from clearance.effects.listing_facts import canonical_sub_list
+from clearance.effects.listing_facts import canonical_sub_list, parse_iso
 from clearance.model import Entity
+
+LISTED = "listed"
+FORMERLY_LISTED = "formerly listed"  # history, not a hit
+NOT_YET_LISTED = "not yet listed"  # screened as of a date before the listing
 
 
 class PartySource(Protocol):
@@ -45,6 +49,18 @@ class PartyFacts:
 
     def verdict(self, activity: Activity | str, as_of: date | None) -> VerdictResult:
         return verdict_for(self.effects, activity, as_of)
+
+    def standing(self, as_of: date | None) -> str:
+        """ "listed" when a listing is in force on `as_of` (default today), else "formerly
+        listed" (every listing ended before) or "not yet listed": a hit only when listed.
+
+        A record the effects table has no rule for is listed all the same.
+        """
+        day = as_of or date.today()
+        if not self.effects or any(e.status(day) is None for e in self.effects):
+            return LISTED
+        ended = [parse_iso(e.end_on, end=True) for e in self.effects]
+        return FORMERLY_LISTED if any(d and d < day for d in ended) else NOT_YET_LISTED
 
 
 def list_label(entity: Entity) -> str:

@@ -265,8 +265,13 @@ def screen_portfolio(
     store: Any = None,
     sheet: str | None = None,
     encoding: str | None = None,
+    write_rows: bool = True,
 ) -> tuple[Summary, list[dict[str, Any]]]:
-    """Screen a holdings file; returns the summary and the flagged rows (also written out)."""
+    """Screen a holdings file; returns the summary and the flagged rows (also written out).
+
+    Every holding is written to `output_path`; without one, as CSV to standard output
+    unless `write_rows` is False (the CLI's table or JSON is then the only output).
+    """
     opts = options or PortfolioOptions()
     source = store if store is not None else store_of(screener)
     isins = isin_index(listed_entities(screener, source, opts.as_of))
@@ -293,15 +298,19 @@ def screen_portfolio(
             PORTFOLIO_COLUMNS
         )
         out_fmt = detect_format(output_path, output_format) if output_path else "csv"
-        writer = open_writer(output_path, out_fmt, columns)
+        writing = output_path is not None or write_rows
+        writer = open_writer(output_path, out_fmt, columns) if writing else None
         try:
             for row in reader:
                 out = worker.row(row, isin_col, issuer_col)
-                writer.write(out)
+                if writer is not None:
+                    writer.write(out)
                 if out["portfolio_flag"]:
                     flagged.append(out)
-            writer.finish()
+            if writer is not None:
+                writer.finish()
         except BaseException:
-            writer.abort()
+            if writer is not None:
+                writer.abort()
             raise
     return worker.summary, flagged

@@ -109,16 +109,22 @@ def render_html_report(
     summary: Summary,
     hit_rows: Iterable[Mapping[str, Any]],
     meta: Mapping[str, Any],
+    former_rows: Iterable[Mapping[str, Any]] = (),
 ) -> str:
-    """The report as one HTML string. `hit_rows` are output rows that hit, in file order."""
+    """The report as one HTML string. `hit_rows` are output rows that hit, in file order;
+    `former_rows` found only parties no longer (or not yet) listed: shown apart, never
+    counted as hits."""
     title = f"Screening report: {meta.get('input', '')}"
     when = meta.get("generated") or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     cards = [
         ("rows screened", f"{summary.rows:,}"),
         ("rows with a hit", f"{summary.hit_rows:,}"),
         ("hit rate", f"{(summary.hit_rows / summary.rows * 100) if summary.rows else 0:.2f} %"),
+        ("formerly listed only (not hits)", f"{summary.formerly_listed_rows:,}"),
         ("rows with an error", f"{summary.errors:,}"),
     ]
+    if summary.not_yet_listed_rows:
+        cards.insert(4, ("listed only later (not hits)", f"{summary.not_yet_listed_rows:,}"))
     meta_line = " · ".join(
         f"{html.escape(str(k))}: {html.escape(str(v))}"
         for k, v in meta.items()
@@ -135,33 +141,17 @@ def render_html_report(
         _bar_chart("Hits by effect", summary.by_effect, "#8a5bb6"),
         _histogram("Score distribution of hits", summary.score_bins),
         "</div>",
-        "<h2>Hits</h2><table><thead><tr><th>row</th><th>input name</th><th>score</th>"
-        "<th>party</th><th>matched name</th><th>lists</th><th>effect</th><th>verdict</th>"
-        "<th>explanation</th></tr></thead><tbody>",
+        "<h2 id=hits>Hits</h2>",
+        *_rows_table(hit_rows, "hit rows"),
     ]
-    shown = 0
-    for row in hit_rows:
-        if shown >= MAX_TABLE_ROWS:
-            shown += 1
-            continue
-        shown += 1
-        verdict = str(row.get("screen_verdict") or "")
-        out.append(
-            f"<tr><td class=num>{_cell(row.get('screen_row'))}</td>"
-            f"<td>{_cell(row.get('screen_input_name'))}</td>"
-            f"<td class=num>{_cell(row.get('screen_score'))}</td>"
-            f"<td>{_cell(row.get('screen_party'))}<br><small>{_cell(row.get('screen_party_id'))}"
-            f"</small></td><td>{_cell(row.get('screen_matched_name'))}</td>"
-            f"<td>{_cell(row.get('screen_lists'))}</td><td>{_cell(row.get('screen_effect'))}</td>"
-            f'<td class="v-{html.escape(verdict)}">{_cell(verdict.replace("_", " "))}</td>'
-            f"<td>{_explanation(row.get('screen_explanation'))}</td></tr>"
-        )
-    out.append("</tbody></table>")
-    if shown > MAX_TABLE_ROWS:
-        out.append(
-            f"<p>{shown - MAX_TABLE_ROWS:,} more hit rows are in the output file "
-            f"(the table shows the first {MAX_TABLE_ROWS:,}).</p>"
-        )
+    former = list(former_rows)
+    if former:
+        out += [
+            "<h2 id=formerly-listed>Formerly listed (not counted as hits)</h2>",
+            "<p>These rows found a party whose every listing had ended (or began later) on "
+            "the screening date: history to be aware of, not a hit.</p>",
+            *_rows_table(former, "formerly listed rows", reasons=True),
+        ]
     if summary.error_samples:
         out.append("<h2>Rows with errors</h2><ul class=errors>")
         out.extend(f"<li>{_cell(e)}</li>" for e in summary.error_samples)
@@ -172,10 +162,47 @@ def render_html_report(
     return "\n".join(out)
 
 
+def _rows_table(rows: Iterable[Mapping[str, Any]], what: str, reasons: bool = False) -> list[str]:
+    """A table of output rows (the first MAX_TABLE_ROWS), with the verdict's reasons or
+    the match explanation in the last column."""
+    last = "reasons" if reasons else "explanation"
+    out = [
+        "<table><thead><tr><th>row</th><th>input name</th><th>score</th>"
+        "<th>party</th><th>matched name</th><th>lists</th><th>effect</th><th>verdict</th>"
+        f"<th>{last}</th></tr></thead><tbody>"
+    ]
+    shown = 0
+    for row in rows:
+        shown += 1
+        if shown > MAX_TABLE_ROWS:
+            continue
+        verdict = str(row.get("screen_verdict") or "")
+        out.append(
+            f"<tr><td class=num>{_cell(row.get('screen_row'))}</td>"
+            f"<td>{_cell(row.get('screen_input_name'))}</td>"
+            f"<td class=num>{_cell(row.get('screen_score'))}</td>"
+            f"<td>{_cell(row.get('screen_party'))}<br><small>{_cell(row.get('screen_party_id'))}"
+            f"</small></td><td>{_cell(row.get('screen_matched_name'))}</td>"
+            f"<td>{_cell(row.get('screen_lists'))}</td><td>{_cell(row.get('screen_effect'))}</td>"
+            f'<td class="v-{html.escape(verdict)}">{_cell(verdict.replace("_", " "))}</td>'
+            f"<td>{_explanation(row.get('screen_' + last))}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    if shown > MAX_TABLE_ROWS:
+        out.append(
+            f"<p>{shown - MAX_TABLE_ROWS:,} more {what} are in the output file "
+            f"(the table shows the first {MAX_TABLE_ROWS:,}).</p>"
+        )
+    return out
+
+
 def write_html_report(
     path: str | Path,
     summary: Summary,
     hit_rows: Iterable[Mapping[str, Any]],
     meta: Mapping[str, Any],
+    former_rows: Iterable[Mapping[str, Any]] = (),
 ) -> None:
-    Path(path).write_text(render_html_report(summary, hit_rows, meta), encoding="utf-8")
+    Path(path).write_text(
+        render_html_report(summary, hit_rows, meta, former_rows), encoding="utf-8"
+    )

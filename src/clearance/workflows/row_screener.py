@@ -20,7 +20,13 @@ from typing import Any, NamedTuple
 from clearance.effects import Activity
 from clearance.workflows.columns import ColumnMap, schema_from_text
 from clearance.workflows.parallel import CheckPool, check_all
-from clearance.workflows.party_effects import PartyEffects, PartySource, store_of
+from clearance.workflows.party_effects import (
+    FORMERLY_LISTED,
+    LISTED,
+    PartyEffects,
+    PartySource,
+    store_of,
+)
 from clearance.workflows.summary import Summary
 from clearance.workflows.tables import InputRow
 
@@ -28,6 +34,7 @@ RESULT_COLUMNS = (
     "screen_row",
     "screen_input_name",
     "screen_hit",
+    "screen_status",
     "screen_score",
     "screen_party_id",
     "screen_party",
@@ -101,12 +108,13 @@ def query_of(columns: ColumnMap, values: Mapping[str, Any]) -> Query:
 class Outcome:
     """What one query gives every row that asks it (the same for all of them)."""
 
-    hits: int  # screen_hits
+    hits: int  # screen_hits: parties listed on the screening date
     records: tuple[dict[str, Any], ...]  # screen_* values per reported hit, best first
-    scores: tuple[float, ...]  # their unrounded scores, for the summary's histogram
-    lists: tuple[str, ...]  # for the summary: lists and effects of the reported hits
+    scores: tuple[float, ...]  # unrounded scores of the reported hits that count
+    lists: tuple[str, ...]  # for the summary: lists and effects of the hits that count
     effects: tuple[str, ...]
-    verdict: str | None  # the best hit's verdict
+    verdict: str | None  # the best listed hit's verdict
+    status: str | None = None  # LISTED, or why the parties found are not hits (history)
 
 
 NO_HITS = Outcome(0, (), (), (), (), None)
@@ -236,20 +244,31 @@ class RowScreener:
         ]
 
     def _outcome(self, hits: list[Any]) -> Outcome:
-        """The screen_* values a list of hits gives a row (joined to parties and effects)."""
+        """The screen_* values a list of hits gives a row (joined to parties and effects).
+
+        A party whose every listing had ended by the screening date (or began after
+        it) is history, not a hit: reported with its status, never counted. A row
+        reports its best listed party, else its best former one.
+        """
         if not hits:
             return NO_HITS
-        chosen = hits if self.options.all_hits else hits[:1]
+        found = []
+        for hit in hits:
+            facts = self.parties.of(hit.entity_id, getattr(hit, "entity", None))
+            found.append((hit, facts, facts.standing(self.options.as_of)))
+        listed = [item for item in found if item[2] == LISTED]
+        chosen = found if self.options.all_hits else (listed or found)[:1]
         records = []
         seen_lists: set[str] = set()
         seen_effects: set[str] = set()
         verdicts = []
-        for rank, hit in enumerate(chosen, start=1):
-            facts = self.parties.of(hit.entity_id, getattr(hit, "entity", None))
+        scores = []
+        for rank, (hit, facts, standing) in enumerate(chosen, start=1):
             verdict = facts.verdict(self.options.activity, self.options.as_of)
-            verdicts.append(verdict.verdict.value)
             lists = facts.lists or (str(hit.list),)
             record: dict[str, Any] = {
+                "screen_hit": standing == LISTED,
+                "screen_status": standing,
                 "screen_score": round(float(hit.score), 4),
                 "screen_party_id": hit.entity_id,
                 "screen_party": hit.name,
@@ -263,15 +282,19 @@ class RowScreener:
             if self.options.all_hits:
                 record["screen_rank"] = rank
             records.append(record)
-            seen_lists.update(lists)
-            seen_effects.update(facts.effect_kinds)
+            if standing == LISTED:
+                verdicts.append(verdict.verdict.value)
+                scores.append(float(hit.score))
+                seen_lists.update(lists)
+                seen_effects.update(facts.effect_kinds)
         return Outcome(
-            hits=len(hits),
+            hits=len(listed),
             records=tuple(records),
-            scores=tuple(float(hit.score) for hit in chosen),
+            scores=tuple(scores),
             lists=tuple(seen_lists),
             effects=tuple(seen_effects or {"none"}),
-            verdict=verdicts[0],
+            verdict=verdicts[0] if verdicts else None,
+            status=LISTED if listed else found[0][2],
         )
 
     def _rows_for(
@@ -289,10 +312,16 @@ class RowScreener:
             return [base]
         base["screen_hit"] = outcome.hits > 0
         base["screen_hits"] = outcome.hits
-        if not outcome.hits:
+        if not outcome.records:
             return [base]
+        if not outcome.hits:  # only parties no longer (or not yet) listed: shown, not counted
+            if outcome.status == FORMERLY_LISTED:
+                summary.formerly_listed_rows += 1
+            else:
+                summary.not_yet_listed_rows += 1
+            return [{**base, **record} for record in outcome.records]
         summary.hit_rows += 1
-        summary.hits += len(outcome.records)
+        summary.hits += len(outcome.scores)
         for score in outcome.scores:
             summary.add_score(score)
         for label in outcome.lists:

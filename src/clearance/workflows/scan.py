@@ -67,12 +67,16 @@ class Mention:
     name: str  # the party's caption
     matched_name: str
     score: float
-    decision: str  # "match" (the matcher's score reached the threshold) or "probable"
+    # "match": the matcher's score reached the threshold; "short name": one word below
+    # it, accepted as a company's short name (`scan_rules.short_name_of`, the reason in
+    # `explanation`); "probable": a word the text ties to a party it names for sure.
+    decision: str
     explanation: list[str]
     lists: list[str] = field(default_factory=list)
     effects: list[str] = field(default_factory=list)  # effect kinds of every listing
     verdict: str | None = None  # for the activity asked
     reasons: list[str] = field(default_factory=list)
+    party_key: str = ""  # one id for the party, whichever of its records was hit
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +125,7 @@ class ScanResult:
     words: int
     spans_checked: int
     seconds: float
+    threshold: float = 0.0  # the matcher's score a span must reach to be a "match"
 
     @property
     def parties(self) -> dict[str, int]:
@@ -131,6 +136,8 @@ class ScanResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "threshold": self.threshold,
+            "short_name_floor": SHORT_NAME_FLOOR,
             "words": self.words,
             "spans_checked": self.spans_checked,
             "seconds": round(self.seconds, 4),
@@ -308,8 +315,11 @@ def scan_text(
             c.start,
             c.end,
             hit,
-            "match",
-            [*hit.explanation, *([short_name_of(c.text, hit)] if hit.score < bar else [])],
+            "match" if hit.score >= bar else "short name",
+            [
+                *hit.explanation,
+                *([_under_threshold(c.text, hit, bar)] if hit.score < bar else []),
+            ],
         )
         for c, hit in kept
     ]
@@ -356,6 +366,15 @@ def scan_text(
         words=len(words),
         spans_checked=len(distinct),
         seconds=time.perf_counter() - started,
+        threshold=bar,
+    )
+
+
+def _under_threshold(text: str, hit: Any, bar: float) -> str:
+    """Why a span scoring under the threshold is still a mention: the evidence rule."""
+    return (
+        f"accepted under the threshold {bar:.2f} (score {float(hit.score):.2f}, floor "
+        f"{SHORT_NAME_FLOOR:.2f} for one word): {short_name_of(text, hit)}"
     )
 
 
@@ -386,6 +405,7 @@ def _add_effects(
 ) -> None:
     facts = parties.of(mention.entity_id)
     verdict = facts.verdict(activity, as_of)
+    mention.party_key = facts.key
     mention.lists = list(facts.lists)
     mention.effects = list(facts.effect_kinds)
     mention.verdict = verdict.verdict.value

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from clearance.effects import Activity, Effect, VerdictResult
-from clearance.matching import Hit, cached_index
+from clearance.matching import DEFAULT_THRESHOLD, Hit, cached_index
 from clearance.matching import Screener as NameMatcher
 from clearance.model import Entity
 from clearance.store import ListStore, open_store
+from clearance.store.freshness import ListsInForce, lists_in_force
 from clearance.workflows.party_effects import PartyEffects
 from clearance.workflows.scan import ScanResult, scan_text
 
@@ -72,6 +73,20 @@ class ScreeningHit:
         return data
 
 
+# Near misses are looked for down to this share of the threshold in use: close enough
+# to be worth a look, far enough from noise (a 0.09 "Digital" against "Hikvision Digital").
+NEAR_MISS_SHARE = 0.5
+
+
+@dataclass
+class CheckResult:
+    """One name checked: the hits at the threshold and, if asked, the best ones under it."""
+
+    hits: list[ScreeningHit]
+    near_misses: list[ScreeningHit]
+    threshold: float
+
+
 def _day(value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -87,11 +102,16 @@ class Screener:
     """
 
     def __init__(
-        self, matcher: NameMatcher, store: ListStore | None = None, as_of: date | None = None
+        self,
+        matcher: NameMatcher,
+        store: ListStore | None = None,
+        as_of: date | None = None,
+        lists: Sequence[str] | None = None,
     ):
         self.matcher = matcher
         self.store = store
         self.as_of = as_of
+        self.lists = list(lists) if lists is not None else None
         self.parties = PartyEffects(store, as_of)
 
     @classmethod
@@ -112,7 +132,13 @@ class Screener:
         wanted = list(lists) if lists is not None else None
         key = store.screening_key(wanted, day)
         index = cached_index(key, lambda: list(store.entities(wanted, day)))
-        return cls(NameMatcher(index), store, day)
+        return cls(NameMatcher(index), store, day, wanted)
+
+    def lists_in_force(self, stale_after: int | None = None) -> ListsInForce:
+        """The list versions this screener screens against, their age, and warnings."""
+        if self.store is None:
+            raise ValueError("a screener without a store cannot say which lists it used")
+        return lists_in_force(self.store, self.lists, self.as_of, stale_after)
 
     def check(
         self,
@@ -144,6 +170,25 @@ class Screener:
                     hit, facts.lists, facts.effects, verdict, facts.records
                 )
         return list(parties.values())[:limit]
+
+    def check_with_near_misses(
+        self,
+        name: str,
+        near: int,
+        *,
+        limit: int = 10,
+        threshold: float | None = None,
+        **facts: Any,
+    ) -> CheckResult:
+        """`check`, plus the `near` best parties scoring under the threshold (one call of
+        `check` at a lower threshold, split at the threshold in use)."""
+        bar = DEFAULT_THRESHOLD if threshold is None else threshold
+        if near <= 0:
+            return CheckResult(self.check(name, limit=limit, threshold=bar, **facts), [], bar)
+        found = self.check(name, limit=limit + near, threshold=bar * NEAR_MISS_SHARE, **facts)
+        hits = [hit for hit in found if hit.score >= bar][:limit]
+        below = [hit for hit in found if hit.score < bar][:near]
+        return CheckResult(hits, below, bar)
 
     def verdict(self, hits: Iterable[ScreeningHit], activity: Activity | str) -> VerdictResult:
         """One verdict over every party hit: the strongest outcome wins."""

@@ -15,7 +15,9 @@ class Summary:
     """Rows, hits, errors, and hits by list, by effect and by verdict; a score histogram."""
 
     rows: int = 0
-    hit_rows: int = 0
+    hit_rows: int = 0  # rows with a party listed on the screening date
+    formerly_listed_rows: int = 0  # rows whose only hits are listings that had ended: not hits
+    not_yet_listed_rows: int = 0  # rows whose only hits were listed after the screening date
     hits: int = 0
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
@@ -42,6 +44,8 @@ class Summary:
         return {
             "rows": self.rows,
             "hit_rows": self.hit_rows,
+            "formerly_listed_rows": self.formerly_listed_rows,
+            "not_yet_listed_rows": self.not_yet_listed_rows,
             "hits": self.hits,
             "errors": self.errors,
             "error_samples": self.error_samples,
@@ -58,6 +62,8 @@ class Summary:
         return cls(
             rows=int(data["rows"]),
             hit_rows=int(data["hit_rows"]),
+            formerly_listed_rows=int(data.get("formerly_listed_rows", 0)),
+            not_yet_listed_rows=int(data.get("not_yet_listed_rows", 0)),
             hits=int(data["hits"]),
             errors=int(data["errors"]),
             error_samples=list(data["error_samples"]),
