@@ -16,8 +16,8 @@ the same list (and, on the Consolidated Screening List, the same part of it) tha
 share no name with it are negatives. Two records of one party on two governments'
 lists are neither: their link is the held-out evaluation's business, never read here;
 within one list each entry is its own party. A candidate with the very words of the
-query, or with every word met, is no negative either (two parties with one name, up to
-its spelling, cannot be told apart by name),
+query, or (in Latin) with every word met, is no negative either (two parties with one
+name, up to its spelling, cannot be told apart by name),
 and a true name the candidate search does not hand the scorer is no positive (it is
 another name of the party, not a spelling of this one, or the search's miss).
 Entities are split into train and validation by groups of entities that share a
@@ -300,7 +300,8 @@ def _mine_chunk(queries: list[Query]) -> list[tuple[int, int, int, float, list[f
                 if s.retrieved:
                     positives.append(s)
             elif s.features[_IDENTICAL] or s.features[_COMPLETE]:
-                continue
+                continue  # one name up to its spelling (in Latin: across scripts it is the
+                # transliteration that agrees, and common names do that by chance)
             elif q.want < 0 or groups.comparable(q.want, s.entity_idx):
                 negatives.append(s)
         negatives.sort(key=lambda s: -s.logit)

@@ -65,10 +65,12 @@ FEATURES: tuple[str, ...] = (
     "q_share",  # share of the query's information met
     "n_share",  # share of the listed name's information met
     "identical",  # the same words on both sides (order aside)
-    "complete",  # every word on both sides met, exactly or not (legal forms aside)
+    "complete",  # every word on both sides met, exactly or not (legal forms aside), in Latin
+    "complete_cross",  # the same, the query written in another script
     "q_one_word",  # the query has one word that counts
     "n_one_word",  # the listed name has one word that counts
     "both_one_word",  # both have one word that counts
+    "n_one_word_person",  # a person listed by one word only (a nickname, a kunya)
     "legal_agree",  # both have legal forms, of one family
     "legal_differ",  # both have legal forms, of different families
     "schema_mismatch",  # the query says it is another kind of party
@@ -249,10 +251,12 @@ def alignment_features(
     x[_I_Q_SHARE] = min(1.0, q_met / qs.total) if qs.total > 0 else 0.0
     x[_I_N_SHARE] = min(1.0, n_met / ns.total) if ns.total > 0 else 0.0
     x[_I_IDENTICAL] = 1.0 if all_exact and alignment.pairs else 0.0
-    x[_I_COMPLETE] = 1.0 if not left_over and alignment.pairs else 0.0
+    if not left_over and alignment.pairs:
+        x[_I_COMPLETE_CROSS if x[_CROSS] else _I_COMPLETE] = 1.0
     x[_I_Q_ONE_WORD] = 1.0 if qs.one_word else 0.0
     x[_I_N_ONE_WORD] = 1.0 if ns.one_word else 0.0
     x[_I_BOTH_ONE_WORD] = 1.0 if qs.one_word and ns.one_word else 0.0
+    x[_I_N_ONE_WORD_PERSON] = 1.0 if ns.one_word and facts.listed_person else 0.0
     x[_I_Q_CYRILLIC], x[_I_Q_SYLLABIC], x[_I_Q_ABJAD], x[_I_Q_HAN] = qs.shares
     x[_I_SCHEMA] = float(facts.schema_mismatch)
     x[_I_PERSON] = float(facts.listed_person)
@@ -268,6 +272,7 @@ _I_Q_LEFT_GIVEN, _I_N_LEFT_GIVEN = INDEX["q_left_given"], INDEX["n_left_given"]
 _I_Q_SHARE, _I_N_SHARE, _I_IDENTICAL = INDEX["q_share"], INDEX["n_share"], INDEX["identical"]
 _I_Q_ONE_WORD, _I_N_ONE_WORD = INDEX["q_one_word"], INDEX["n_one_word"]
 _I_BOTH_ONE_WORD, _I_COMPLETE = INDEX["both_one_word"], INDEX["complete"]
+_I_COMPLETE_CROSS, _I_N_ONE_WORD_PERSON = INDEX["complete_cross"], INDEX["n_one_word_person"]
 _I_Q_CYRILLIC, _I_Q_SYLLABIC = INDEX["q_cyrillic"], INDEX["q_syllabic"]
 _I_Q_ABJAD, _I_Q_HAN = INDEX["q_abjad"], INDEX["q_han"]
 _I_SCHEMA, _I_PERSON = INDEX["schema_mismatch"], INDEX["listed_person"]

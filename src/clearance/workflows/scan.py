@@ -51,7 +51,9 @@ from clearance.workflows.text_spans import (
 PROBABLE_MIN_RESEMBLANCE = 0.84  # a written form this close to a confirmed one may refer to it
 PROBABLE_NEAR_WORDS = 250  # "near a confirmed mention": within this many words
 PROBABLE_CLOSE_RESEMBLANCE = 0.92  # close enough that nearness alone suffices
-SHORT_NAME_FLOOR = 0.60  # one word is checked down to here, for companies' short names
+SHORT_NAME_FLOOR = 0.15  # one word is checked down to here, for companies' short names
+# ("Huawei" against HUAWEI TECHNOLOGIES CO., LTD. scores about 0.2: the listed name's
+# other words are left over)
 SERIAL_BELOW = 512  # fewer distinct spans than this: no worker processes
 HITS_PER_SPAN = 3  # a refused best hit leaves the next ones to judge
 

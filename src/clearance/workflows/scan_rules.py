@@ -19,7 +19,8 @@ what the text itself says, each rule with a sentence saying why it refused a hit
 - a weak ("low quality") alias never stands on one word;
 - one English word that only resembles a listed name is that word ("Inverse" is
   not "UNIVERSE SHIPPING"); a garbled name is no word at all ("Higuision") and
-  comes close to the listed one (0.90; "Andersson" ~ INDERSEN at 0.88 does not);
+  comes close to the listed one (FUZZY_ONE_WORD_SCORE; "Higuision" ~ HIKVISION passes,
+  "Andersson" ~ INDERSEN does not);
 - a word of four letters or fewer must be a whole listed name by itself ("IRGC"),
   not an acronym that the list qualifies ("ABC LLC", "SEP CO.");
 - initials alone ("C.x") name nobody;
@@ -28,7 +29,7 @@ what the text itself says, each rule with a sentence saying why it refused a hit
   "Hikvision Headquarters" stands alone, "Headquarters" being an everyday word);
 - a Latin-script word is not a mention of a name written only in another script
   ("Uyghur" ~ "ВЕКТОР": same consonants, different word), and a name in another
-  script than the listed one must match it closely (0.92).
+  script than the listed one must match it closely (CROSS_SCRIPT_SCORE).
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ from clearance.model.word_lists import read_english_word_counts, read_place_name
 from clearance.workflows.text_spans import CONNECTORS
 
 COMMON_WORD_COUNT = 1000  # pyspellchecker English count above which a word is everyday prose
-FUZZY_ONE_WORD_SCORE = 0.90  # one garbled word ("Higuision" ~ HIKVISION) must be this close
-CROSS_SCRIPT_SCORE = 0.92  # a name in another script than the text's must match this well
+# Probabilities of the fitted scorer (matching/match_model.py), stricter than a name
+# field's threshold: prose is full of words that resemble names.
+FUZZY_ONE_WORD_SCORE = 0.70  # one garbled word ("Higuision" ~ HIKVISION) must be this close
+CROSS_SCRIPT_SCORE = 0.85  # a name in another script than the text's must match this well
 VESSEL_CUES = frozenset(
     ["vessel", "vessels", "ship", "ships", "tanker", "tankers", "freighter", "carrier"]
     + ["cargo", "mv", "imo", "flag", "flagged", "port", "crew", "aircraft", "airplane"]
