@@ -35,6 +35,7 @@ warnings.filterwarnings("ignore", message=".*locale is deprecated.*")
 
 from bench.all_lists import all_lists_screener  # noqa: E402
 from bench.report import write_subsection  # noqa: E402
+from clearance.matching.features import FEATURES  # noqa: E402
 from clearance.matching.match_model import bundled_model  # noqa: E402
 from clearance.matching.names import tokenize_name  # noqa: E402
 from tools.scorer.pair_set import build_pair_set  # noqa: E402
@@ -354,7 +355,17 @@ def render(now: dict[str, Any], before: dict[str, Any] | None, rev: str, args: A
     ]
     for listed, count in now["alerts"].most_common(12):
         md.append(f"| {listed} | {count} |")
-    meta = bundled_model().meta
+    model = bundled_model()
+    meta = model.meta
+    md += ["", f"The fitted model ({len(FEATURES)} features; `python tools/fit_scorer.py` "
+           f"refits it, {meta.get('fitted', '?')}): log-odds added per unit of each feature "
+           f"(information in log10 units, counts, or 0/1), bias {model.bias:.2f}, threshold "
+           f"{model.threshold:.2f}.", "", "| feature | weight | feature | weight |",
+           "|---|---|---|---|"]  # fmt: skip
+    named = list(zip(FEATURES, model.weights, strict=True))
+    half = (len(named) + 1) // 2
+    for (f1, w1), (f2, w2) in zip(named[:half], named[half:] + [("", 0.0)], strict=False):
+        md.append(f"| {f1} | {w1:+.3f} | {f2} | {'' if not f2 else f'{w2:+.3f}'} |")
     cal = meta.get("validation", {}).get("calibration", [])
     if cal:
         md += [

@@ -205,8 +205,23 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
     parser.add_argument("--sample", type=int, default=0, help="at most this many queries (trials)")
     parser.add_argument("--dump", type=Path, help="also pickle the mined pairs here (for study)")
+    parser.add_argument("--write-docs", action="store_true", help="the fit's figures to docs")
+    parser.add_argument(
+        "--report-only", action="store_true", help="write the docs from the model file; no fit"
+    )
     args = parser.parse_args()
     started = time.time()
+    if args.report_only:
+        written = json.loads(args.out.read_text(encoding="utf-8"))
+        from bench.report import write_subsection
+
+        seconds = float(written.get("seconds", 0.0))
+        write_subsection(
+            "Matching",
+            "The scoring model (tools/fit_scorer.py)",
+            fit_report(written, args, seconds),
+        )
+        return
     if not args.skip_statistics:
         build_statistics_file()
     statistics = NameStatistics.load()
@@ -249,6 +264,7 @@ def main() -> None:
             "threshold": threshold,
             "fitted": date.today().isoformat(),
             "round": round_,
+            "seconds": round(time.time() - started),
             "script_sha256": code_hash(),
             "data_sha256": data_hashes(),
             "pairs": {
@@ -265,6 +281,54 @@ def main() -> None:
             print_threshold(t, figures)
     _ = tpairs
     print(f"done in {time.time() - started:.0f}s")
+    if args.write_docs:
+        from bench.report import write_subsection
+
+        written = json.loads(args.out.read_text(encoding="utf-8"))  # keys as strings
+        report_md = fit_report(written, args, time.time() - started)
+        write_subsection("Matching", "The scoring model (tools/fit_scorer.py)", report_md)
+
+
+def fit_report(meta: dict, args: argparse.Namespace, seconds: float) -> str:
+    """The fit's data and validation figures as Markdown, for docs/benchmarks.md."""
+    figures = meta["validation"]
+    md = [
+        f"Command: `python tools/fit_scorer.py --rounds {args.rounds} --population "
+        f"{args.population} --write-docs` ({seconds / 60:.0f} min on 2 shared cores), "
+        f"{meta['fitted']}. The weights, the threshold and these figures are in "
+        "`src/clearance/matching/data/match_model.json`, with the SHA-256 of the fitting "
+        "code and of every data file used.",
+        "",
+        "Pairs mined (source, split, label):",
+        "",
+        "| source | train true | train false | validation true | validation false |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    table: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, n in meta["pairs"].items():
+        source, split, label = key.rsplit(" ", 2)
+        table[source][f"{split} {label}"] = n
+    for source, cells in sorted(table.items()):
+        columns = ("train true", "train false", "validation true", "validation false")
+        md.append(f"| {source} | " + " | ".join(f"{cells.get(c, 0):,}" for c in columns) + " |")
+    sources = [s for s in figures["queries"][str(THRESHOLDS[0])] if s != "population"]
+    md += ["", "Validation split (entities, Wikidata names and innocent names the fit never "
+           "saw): pair precision, recall and F1, the innocent population's alerts per 1,000 "
+           "names, and per source of queries the share whose true party scores at the "
+           "threshold (with other parties alerted per query).", "",
+           "| threshold | precision | recall | F1 | population /1000 | " + " | ".join(sources)
+           + " |", "|---" * (5 + len(sources)) + "|"]  # fmt: skip
+    for t in THRESHOLDS:
+        p, r, f1 = figures["pair_f1"][str(t)]
+        q = figures["queries"][str(t)]
+        cells = [f"{v[0]:.1%} ({v[1]:.2f})" for s, v in q.items() if s != "population"]
+        mark = " **chosen**" if t == meta["threshold"] else ""
+        md.append(f"| {t:.2f}{mark} | {p:.3f} | {r:.3f} | {f1:.3f} | {q['population']:.1f} | "
+                  + " | ".join(cells) + " |")  # fmt: skip
+    md += ["", f"DEFAULT_THRESHOLD = {meta['threshold']}: the threshold of best pair F1 on "
+           f"the validation split among those at which the validation population raises at "
+           f"most {MAX_POPULATION_ALERTS:.0f} alerts per 1,000 innocent names."]  # fmt: skip
+    return "\n".join(md)
 
 
 if __name__ == "__main__":

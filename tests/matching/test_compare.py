@@ -74,14 +74,16 @@ def test_cross_script_names_meet(latin: str, other: str) -> None:
 
 
 def test_legal_forms_neither_carry_nor_sink_a_match() -> None:
-    assert compare("Romashka LLC", "Romashka") == pytest.approx(1.0)
+    alone = compare("Romashka", "Romashka")
+    assert alone >= T
+    assert compare("Romashka LLC", "Romashka") == pytest.approx(alone, abs=0.02)
     assert compare("Romashka GmbH", "Romashka Ltd") >= T
-    assert compare("Alpha LLC", "Beta LLC") < 0.5
+    assert compare("Alpha LLC", "Beta LLC") < T / 2
 
 
 def test_numbers_must_match_exactly() -> None:
-    assert compare("Unit 731", "Unit 731") == pytest.approx(1.0)
-    assert compare("Unit 731", "Unit 732") < 0.5
+    assert compare("Unit 731", "Unit 731") >= T
+    assert compare("Unit 731", "Unit 732") < T / 2
 
 
 def test_short_tokens_are_strict_and_long_ones_forgive() -> None:

@@ -37,7 +37,7 @@ FEATURES: tuple[str, ...] = (
     "met_info_more",  # information met beyond MET_CAP, up to another MET_CAP
     "cross_info",  # … of it from query words written in another script than Latin
     "edit_info",  # information of words one or two edits apart
-    "edit_miss",  # information x (1 - similarity) of the same
+    "edit_miss",  # information x spelling distance (1 - normalised Levenshtein) of the same
     "sound_info",  # … of words that sound alike
     "sound_miss",
     "translit_info",  # … of words with the same consonants across scripts
@@ -65,7 +65,8 @@ FEATURES: tuple[str, ...] = (
     "q_share",  # share of the query's information met
     "n_share",  # share of the listed name's information met
     "identical",  # the same words on both sides (order aside)
-    "complete",  # every word on both sides met, exactly or not (legal forms aside), in Latin
+    "complete",  # every name word on both sides met, exactly or not (legal forms, titles,
+    # generic words, patronymics aside), the query in Latin
     "complete_cross",  # the same, the query written in another script
     "q_one_word",  # the query has one word that counts
     "n_one_word",  # the listed name has one word that counts
@@ -159,6 +160,9 @@ _LEFT = {
     (False, TokenKind.NUMBER): INDEX["n_left_number"],
 }
 _NUMBER, _LEGAL_KIND = int(TokenKind.NUMBER), int(TokenKind.LEGAL)
+# Words whose leftover means the names differ; a title, a generic word, a patronymic or an
+# initial left over does not keep two names from being complete.
+_BREAKS_COMPLETE = frozenset({int(TokenKind.OTHER), int(TokenKind.GIVEN), _NUMBER})
 
 
 def alignment_features(
@@ -213,18 +217,21 @@ def alignment_features(
         longest = max(max(len(query.tokens[i]) for i in pq), max(len(name.tokens[j]) for j in pn))
         if longest <= SHORT_WORD:
             x[_SHORT] += 1.0
+        # How far apart the spellings still are, whatever rule let them meet: the rules
+        # let in much that only shares a consonant skeleton ("ichunja" ~ OCEANOS).
+        miss = info * (1.0 - _spelling_similarity(query, name, pq, pn))
         if how == EDIT:
             x[_EDIT] += info
-            x[_EDIT_MISS] += info * (1.0 - sim)
+            x[_EDIT_MISS] += miss
         elif how == PHONETIC:
             x[_SOUND] += info
-            x[_SOUND_MISS] += info * (1.0 - sim)
+            x[_SOUND_MISS] += miss
         elif how == TRANSLIT:
             x[_TRANSLIT] += info
-            x[_TRANSLIT_MISS] += info * (1.0 - _spelling_similarity(query, name, pq, pn))
+            x[_TRANSLIT_MISS] += miss
         elif how == JOINED:
             x[_JOINED] += info
-            x[_JOINED_MISS] += info * (1.0 - sim)
+            x[_JOINED_MISS] += miss
     x[_MET] = met if met < MET_CAP else MET_CAP
     x[_MET_MORE] = min(max(0.0, met - MET_CAP), MET_CAP)
     numbers_left = [0, 0]
@@ -238,7 +245,8 @@ def alignment_features(
             if kind == _LEGAL_KIND:
                 continue
             all_exact = False
-            left_over = True
+            if kind in _BREAKS_COMPLETE:
+                left_over = True
             if kind == _NUMBER:
                 numbers_left[is_query] += 1
                 x[_LEFT[(is_query, TokenKind.NUMBER)]] += 1.0
