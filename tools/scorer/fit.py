@@ -15,12 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-from clearance.matching.features import FEATURES
+from clearance.matching.features import FEATURES, INDEX, VETOES
+from clearance.matching.match_model import VETO_LOGIT
 
 # Weights that must not be negative (+1) or positive (-1); 0: free.
 _POSITIVE = {
     "met_info", "met_info_more", "numbers_met", "q_share", "n_share", "identical", "complete",
-    "legal_agree", "initials",
+    "legal_agree", "initials", "complete_cross", "complete_cyrillic", "complete_syllabic",
+    "complete_abjad", "complete_han",
 }  # fmt: skip
 _NEGATIVE = {
     "edit_miss", "sound_miss", "translit_miss", "joined_miss", "number_conflict",
@@ -41,6 +43,10 @@ class FittedModel:
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         result: np.ndarray = x @ self.weights + self.bias
+        vetoed = np.zeros(len(x), dtype=bool)
+        for feature, _ in VETOES:
+            vetoed |= x[:, INDEX[feature]] != 0
+        result[vetoed] = VETO_LOGIT
         return result
 
     def probability(self, x: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from clearance.matching.alignment import INITIAL, LEGAL, Alignment, Side
-from clearance.matching.features import INDEX
+from clearance.matching.features import INDEX, veto
 from clearance.matching.match_model import MatchModel, probability
 from clearance.matching.name_statistics import TokenKind
 from clearance.matching.similarity import EDIT, EXACT, JOINED, PHONETIC, TRANSLIT
@@ -96,6 +96,9 @@ def describe_name_match(
     """Lines saying which listed name matched, token by token, and what was left over."""
     logit = model.logit(features)
     lines = [f'name {probability(logit):.2f} against the {_KIND_WORDS[kind]} "{name_value}"']
+    vetoed = veto(features)
+    if vetoed:
+        lines.append(f"no match by rule: {vetoed}")
     met: list[str] = []
     for pair in alignment.pairs:
         q = "+".join(_token(query.tokens[i]) for i in pair.q)

@@ -36,6 +36,10 @@ FEATURES: tuple[str, ...] = (
     "met_info",  # information met, by any way of meeting (x similarity), up to MET_CAP
     "met_info_more",  # information met beyond MET_CAP, up to another MET_CAP
     "cross_info",  # … of it from query words written in another script than Latin
+    "cross_info_cyrillic",  # … of it from Cyrillic, Greek & co. (each script its own slope)
+    "cross_info_syllabic",  # … from Korean or Japanese
+    "cross_info_abjad",  # … from Arabic, Hebrew or Indic scripts
+    "cross_info_han",  # … from Chinese characters
     "edit_info",  # information of words one or two edits apart
     "edit_miss",  # information x spelling distance (1 - normalised Levenshtein) of the same
     "sound_info",  # … of words that sound alike
@@ -68,6 +72,10 @@ FEATURES: tuple[str, ...] = (
     "complete",  # every name word on both sides met, exactly or not (legal forms, titles,
     # generic words, patronymics aside), the query in Latin
     "complete_cross",  # the same, the query written in another script
+    "complete_cyrillic",  # … in Cyrillic, Greek & co.
+    "complete_syllabic",  # … in Korean or Japanese
+    "complete_abjad",  # … in Arabic, Hebrew or an Indic script
+    "complete_han",  # … in Chinese characters
     "q_one_word",  # the query has one word that counts
     "n_one_word",  # the listed name has one word that counts
     "both_one_word",  # both have one word that counts
@@ -82,12 +90,24 @@ FEATURES: tuple[str, ...] = (
     "q_han",  # … from Chinese characters
     "weak_alias",  # the listed name is a weak ("low quality") alias
     "former_name",
+    "q_no_name_word",  # the query has no name or distinctive word (generic words only)
+)
+# Rules the model does not weigh: a pair they name is no match, whatever its words.
+# Different numbers name different things (Unit 731 is not Unit 732), and a query of
+# generic words alone ("Trading", "International Group") names no one; a query of one
+# kind of party (given, or shown by a legal form or a word such as "group") does not name
+# a listed party of another kind, as in yente's matchable schemata.
+VETOES: tuple[tuple[str, str], ...] = (
+    ("number_conflict", "the numbers differ"),
+    ("q_no_name_word", "the query has no name or distinctive word"),
+    ("schema_mismatch", "the query names another kind of party"),
 )
 SHORT_WORD = 5  # letters: a fuzzy pair of words this short is weak evidence (CNNC, CNOOC)
 MET_CAP = 8.0  # information met beyond this adds less: the name is already told apart
 INDEX = {name: k for k, name in enumerate(FEATURES)}
 
 COUNTED_KINDS = (TokenKind.OTHER, TokenKind.GIVEN, TokenKind.PATRONYMIC, TokenKind.GENERIC)
+NAME_KINDS = (TokenKind.OTHER, TokenKind.GIVEN, TokenKind.PATRONYMIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +127,13 @@ class SideSummary(NamedTuple):
     one_word: bool  # one word that counts (a name, given name, patronymic, generic word)
     shares: tuple[float, float, float, float]  # of `total` from Cyrillic & co., syllabic,
     # abjad and Han script words
+    name_words: int = 1  # words that are names or distinctive (not generic, legal, minor)
 
 
 def summarize(side: Side) -> SideSummary:
     total = 0.0
     counted = 0
+    name_words = 0
     by_script = [0.0, 0.0, 0.0, 0.0]
     for info, kind, level, script in zip(
         side.info, side.kinds, side.leniency, side.scripts, strict=True
@@ -120,6 +142,7 @@ def summarize(side: Side) -> SideSummary:
             continue
         total += info
         counted += kind in COUNTED_KINDS
+        name_words += kind in NAME_KINDS
         if level == MEDIUM:
             by_script[0] += info
         elif level == SYLLABIC:
@@ -132,17 +155,38 @@ def summarize(side: Side) -> SideSummary:
     if total > 0:
         shares = (by_script[0] / total, by_script[1] / total, by_script[2] / total,
                   by_script[3] / total)  # fmt: skip
-    return SideSummary(total, counted == 1, shares)
+    return SideSummary(total, counted == 1, shares, name_words)
+
+
+_VOWELS = str.maketrans("", "", "aeiouyw")
 
 
 def _spelling_similarity(query: Side, name: Side, qs: Sequence[int], ns: Sequence[int]) -> float:
+    """How alike the spellings are; across an abjad (Arabic, Hebrew: short vowels
+    unwritten, long ones written as consonants) only the consonants are compared, so a
+    romanised "ntniho" is as close to NETANYAHU as its script lets it be."""
     a = "".join(query.tokens[i] for i in qs)
     b = "".join(name.tokens[j] for j in ns)
+    if query.leniency[qs[0]] == ABJAD:
+        a, b = a.translate(_VOWELS) or a, b.translate(_VOWELS) or b
     return float(Levenshtein.normalized_similarity(a, b))
 
 
+def _short_fuzzy(a: str, b: str) -> bool:
+    """A fuzzy pair of short words is weak evidence (CNNC ~ CNOOC, Omega ~ Mega), unless
+    one letter is added or dropped inside the word (Jon ~ John, Ali ~ Alli)."""
+    if max(len(a), len(b)) > SHORT_WORD:
+        return False
+    return not (a[:1] == b[:1] and a[-1:] == b[-1:] and abs(len(a) - len(b)) == 1
+                and Levenshtein.distance(a, b) == 1)  # fmt: skip
+
+
 (_MET, _MET_MORE, _CROSS, _EDIT, _EDIT_MISS, _SOUND, _SOUND_MISS, _TRANSLIT, _TRANSLIT_MISS,
- _JOINED, _JOINED_MISS, _INITIALS, _SHORT, _NUMBERS_MET, _NUMBER_CONFLICT) = range(15)  # fmt: skip
+ _JOINED, _JOINED_MISS, _INITIALS, _SHORT, _NUMBERS_MET, _NUMBER_CONFLICT) = (
+    INDEX[name] for name in (
+        "met_info", "met_info_more", "cross_info", "edit_info", "edit_miss", "sound_info",
+        "sound_miss", "translit_info", "translit_miss", "joined_info", "joined_miss",
+        "initials", "short_fuzzy", "numbers_met", "number_conflict"))  # fmt: skip
 _LEFT = {
     (True, TokenKind.GIVEN): INDEX["q_left_given"],
     (True, TokenKind.OTHER): INDEX["q_left_other"],
@@ -208,14 +252,17 @@ def alignment_features(
         met += info * sim
         if cross:
             x[_CROSS] += info * sim
+            x[_CROSS_BY_CLASS[_script_class(query, pq[0])]] += info * sim
         if how == EXACT:
             continue
         all_exact = False
         if how == INITIAL:
             x[_INITIALS] += 1.0
             continue
-        longest = max(max(len(query.tokens[i]) for i in pq), max(len(name.tokens[j]) for j in pn))
-        if longest <= SHORT_WORD:
+        if len(pq) == 1 and len(pn) == 1:
+            if _short_fuzzy(query.tokens[pq[0]], name.tokens[pn[0]]):
+                x[_SHORT] += 1.0
+        elif max(max(len(query.tokens[i]) for i in pq), max(len(name.tokens[j]) for j in pn)) <= SHORT_WORD:
             x[_SHORT] += 1.0
         # How far apart the spellings still are, whatever rule let them meet: the rules
         # let in much that only shares a consonant skeleton ("ichunja" ~ OCEANOS).
@@ -260,7 +307,12 @@ def alignment_features(
     x[_I_N_SHARE] = min(1.0, n_met / ns.total) if ns.total > 0 else 0.0
     x[_I_IDENTICAL] = 1.0 if all_exact and alignment.pairs else 0.0
     if not left_over and alignment.pairs:
-        x[_I_COMPLETE_CROSS if x[_CROSS] else _I_COMPLETE] = 1.0
+        if x[_CROSS]:
+            x[_I_COMPLETE_CROSS] = 1.0
+            shares = qs.shares
+            x[_COMPLETE_BY_CLASS[max(range(4), key=shares.__getitem__)]] = 1.0
+        else:
+            x[_I_COMPLETE] = 1.0
     x[_I_Q_ONE_WORD] = 1.0 if qs.one_word else 0.0
     x[_I_N_ONE_WORD] = 1.0 if ns.one_word else 0.0
     x[_I_BOTH_ONE_WORD] = 1.0 if qs.one_word and ns.one_word else 0.0
@@ -270,7 +322,28 @@ def alignment_features(
     x[_I_PERSON] = float(facts.listed_person)
     x[_I_WEAK] = float(facts.weak_alias)
     x[_I_FORMER] = float(facts.former_name)
+    x[_I_NO_NAME] = 1.0 if qs.name_words == 0 else 0.0
     return x
+
+
+def _script_class(side: Side, i: int) -> int:
+    """0 Cyrillic & co., 1 syllabic, 2 abjad, 3 Han: the order of SideSummary.shares."""
+    level = side.leniency[i]
+    if level == MEDIUM:
+        return 0
+    if level == SYLLABIC:
+        return 1
+    if level == ABJAD:
+        return 2
+    return 3 if side.scripts[i] == "Hani" else 0
+
+
+def veto(x: Sequence[float]) -> str | None:
+    """Why the pair is no match by rule (VETOES), or None."""
+    for feature, reason in VETOES:
+        if x[INDEX[feature]]:
+            return reason
+    return None
 
 
 _I_LEGAL_AGREE, _I_LEGAL_DIFFER = INDEX["legal_agree"], INDEX["legal_differ"]
@@ -285,3 +358,6 @@ _I_Q_CYRILLIC, _I_Q_SYLLABIC = INDEX["q_cyrillic"], INDEX["q_syllabic"]
 _I_Q_ABJAD, _I_Q_HAN = INDEX["q_abjad"], INDEX["q_han"]
 _I_SCHEMA, _I_PERSON = INDEX["schema_mismatch"], INDEX["listed_person"]
 _I_WEAK, _I_FORMER = INDEX["weak_alias"], INDEX["former_name"]
+_I_NO_NAME = INDEX["q_no_name_word"]
+_CROSS_BY_CLASS = tuple(INDEX[f"cross_info_{c}"] for c in ("cyrillic", "syllabic", "abjad", "han"))
+_COMPLETE_BY_CLASS = tuple(INDEX[f"complete_{c}"] for c in ("cyrillic", "syllabic", "abjad", "han"))

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clearance.matching.features import FEATURES
+from clearance.matching.features import FEATURES, veto
 
 MODEL_FILE = Path(__file__).parent / "data" / "match_model.json"
 MAX_LOGIT = 30.0
+VETO_LOGIT = -MAX_LOGIT  # a pair a rule says is no match (features.VETOES)
 
 
 class ModelMismatchError(ValueError):
@@ -54,6 +55,8 @@ class MatchModel:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
     def logit(self, x: Sequence[float]) -> float:
+        if veto(x):
+            return VETO_LOGIT
         total = self.bias
         for w, v in zip(self.weights, x, strict=True):
             if v:

@@ -99,8 +99,14 @@ class NameStatistics:
         p = max(self.population_share(token, script), listed / self.reference_entities, self.floor)
         return min(self.max_information, -math.log10(p))
 
-    def kind(self, token: str) -> TokenKind:
-        return token_kind(token, self._given_share(token))
+    def kind(self, token: str, script: str = LATIN) -> TokenKind:
+        """What kind of word `token` is. A syllable romanised from Chinese characters,
+        Hangul or kana is part of a name, never a Latin title, particle or initial
+        ("dan" in 高丹 is no Dutch particle)."""
+        kind = token_kind(token, self._given_share(token))
+        if script in SYLLABLE_SCRIPTS and kind in _LATIN_ONLY_KINDS:
+            return TokenKind.OTHER
+        return kind
 
     def _given_share(self, token: str) -> float | None:
         row = self._row.get(token)
@@ -111,6 +117,10 @@ class NameStatistics:
             return -1.0  # mostly a title
         total = given + surname
         return given / total if total >= 3 else None
+
+
+SYLLABLE_SCRIPTS = frozenset({"Hani", "Hang", "Hira", "Kana"})
+_LATIN_ONLY_KINDS = (TokenKind.MINOR, TokenKind.GENERIC, TokenKind.INITIAL)
 
 
 def token_kind(token: str, given_share: float | None = None) -> TokenKind:

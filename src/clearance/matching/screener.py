@@ -166,6 +166,7 @@ class Screener:
         lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
         query = self._query_side(tokens)
         summary = summarize(query)
+        organisation = secondary.names_an_organisation(tokens.tokens)
         best: dict[int, _Scored] = {}
         # Facts that agree can lift a name score up to the threshold: look lower for them.
         floor = secondary.lowest_liftable(logit_of(threshold), bool(birth_date), bool(country))
@@ -173,7 +174,9 @@ class Screener:
             self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups
         )
         for name_idx in candidates:
-            scored = self._score_name(query, summary, lookups, name_idx, query_schema)
+            scored = self._score_name(
+                query, summary, lookups, name_idx, query_schema, organisation
+            )
             e_idx = int(self.index.name_entity[name_idx])
             if scored.logit > floor and (e_idx not in best or scored.logit > best[e_idx].logit):
                 best[e_idx] = scored
@@ -201,11 +204,14 @@ class Screener:
         lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
         query = self._query_side(tokens)
         summary = summarize(query)
+        organisation = secondary.names_an_organisation(tokens.tokens)
         found = candidate_names(self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups)
         retrieved = set(found)
         out = []
         for name_idx in [*found, *(n for n in extra_names if n not in retrieved)]:
-            scored = self._score_name(query, summary, lookups, name_idx, query_schema)
+            scored = self._score_name(
+                query, summary, lookups, name_idx, query_schema, organisation
+            )
             entity = int(self.index.name_entity[name_idx])
             out.append(
                 ScoredName(name_idx, entity, scored.logit, scored.features, name_idx in retrieved)
@@ -225,7 +231,7 @@ class Screener:
                 listed = index.vocab_df_list[vid] if vid is not None else 0
                 known = (
                     self.statistics.information(token, script, listed),
-                    int(self.statistics.kind(token)),
+                    int(self.statistics.kind(token, script)),
                 )
                 if len(cache) > 200_000:
                     cache.clear()
@@ -241,6 +247,7 @@ class Screener:
         lookups: list[TokenLookup],
         name_idx: int,
         query_schema: str | None,
+        organisation: bool = False,
     ) -> _Scored:
         index = self.index
         vids = index.name_token_ids(name_idx)
@@ -254,7 +261,9 @@ class Screener:
         kind = KINDS[int(index.name_kind[name_idx])]
         listed_schema = index.entities.schema_of(e_idx)
         facts = PairFacts(
-            schema_mismatch=secondary.schema_mismatch(query_schema, listed_schema),
+            schema_mismatch=secondary.pair_schema_mismatch(
+                query_schema, organisation, listed_schema
+            ),
             listed_person=listed_schema in _PERSON_SCHEMAS,
             weak_alias=kind is NameKind.WEAK,
             former_name=kind is NameKind.FORMER,
@@ -377,7 +386,7 @@ def _side(tokens: NameTokens, statistics: NameStatistics) -> Side:
     info = [
         statistics.information(t, s) for t, s in zip(tokens.tokens, tokens.scripts, strict=True)
     ]
-    kinds = [int(statistics.kind(t)) for t in tokens.tokens]
+    kinds = [int(statistics.kind(t, s)) for t, s in zip(tokens.tokens, tokens.scripts, strict=True)]
     return query_side(tokens, info, kinds)
 
 

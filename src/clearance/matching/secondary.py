@@ -10,7 +10,10 @@ explain it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from clearance.matching.index import EntityFacts, identifier_keys
+from clearance.matching.vocabulary import LEGAL_PREFIX, ORGANISATION_WORDS
 from clearance.model import parse_partial_date, to_country_code
 
 IDENTIFIER_SCORE = 0.97  # an identical identifier alone; the name adds the rest
@@ -67,6 +70,20 @@ def lowest_liftable(threshold_logit: float, with_birth_date: bool, with_country:
 
 def schema_mismatch(query_schema: str | None, listed_schema: str) -> bool:
     return query_schema is not None and listed_schema not in SCHEMA_GROUPS[query_schema]
+
+
+def names_an_organisation(tokens: Sequence[str]) -> bool:
+    """A legal form or a word only bodies have ("Omega Group", "Petrenko LLC"): the
+    query is not a person's name, so a listed person's one-word alias is no match."""
+    return any(t[:1] == LEGAL_PREFIX or t in ORGANISATION_WORDS for t in tokens)
+
+
+def pair_schema_mismatch(query_schema: str | None, organisation: bool, listed: str) -> bool:
+    """The kind given (any mismatch), or failing that the kind the words show (only
+    against a listed person: a vessel or an aircraft may be named like a company)."""
+    if query_schema is not None:
+        return schema_mismatch(query_schema, listed)
+    return organisation and listed == "Person"
 
 
 def schema_reason(query_schema: str | None, facts: EntityFacts) -> str | None:

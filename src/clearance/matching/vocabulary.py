@@ -160,6 +160,17 @@ GENERIC |= _words(
 )
 
 
+# Generic words that only a company or body has in its name: a query with one of them
+# (or a legal form) is not a person's name, whatever type it was given. Left out: words
+# that are also surnames or titles (General, Way, Sons, Brothers, First, New, Work…).
+ORGANISATION_WORDS = GENERIC - _words(
+    """
+    general way line work sons brothers fils hijos figli filhos sonner sohne hermanos hnos
+    first new united state federal national global plant office exchange partner associate
+    """
+)
+
+
 # Query understanding: words written short or in several ways, brought to one token on
 # both sides (listed names and queries), so "Natl Iranian Oil Co" and "NATIONAL IRANIAN
 # OIL COMPANY" have the same words. Only unambiguous forms: "int", "ind", "nat", "dev"

@@ -209,7 +209,10 @@ def refuse_match(
             f"'{span_text}' only resembles '{matched}', a name written in another script; "
             "in running text that is not evidence of a mention"
         )
-    if is_place_name(span_text) and uncovered_tokens(span_text, matched):
+    if is_place_name(span_text) and (
+        uncovered_tokens(span_text, matched)
+        or not _exact_tokens(tokenize_name(span_text).tokens, tokenize_name(matched).tokens)
+    ):  # a place name that leaves out words of the listed name, or only resembles it
         return f"'{span_text}' is a place name; alone it names the place, not {hit.name}"
     listed = tokenize_name(matched).tokens
     if len(matched) <= 4 and _bracketed_short_form(hit):
