@@ -37,6 +37,8 @@ EU = "EU"
 NONSDN_OTHER = "NONSDN_OTHER"  # an OFAC non-SDN record we cannot place on a sub-list
 CSL_OTHER = "CSL_OTHER"  # a CSL source we do not know
 USER = "USER"  # any list id we do not know: the user's own lists, FtM imports
+OWNED = "OWNED"  # a derived listing: owned by listed parties (clearance.ownership), not listed
+OWNERSHIP_SUB_LIST = "OWNERSHIP"  # the sub-list of every derived listing
 
 # Every spelling of a sub-list seen in the OFAC and CSL publications, upper-cased.
 _SUB_LIST_ALIASES: dict[str, str] = {
@@ -259,6 +261,8 @@ def listing_families(
     (the OFAC non-SDN loader keeps them in `Entity.properties["subLists"]`).
     """
     list_id = listing.list_id.lower()
+    if listing.sub_list == OWNERSHIP_SUB_LIST and list_id not in _OFFICIAL_LISTS:
+        return frozenset({OWNED})
     if list_id in _OFFICIAL_LISTS:
         return frozenset({_OFFICIAL_LISTS[list_id]})
     if list_id in ("us-csl", "ofac-nonsdn"):
@@ -337,6 +341,16 @@ class ListingFacts:
         for key, value in self.dated_labels.items():
             if key.lower() == wanted:
                 return value
+        return None
+
+    def derived_status(self, rule_id: str) -> str | None:
+        """For a derived listing: "is" or "may be" owned as `rule_id` requires, else None."""
+        if OWNED not in self.families:
+            return None
+        if rule_id in self.entity.properties.get("ownershipRules", ()):
+            return "is"
+        if rule_id in self.entity.properties.get("ownershipMayBe", ()):
+            return "may be"
         return None
 
     def secondary_sanctions_note(self) -> str | None:
