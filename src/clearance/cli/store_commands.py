@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from clearance.cli.context import audit, console, err_console, state
 from clearance.cli.entity_view import party_view
@@ -187,10 +188,17 @@ def load_command(
         typer.Option(help="Publication date for files that carry none (OFAC CSVs), YYYY-MM-DD"),
     ] = None,
 ) -> None:
-    """Load local official files into the store as a new version of their list."""
+    """Load local official files into the store as a new version of their list.
+
+    Ownership data (a BODS 0.4 package, FollowTheMoney Ownership entities, or a CSV/XLSX
+    with owner,owned,percent,start_date,end_date,source) loads as a versioned user list
+    of its own (`--list ID`); its owners are then linked to the listed parties.
+    """
     published_on = _as_of(published)
     store = state.store(autoload=False)
     groups: dict[str, dict[str, Path]] = {}
+    if list_id is not None and _load_ownership(paths, list_id, force, published_on):
+        return
     for path in paths:
         known = identify_file(path)
         if known is None and list_id is None:
@@ -251,6 +259,79 @@ def load_command(
         )
     if failed:
         raise typer.Exit(1)
+
+
+def _load_ownership(paths: list[Path], list_id: str, force: bool, published: date | None) -> bool:
+    """Load ownership files (True), or say they are not ownership data (False)."""
+    from clearance.ownership.loading import load_ownership_file
+    from clearance.ownership.reading import ownership_format
+    from clearance.ownership.storage import ownership_versions_of
+
+    formats = {path: ownership_format(path) for path in paths}
+    if not any(formats.values()):
+        if ownership_versions_of(state.store(autoload=False).engine, list_id):
+            err_console.print(
+                f"[red]{list_id}: not loaded: {list_id!r} is an ownership list and "
+                f"{', '.join(str(p) for p in paths)} holds no ownership data[/red]"
+            )
+            raise typer.Exit(1)
+        return False
+    if len(paths) != 1:
+        err_console.print("[red]load one ownership file at a time[/red]")
+        raise typer.Exit(2)
+    path = paths[0]
+    store = state.store()  # owners are linked to the lists: they must be there
+    try:
+        report = load_ownership_file(store, path, list_id, force=force, published=published)
+    except (ListFormatError, StoreError) as exc:
+        store.log(list_id, str(path), "rejected", str(exc))
+        audit(
+            "ownership.load",
+            {"list": list_id, "result": "rejected", "source": [str(path)], "message": str(exc)},
+        )
+        err_console.print(f"[red]{list_id}: not loaded: {escape(str(exc))}[/red]")
+        raise typer.Exit(1) from exc
+    outcome = report.load
+    audit(
+        "ownership.load",
+        {
+            "list": list_id,
+            "result": outcome.result,
+            "source": [str(path)],
+            "format": outcome.version.format,
+            "version": outcome.version.id,
+            "sha256": outcome.version.sha256,
+            "edges": outcome.version.edge_count,
+            "parties": outcome.version.party_count,
+            "added": outcome.added,
+            "removed": outcome.removed,
+            "changed": outcome.changed,
+            "links": [
+                {
+                    "party": link.party_key,
+                    "entity_id": link.entity_id,
+                    "method": link.method,
+                    "score": link.score,
+                }
+                for link in report.links
+                if link.entity_id
+            ],
+        },
+    )
+    for warning in outcome.warnings:
+        err_console.print(f"[yellow]{list_id}: {escape(warning)}[/yellow]")
+    version = outcome.version
+    console.print(
+        f"{list_id}: {outcome.result} v{version.id} ownership, {version.format} "
+        f"({version.edge_count:,} edges between {version.party_count:,} parties; "
+        f"+{outcome.added} -{outcome.removed} ~{outcome.changed})"
+    )
+    console.print(f"  {report.summary()}")
+    for link in report.links:
+        if link.entity_id:
+            score = f" {link.score:.2f}" if link.method == "name" else ""
+            console.print(Text(f"  {link.party_key} -> {link.entity_id} by {link.method}{score}"))
+    return True
 
 
 def export_command(

@@ -37,8 +37,8 @@ EU = "EU"
 NONSDN_OTHER = "NONSDN_OTHER"  # an OFAC non-SDN record we cannot place on a sub-list
 CSL_OTHER = "CSL_OTHER"  # a CSL source we do not know
 USER = "USER"  # any list id we do not know: the user's own lists, FtM imports
-OWNED = "OWNED"  # a derived listing: owned by listed parties (clearance.ownership), not listed
-OWNERSHIP_SUB_LIST = "OWNERSHIP"  # the sub-list of every derived listing
+OWNED = "OWNERSHIP"  # a derived listing: owned by listed parties (clearance.ownership), not listed
+OWNERSHIP_SUB_LIST = OWNED  # the sub-list of every derived listing
 
 # Every spelling of a sub-list seen in the OFAC and CSL publications, upper-cased.
 _SUB_LIST_ALIASES: dict[str, str] = {
@@ -73,6 +73,7 @@ _SUB_LIST_ALIASES: dict[str, str] = {
     "NS-MBS LIST": MBS,
     "FSE": FSE,
     "NS-ISA": MBS,  # the Iran Sanctions Act list, folded into NS-MBS in 2018
+    OWNERSHIP_SUB_LIST: OWNED,  # derived listings (never an official list's sub-list)
 }
 
 _PARENTHESISED = re.compile(r"\(([^()]+)\)")

@@ -19,6 +19,7 @@ from clearance.effects import Activity, Effect, VerdictResult
 from clearance.matching import Hit, cached_index
 from clearance.matching import Screener as NameMatcher
 from clearance.model import Entity
+from clearance.ownership.screening import with_derived_listings
 from clearance.store import ListStore, open_store
 from clearance.workflows.party_effects import PartyEffects
 from clearance.workflows.scan import ScanResult, scan_text
@@ -86,9 +87,7 @@ class Screener:
     hits[0].verdict.verdict.label                    # "LICENCE REQUIRED"
     """
 
-    def __init__(
-        self, matcher: NameMatcher, store: ListStore | None = None, as_of: date | None = None
-    ):
+    def __init__(self, matcher: Any, store: ListStore | None = None, as_of: date | None = None):
         self.matcher = matcher
         self.store = store
         self.as_of = as_of
@@ -112,7 +111,11 @@ class Screener:
         wanted = list(lists) if lists is not None else None
         key = store.screening_key(wanted, day)
         index = cached_index(key, lambda: list(store.entities(wanted, day)))
-        return cls(NameMatcher(index), store, day)
+        # Ownership lists in force: their derived listings join the hits and the parties.
+        matcher, parties = with_derived_listings(
+            store, NameMatcher(index), key, day or date.today(), wanted
+        )
+        return cls(matcher, parties, day)
 
     def check(
         self,

@@ -1,0 +1,449 @@
+"""Derived listings: the ownership lists in force, linked, aggregated, and explained.
+
+`OwnershipView.build` takes the ownership lists in force on a date, ties their
+parties to listed records (`linking`, kept per list versions in the store), marks
+the listed owners of each ownership rule of the effect table (their own listings
+in force that day), aggregates (`aggregation`), and turns every party a rule
+reaches into an `Entity` on the pseudo-list `<ownership list>/OWNERSHIP`, whose
+properties say which rules reach it and how ("60 % via B (SDN, programme X)").
+The effect table does the rest, as for any listing, and never calls it listed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from clearance.effects import RULES, Effect, effects_for_party
+from clearance.effects.listing_facts import OWNERSHIP_SUB_LIST
+from clearance.effects.ownership_tests import OwnershipTest
+from clearance.model import Country, Entity, Listing, Name, NameKind, Relation
+from clearance.ownership.aggregation import (
+    INTEREST_CODES,
+    Aggregation,
+    EdgeRow,
+    OwnershipGraph,
+    Regime,
+)
+from clearance.ownership.records import OwnershipEdge, OwnershipParty
+from clearance.ownership.shares import percent_text
+from clearance.ownership.storage import (
+    Link,
+    OwnershipVersion,
+    ownership_lists_in_force,
+    read_ownership_data,
+    store_links,
+    stored_links,
+)
+
+# What the reasons call an owner's listing, by the effect row that makes it an owner.
+OWNER_LABELS = {
+    "sdn-blocked": "SDN",
+    "isn-eo13382-blocked": "EO 13382",
+    "entity-list-licence": "Entity List",
+    "military-end-user": "MEU List",
+    "uk-asset-freeze": "UK list",
+    "eu-asset-freeze": "EU list",
+}
+MAX_DEPTH = 4  # nested "itself blocked by ownership (…)" explanations
+
+
+def ownership_rules() -> dict[str, OwnershipTest]:
+    """The effect table's derived rows: rule id -> its ownership test."""
+    return {rule.id: rule.ownership for rule in RULES if rule.ownership is not None}
+
+
+class ListedParties(Protocol):
+    """What the view needs of the store."""
+
+    engine: Any
+
+    def party(self, entity_id: str, as_of: date | str | None = None) -> list[Entity]: ...
+
+    def get_entity(self, entity_id: str, as_of: Any = None) -> Entity | None: ...
+
+
+@dataclass
+class Node:
+    key: str  # "entity:<listed party key>" or "<ownership list>:<party key>"
+    name: str
+    members: list[tuple[str, OwnershipParty]]  # (ownership list, party) it stands for
+    link: Link | None = None
+    listed: tuple[Entity, ...] = ()  # the listed party's records, when linked
+
+    @property
+    def entity_id(self) -> str | None:
+        return self.link.entity_id if self.link else None
+
+
+@dataclass(frozen=True)
+class OwnerListingFacts:
+    label: str  # "SDN, programme SDGT"
+    programs: tuple[str, ...]
+    requirement: str | None = None  # Entity List licence requirement and policy
+    policy: str | None = None
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One direct holding as `clearance show` and the web page list it."""
+
+    owner: str  # node key
+    owned: str
+    owner_name: str
+    owned_name: str
+    share: str
+    interest: str
+    start: str | None
+    end: str | None
+    source: str | None
+    source_ref: str | None
+    list_id: str
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "party"
+
+
+@dataclass
+class OwnershipView:
+    """The ownership lists in force on one date, aggregated against the lists in force."""
+
+    day: date
+    versions: dict[str, OwnershipVersion]
+    nodes: list[Node]
+    edges: list[tuple[str, OwnershipEdge]]  # by graph position
+    aggregation: Aggregation
+    tests: dict[str, OwnershipTest]
+    owner_facts: dict[str, dict[int, OwnerListingFacts]]  # rule id -> root node -> facts
+    links: dict[str, list[Link]] = field(default_factory=dict)  # per ownership list
+    entities: dict[str, Entity] = field(default_factory=dict)  # derived listings by id
+    node_of_entity: dict[str, int] = field(default_factory=dict)  # derived or linked id -> node
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def build(
+        cls,
+        store: ListedParties,
+        matcher: Any,
+        lists_key: str,
+        day: date,
+        lists: Iterable[str] | None = None,
+    ) -> OwnershipView | None:
+        """None when no ownership list is in force (or named in `lists`)."""
+        from clearance.ownership.linking import link_parties
+
+        versions = ownership_lists_in_force(store.engine, lists, day)
+        if not versions:
+            return None
+        nodes: list[Node] = []
+        index: dict[str, int] = {}
+        parties_of: dict[tuple[str, str], int] = {}
+        all_links: dict[str, list[Link]] = {}
+        party_cache: dict[str, tuple[Entity, ...]] = {}
+        raw_edges: list[tuple[str, OwnershipEdge]] = []
+        for list_id, version in sorted(versions.items()):
+            data = read_ownership_data(store.engine, version.id)
+            links = stored_links(store.engine, version.id, lists_key)
+            if links is None:
+                made = link_parties(data.parties.values(), matcher, store)
+                store_links(store.engine, version.id, lists_key, made)
+                links = {link.party_key: link for link in made}
+            all_links[list_id] = [links[k] for k in data.parties if k in links]
+            for key, party in data.parties.items():
+                link = links.get(key)
+                node_key = f"{list_id}:{key}"
+                listed: tuple[Entity, ...] = ()
+                if link is not None and link.entity_id:
+                    if link.entity_id not in party_cache:
+                        party_cache[link.entity_id] = tuple(store.party(link.entity_id, day))
+                    listed = party_cache[link.entity_id]
+                    if listed:
+                        node_key = "entity:" + min(e.id for e in listed)
+                number = index.get(node_key)
+                if number is None:
+                    number = index[node_key] = len(nodes)
+                    nodes.append(Node(node_key, party.name, [], link if listed else None, listed))
+                nodes[number].members.append((list_id, party))
+                parties_of[(list_id, key)] = number
+            raw_edges.extend((list_id, e) for e in data.edges if e.active_on(day))
+        rows: list[EdgeRow] = []
+        edges: list[tuple[str, OwnershipEdge]] = []
+        seen: set[tuple[int, int, str, float, float, str | None]] = set()
+        for list_id, edge in raw_edges:
+            owner, owned = parties_of[(list_id, edge.owner)], parties_of[(list_id, edge.owned)]
+            identity = (
+                owner,
+                owned,
+                edge.interest.value,
+                edge.share.low,
+                edge.share.high,
+                edge.start,
+            )
+            if owner == owned or identity in seen:  # the same holding in two files counts once
+                continue
+            seen.add(identity)
+            rows.append(
+                EdgeRow(
+                    owner, owned, edge.share.low, edge.share.high, INTEREST_CODES[edge.interest]
+                )
+            )
+            edges.append((list_id, edge))
+        tests = ownership_rules()
+        owner_facts = _owner_facts(nodes, tests, day)
+        graph = OwnershipGraph.from_rows(len(nodes), rows)
+        aggregation = Aggregation(
+            graph,
+            [Regime.of(rid, test) for rid, test in tests.items()],
+            {rid: facts.keys() for rid, facts in owner_facts.items()},
+        )
+        aggregation.run()
+        order = sorted(range(len(rows)), key=lambda i: graph.position[i])
+        view = cls(
+            day,
+            versions,
+            nodes,
+            [edges[i] for i in order],
+            aggregation,
+            tests,
+            owner_facts,
+            all_links,
+        )
+        view._derive()
+        return view
+
+    # ------------------------------------------------------------------ explaining
+
+    def name(self, node: int) -> str:
+        found = self.nodes[node]
+        if found.listed:
+            return found.listed[0].caption
+        return found.name
+
+    def _lookthrough(
+        self, node: int, rule_id: str, path: frozenset[int]
+    ) -> dict[int, tuple[float, float]]:
+        """Root owner -> the share of `node` it holds through the counted chain (low, high)."""
+        if node in self.aggregation.roots[rule_id]:
+            return {node: (100.0, 100.0)}
+        if len(path) > 12:
+            return {}
+        held: dict[int, tuple[float, float]] = {}
+        for c in self.aggregation.contributions(node, rule_id):
+            if c.owner in path:
+                continue
+            for root, (low, high) in self._lookthrough(c.owner, rule_id, path | {node}).items():
+                a, b = held.get(root, (0.0, 0.0))
+                held[root] = (a + c.low * low / 100.0, b + c.high * high / 100.0)
+        return held
+
+    def describe(self, node: int, rule_id: str, depth: int = 0) -> str:
+        """How `node` is reached under `rule_id`: "60 % via B (SDN, programme X); …"."""
+        test = self.tests[rule_id]
+        status = self.aggregation.status
+        parts = []
+        contributions = sorted(
+            self.aggregation.contributions(node, rule_id), key=lambda c: (-c.high, c.owner)
+        )
+        for c in contributions:
+            share = self.edges[c.position][1].share.label
+            owner = self.name(c.owner)
+            facts = self.owner_facts[rule_id].get(c.owner)
+            if facts is not None and c.owner in self.aggregation.roots[rule_id]:
+                parts.append(f"{share} via {owner} ({facts.label})")
+                continue
+            how = status(c.owner).get(rule_id)
+            word = test.consequence if how == "is" else f"possibly {test.consequence}"
+            inner = self.describe(c.owner, rule_id, depth + 1) if depth < MAX_DEPTH else "…"
+            parts.append(f"{share} via {owner}, itself {word} by ownership ({inner})")
+        text = "; ".join(parts)
+        low, high = self.aggregation.held(node, rule_id)
+        if len(parts) > 1:
+            together = "in aggregate" if test.aggregates else "by one owner"
+            text = f"{percent_text(low, high)} {together}: {text}"
+        if depth == 0:
+            direct = {c.owner for c in contributions}
+            through = {
+                r: v
+                for r, v in self._lookthrough(node, rule_id, frozenset()).items()
+                if r not in direct
+            }
+            if through:
+                shares = ", ".join(
+                    f"{self.name(r)} {percent_text(lo, hi)}"
+                    for r, (lo, hi) in sorted(through.items(), key=lambda kv: -kv[1][1])
+                )
+                text += f" (look-through: {shares})"
+        return text
+
+    # ------------------------------------------------------------------ derived listings
+
+    def _derive(self) -> None:
+        reached = sorted(self.aggregation.reached().items())
+        ids: dict[int, str] = {}
+        for number, _ in reached:  # ids first: relations name owners reached later on
+            list_id, party = self.nodes[number].members[0]
+            entity_id = f"{list_id}:{_slug(party.key)}"
+            while entity_id in self.node_of_entity:
+                entity_id += "-"
+            ids[number] = entity_id
+            self.node_of_entity[entity_id] = number
+        for number, statuses in reached:
+            self.entities[ids[number]] = self._entity(number, ids[number], statuses)
+            for record in self.nodes[number].listed:
+                self.node_of_entity.setdefault(record.id, number)
+
+    def _entity(self, number: int, entity_id: str, statuses: Mapping[str, str]) -> Entity:
+        node = self.nodes[number]
+        list_id, party = node.members[0]
+        properties: dict[str, list[str]] = {
+            "ownershipRules": sorted(r for r, s in statuses.items() if s == "is"),
+            "ownershipMayBe": sorted(r for r, s in statuses.items() if s == "may be"),
+            "ownershipList": sorted({m[0] for m in node.members}),
+        }
+        requirement = policy = None
+        for rule_id in statuses:
+            text = self.describe(number, rule_id)
+            if node.listed:
+                text = f"{text} (the party is itself listed as {node.listed[0].id})"
+            properties[f"ownership:{rule_id}"] = [text]
+            roots = self._lookthrough(number, rule_id, frozenset())
+            programs: dict[str, None] = {}
+            for root in roots:
+                facts = self.owner_facts[rule_id][root]
+                programs.update(dict.fromkeys(facts.programs))
+                requirement = requirement or facts.requirement
+                policy = policy or facts.policy
+            properties[f"ownershipPrograms:{rule_id}"] = list(programs)
+        if node.entity_id:
+            properties["linkedEntity"] = [node.entity_id]
+        names = [Name(node.name, NameKind.PRIMARY)]
+        for _, member in node.members[1:]:
+            if member.name not in {n.value for n in names}:
+                names.append(Name(member.name, NameKind.ALIAS))
+        identifiers = list(dict.fromkeys(i for _, m in node.members for i in m.identifiers))
+        owner_nodes = {
+            c.owner: None
+            for rule_id in statuses
+            for c in self.aggregation.contributions(number, rule_id)
+        }
+        relations = [
+            Relation("owned_by", self.name(owner), self._entity_ref(owner)) for owner in owner_nodes
+        ]
+        return Entity(
+            id=entity_id,
+            schema=party.schema if party.schema != "LegalEntity" else "Company",
+            listing=Listing(
+                list_id,
+                OWNERSHIP_SUB_LIST,
+                license_requirement=requirement,
+                license_policy=policy,
+            ),
+            names=names,
+            countries=[Country(party.country)] if party.country else [],
+            identifiers=identifiers,
+            relations=relations,
+            properties=properties,
+            source_ref=party.source_ref,
+        )
+
+    def _entity_ref(self, node: int) -> str | None:
+        found = self.nodes[node]
+        if found.listed:
+            return found.listed[0].id
+        return next((eid for eid, n in self.node_of_entity.items() if n == node), None)
+
+    # ------------------------------------------------------------------ looking up
+
+    def node_for(self, entity_id: str) -> int | None:
+        """The node of a derived listing, or of a listed record some ownership file names."""
+        number = self.node_of_entity.get(entity_id)
+        if number is not None:
+            return number
+        for number, node in enumerate(self.nodes):
+            if any(e.id == entity_id for e in node.listed):
+                return number
+        return None
+
+    def _holding(self, position: int) -> Holding:
+        list_id, edge = self.edges[position]
+        graph = self.aggregation.graph
+        owner, owned = graph.owner[position], graph.owned[position]
+        return Holding(
+            self.nodes[owner].key,
+            self.nodes[owned].key,
+            self.name(owner),
+            self.name(owned),
+            edge.share.label,
+            edge.interest.value,
+            edge.start,
+            edge.end,
+            edge.source,
+            edge.source_ref,
+            list_id,
+        )
+
+    def owners_of(self, node: int) -> list[Holding]:
+        graph = self.aggregation.graph
+        return [self._holding(p) for p in graph.in_edges(node) if graph.alive[p]]
+
+    def holdings_of(self, node: int) -> list[Holding]:
+        graph = self.aggregation.graph
+        return [self._holding(p) for p in graph.out_edges(node) if graph.alive[p]]
+
+    def chain(self, node: int, limit: int = 40) -> tuple[list[int], list[int]]:
+        """The node, its owners up the counted chains and its direct holdings: (nodes, edges)."""
+        graph = self.aggregation.graph
+        seen = [node]
+        positions: list[int] = []
+        todo = [node]
+        while todo and len(seen) < limit:
+            current = todo.pop(0)
+            for pos in graph.in_edges(current):
+                if not graph.alive[pos]:
+                    continue
+                positions.append(pos)
+                if graph.owner[pos] not in seen:
+                    seen.append(graph.owner[pos])
+                    todo.append(graph.owner[pos])
+        for pos in graph.out_edges(node):
+            if graph.alive[pos] and len(seen) < limit:
+                positions.append(pos)
+                if graph.owned[pos] not in seen:
+                    seen.append(graph.owned[pos])
+        return seen, list(dict.fromkeys(positions))
+
+    def statuses(self, node: int) -> dict[str, str]:
+        return self.aggregation.status(node)
+
+
+def _owner_facts(
+    nodes: list[Node], tests: Mapping[str, OwnershipTest], day: date
+) -> dict[str, dict[int, OwnerListingFacts]]:
+    """Per rule: the linked nodes whose own listings (in force on `day`) make them owners."""
+    found: dict[str, dict[int, OwnerListingFacts]] = {rid: {} for rid in tests}
+    for number, node in enumerate(nodes):
+        if not node.listed:
+            continue
+        effects: list[Effect] = [e for e in effects_for_party(node.listed) if e.status(day) is None]
+        for rule_id, test in tests.items():
+            counting = [e for e in effects if test.counts(e.rule_id, e.programs)]
+            if not counting:
+                continue
+            labels = dict.fromkeys(OWNER_LABELS.get(e.rule_id, e.list_name) for e in counting)
+            programs = tuple(dict.fromkeys(p for e in counting for p in e.programs))
+            label = ", ".join(labels)
+            if programs:
+                label += f", programme{'s' if len(programs) > 1 else ''} {', '.join(programs)}"
+            records = {e.entity_id: e for e in counting}
+            requirement = policy = None
+            for record in node.listed:
+                if record.id in records and record.listing.license_requirement:
+                    requirement = requirement or record.listing.license_requirement
+                    policy = policy or record.listing.license_policy
+            found[rule_id][number] = OwnerListingFacts(label, programs, requirement, policy)
+    return found
