@@ -62,6 +62,7 @@ def lists_command(
                 "last_update_message": last["message"] if last else None,
             }
         )
+    rows.extend(_ownership_rows(store, _as_of(as_of)))
     if as_json:
         console.print_json(json.dumps(rows))
         return
@@ -84,15 +85,49 @@ def lists_command(
             f"{row['entities']:,}",
             f"{row['source_rows']:,}",
             row["last_update"] or "",
-            LIST_SOURCES[row["list"]].title if row["list"] in LIST_SOURCES else "",
+            LIST_SOURCES[row["list"]].title
+            if row["list"] in LIST_SOURCES
+            else row.get("title", ""),
         )
     console.print(table)
-    stale = [r["list"] for r in rows if r["age_days"] > STALE_AFTER_DAYS]
+    stale = [
+        r["list"] for r in rows if r["age_days"] > STALE_AFTER_DAYS and r.get("kind") != "ownership"
+    ]
     if stale:
         err_console.print(
             f"[yellow]Warning: {', '.join(stale)} older than {STALE_AFTER_DAYS} days; "
             "run `clearance update`.[/yellow]"
         )
+
+
+def _ownership_rows(store: Any, as_of: date | None) -> list[dict[str, Any]]:
+    """The ownership lists in force, as rows of `clearance lists` (kind "ownership")."""
+    from clearance.ownership.storage import ownership_lists_in_force
+
+    rows = []
+    for list_id, version in sorted(ownership_lists_in_force(store.engine, None, as_of).items()):
+        last = store.last_update(list_id)
+        rows.append(
+            {
+                "list": list_id,
+                "kind": "ownership",
+                "version": version.id,
+                "date": version.effective_date.isoformat(),
+                "age_days": (date.today() - version.effective_date).days,
+                "entities": version.party_count,
+                "source_rows": version.edge_count,
+                "edges": version.edge_count,
+                "format": version.format,
+                "origin": version.origin,
+                "source": version.source,
+                "sha256": version.sha256,
+                "warnings": version.warnings,
+                "last_update": (f"{last['result']} {last['at']:%Y-%m-%d %H:%M}" if last else None),
+                "last_update_message": last["message"] if last else None,
+                "title": f"ownership data ({version.format}): parties and their holdings",
+            }
+        )
+    return rows
 
 
 def show_command(
