@@ -8,6 +8,7 @@ id); the owned companies are invented and on no list.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ Zorvex Iota Partners Ltd,Zorvex Theta Partners Ltd,30,,,filing,
 Sniper Africa,Zorvex Kappa Traders Ltd,70,2018-01-01,2024-12-31,filing,
 """
 LIST_ID = "test-owners"
+PASSWORD = "correct horse battery staple"
 
 
 def copy_db(source: str, target: Path) -> str:
@@ -58,3 +60,19 @@ def owners_db(snapshot_db: str, owners_csv: Path, tmp_path_factory: pytest.TempP
     code, out = cli("--db", db, "load", str(owners_csv), "--list", LIST_ID)
     assert code == 0, out
     return db
+
+
+@pytest.fixture(scope="session")
+def owners_server(owners_db: str) -> Iterator[tuple[str, str, str]]:
+    """A live server over the store with ownership: (url, admin API key, web user)."""
+    from clearance.api import ApiSettings, KeyStore, create_app
+    from clearance.store import ListStore
+    from clearance.web.users import UserStore
+    from tests.api.conftest import start_server
+
+    engine = ListStore.open(owners_db).engine
+    key = KeyStore(engine).create(["admin"], "ownership tests")[1]
+    UserStore(engine).create("owner-analyst", PASSWORD, "analyst", "tests")
+    server = start_server(create_app(ApiSettings(db=owners_db, rate_limit_per_minute=0)))
+    yield server.url, key, "owner-analyst"
+    server.stop()

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clearance.cli.context import audit, console, err_console, state
-from clearance.cli.entity_view import party_view
+from clearance.cli.entity_view import ownership_lines, party_view
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.registry import LIST_SOURCES, identify_file, load_list_files
 from clearance.loaders.source_files import read_source
@@ -136,23 +136,38 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """One listed party in full, with every listing the sources tie to it."""
-    store = state.store()
+    from clearance.ownership.screening import WithDerivedParties, view_on
+
+    base = state.store()
     day = _as_of(as_of)
+    view = view_on(base, day)  # ownership lists in force: derived listings, owners, holdings
+    store = WithDerivedParties(base, view) if view is not None else base
     entity = store.get_entity(entity_id, day)
     if entity is None:
         err_console.print(f"[red]No entity {entity_id!r} in the lists in force.[/red]")
         raise typer.Exit(1)
     party = store.party(entity_id, day)
     history = []
-    for version, record_hash in store.history(entity_id):
+    for version, record_hash in base.history(entity_id):
         status = "absent" if record_hash is None else "present"
         history.append(f"v{version.id} {version.effective_date} {status}")
+    node = view.node_for(entity_id) if view is not None else None
+    derived = next((m for m in party if m.id in view.entities), None) if view else None
     if as_json:
-        console.print_json(
-            json.dumps({"entity": entity.to_dict(), "party": [m.to_dict() for m in party]})
-        )
+        data: dict[str, Any] = {"entity": entity.to_dict(), "party": [m.to_dict() for m in party]}
+        if view is not None and node is not None:
+            data["ownership"] = {
+                "owners": [h.__dict__ for h in view.owners_of(node)],
+                "holdings": [h.__dict__ for h in view.holdings_of(node)],
+                "derived": derived.properties if derived is not None else None,
+            }
+        console.print_json(json.dumps(data))
         return
-    console.print(party_view(entity, party, history))
+    console.print(
+        party_view(entity, party, [] if entity.id in (view.entities if view else {}) else history)
+    )
+    if view is not None and node is not None:
+        console.print(ownership_lines(view, node, derived))
 
 
 def diff_command(

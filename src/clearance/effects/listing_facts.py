@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from clearance.model import Entity, IdentifierType, Listing
+from clearance.model import OWNERSHIP_SUB_LIST, Entity, IdentifierType, Listing
 
 # Canonical families. US CSL abbreviations are used where one exists.
 SDN = "SDN"
@@ -37,8 +37,7 @@ EU = "EU"
 NONSDN_OTHER = "NONSDN_OTHER"  # an OFAC non-SDN record we cannot place on a sub-list
 CSL_OTHER = "CSL_OTHER"  # a CSL source we do not know
 USER = "USER"  # any list id we do not know: the user's own lists, FtM imports
-OWNED = "OWNERSHIP"  # a derived listing: owned by listed parties (clearance.ownership), not listed
-OWNERSHIP_SUB_LIST = OWNED  # the sub-list of every derived listing
+OWNED = OWNERSHIP_SUB_LIST  # a derived listing: owned by listed parties, not listed
 
 # Every spelling of a sub-list seen in the OFAC and CSL publications, upper-cased.
 _SUB_LIST_ALIASES: dict[str, str] = {

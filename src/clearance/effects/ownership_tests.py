@@ -56,7 +56,8 @@ class OwnershipTest:
     strict: bool  # True: more than the threshold; False: at least
     aggregates: bool  # several listed owners' holdings are added together
     interests: tuple[str, ...]  # "shares", "votes", "control" (see ownership.records.Interest)
-    consequence: str = "blocked"  # what the owners' listings make of the party, in words
+    consequence: str = "blocked"  # what the owners' listings make of the party: "blocked by
+    # ownership", "frozen by ownership", "covered by ownership" (the owners' licence requirement)
 
     def counts(self, rule_id: str, programs: tuple[str, ...]) -> bool:
         return any(o.matches(rule_id, programs) for o in self.owners)

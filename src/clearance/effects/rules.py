@@ -948,7 +948,7 @@ RULES: tuple[EffectRule, ...] = (
             strict=False,
             aggregates=True,
             interests=("shares",),
-            consequence="bound by its owners' licence requirement",
+            consequence="covered",
         ),
         in_force=(
             RulePeriod(

@@ -18,9 +18,16 @@ from datetime import date
 from typing import Any, Protocol
 
 from clearance.effects import RULES, Effect, effects_for_party
-from clearance.effects.listing_facts import OWNERSHIP_SUB_LIST
 from clearance.effects.ownership_tests import OwnershipTest
-from clearance.model import Country, Entity, Listing, Name, NameKind, Relation
+from clearance.model import (
+    OWNERSHIP_SUB_LIST,
+    Country,
+    Entity,
+    Listing,
+    Name,
+    NameKind,
+    Relation,
+)
 from clearance.ownership.aggregation import (
     INTEREST_CODES,
     Aggregation,
@@ -49,6 +56,10 @@ OWNER_LABELS = {
     "eu-asset-freeze": "EU list",
 }
 MAX_DEPTH = 4  # nested "itself blocked by ownership (…)" explanations
+# OpenSanctions topics of a derived listing, by rule: linked to a sanctioned party, or to
+# an export-controlled one.
+RULE_TOPICS = {"bis-affiliates-rule": "export.control.linked"}
+DEFAULT_TOPIC = "sanction.linked"
 
 
 def ownership_rules() -> dict[str, OwnershipTest]:
@@ -321,6 +332,12 @@ class OwnershipView:
             properties[f"ownershipPrograms:{rule_id}"] = list(programs)
         if node.entity_id:
             properties["linkedEntity"] = [node.entity_id]
+        properties["topics"] = sorted({RULE_TOPICS.get(r, DEFAULT_TOPIC) for r in statuses})
+        notes = [
+            f"{self.tests[r].name}: not listed; {'may be ' if s == 'may be' else ''}"
+            f"{self.tests[r].consequence} by ownership: {properties[f'ownership:{r}'][0]}"
+            for r, s in sorted(statuses.items())
+        ]
         names = [Name(node.name, NameKind.PRIMARY)]
         for _, member in node.members[1:]:
             if member.name not in {n.value for n in names}:
@@ -347,6 +364,7 @@ class OwnershipView:
             countries=[Country(party.country)] if party.country else [],
             identifiers=identifiers,
             relations=relations,
+            remarks="; ".join(notes),
             properties=properties,
             source_ref=party.source_ref,
         )

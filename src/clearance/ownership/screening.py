@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from clearance.matching import MatchIndex
+from clearance.matching import MatchIndex, cached_index
 from clearance.matching import Screener as NameMatcher
 from clearance.model import Entity
 from clearance.ownership.listings import OwnershipView
@@ -165,3 +165,29 @@ def with_derived_listings(
         return matcher, store
     parties = WithDerivedParties(store, view)
     return WithDerivedListings(matcher, view, parties), parties
+
+
+class _MatcherOnDemand:
+    """The lists' matcher, loaded only if some party still needs linking (rarely: links
+    are recorded at load time and after each list change)."""
+
+    def __init__(self, store: ListStore, key: str, lists: Sequence[str] | None, day: date | None):
+        self.store, self.key, self.lists, self.day = store, key, lists, day
+        self._matcher: NameMatcher | None = None
+
+    def check(self, name: str, **options: Any) -> list[Any]:
+        if self._matcher is None:
+            wanted = list(self.lists) if self.lists is not None else None
+            self._matcher = NameMatcher(
+                cached_index(self.key, lambda: list(self.store.entities(wanted, self.day)))
+            )
+        return self._matcher.check(name, **options)
+
+
+def view_on(
+    store: ListStore, as_of: date | None = None, lists: Sequence[str] | None = None
+) -> OwnershipView | None:
+    """The ownership view a screening on `as_of` would use, without loading the index."""
+    key = store.screening_key(lists, as_of)
+    matcher = _MatcherOnDemand(store, key, lists, as_of)
+    return ownership_view(store, matcher, key, as_of or date.today(), lists)
