@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,20 @@ def test_the_guide_has_examples() -> None:
     assert len(EXAMPLES) >= 8
 
 
+@pytest.fixture(scope="module")
+def guide_db(snapshot_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the snapshot store: the guide loads an ownership list into it."""
+    path = tmp_path_factory.mktemp("guide") / "clearance.db"
+    with sqlite3.connect(snapshot_db) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    return str(path)
+
+
 @pytest.mark.parametrize(("command", "shown"), EXAMPLES, ids=[c for c, _ in EXAMPLES])
-def test_documented_command(snapshot_db: str, command: str, shown: list[str]) -> None:
+def test_documented_command(guide_db: str, command: str, shown: list[str]) -> None:
     os.chdir(ROOT)  # the guide's paths are relative to the repository root
     args = shlex.split(command)[1:]
-    result = CliRunner().invoke(app, ["--db", snapshot_db, *args])
+    result = CliRunner().invoke(app, ["--db", guide_db, *args])
     assert result.exit_code == 0, result.output
     actual = SPACES.sub(" ", result.output)
     stable = [

@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Any
 
 import numpy as np
 
@@ -214,6 +215,7 @@ class Aggregation:
         self.graph = graph
         self.regimes = {r.id: r for r in regimes}
         self.roots: dict[str, set[int]] = {rid: set(roots.get(rid, ())) for rid in self.regimes}
+        self._journal: dict[tuple[int, int], set[int] | None] | None = None
         self.passes: dict[tuple[str, bool], _Pass] = {
             (rid, minimum): _Pass(regime, graph.low if minimum else graph.high)
             for rid, regime in self.regimes.items()
@@ -236,6 +238,8 @@ class Aggregation:
         if not p.regime.passes(value):
             return False
         reached = p.qual.get(node)
+        if self._journal is not None:  # an update notes what a node was reached by before
+            self._journal.setdefault((id(p), node), set(reached) if reached else None)
         if reached is None:
             p.qual[node] = {group}
             return True
@@ -244,12 +248,20 @@ class Aggregation:
         reached.add(group)
         return True
 
-    def _spread(self, p: _Pass, work: deque[tuple[int, int]], region: set[int] | None) -> None:
+    def _spread(
+        self,
+        p: _Pass,
+        work: deque[tuple[int, int]],
+        region: set[int] | None,
+        visited: set[int] | None = None,
+    ) -> None:
         graph, roots = self.graph, self.roots[p.regime.id]
         owned, alive, interest = graph.owned, graph.alive, graph.interest
         counted = p.regime.interests
         while work:
             node, group = work.popleft()
+            if visited is not None:
+                visited.add(node)
             for pos in graph.out_edges(node):
                 if not alive[pos] or not counted[interest[pos]]:
                     continue
@@ -267,23 +279,72 @@ class Aggregation:
             p.sums = {}
             self._spread(p, deque((r, g) for r in roots for g in p.qual[r]), None)
 
-    def _recompute(self, p: _Pass, region: set[int]) -> None:
-        graph, roots = self.graph, self.roots[p.regime.id]
-        counted = p.regime.interests
-        for node in region:
+    def _update_pass(
+        self,
+        p: _Pass,
+        removed: list[int],
+        added: list[int],
+        old_roots: set[int],
+        journal: dict[tuple[int, int], set[int] | None],
+    ) -> set[int]:
+        """Bring one pass up to date after edge and root changes; returns the nodes visited.
+
+        Only reached parties can lose their status: those downstream of a removed holding
+        or listing, through counted holdings (`lost`), are taken back; the sums of every
+        party a change or a lost party feeds (`stale`) are counted again from the owners
+        that stay; then the work list spreads what is (again) reached, as in `run`.
+        """
+        graph, roots, counted = self.graph, self.roots[p.regime.id], p.regime.interests
+        owned, owner, alive, interest = graph.owned, graph.owner, graph.alive, graph.interest
+        key = id(p)
+        stale: set[int] = set()
+        start = set(old_roots - roots)
+        for pos in removed:
+            if counted[interest[pos]] and owner[pos] in p.qual:
+                stale.add(owned[pos])
+                if owned[pos] in p.qual:
+                    start.add(owned[pos])
+        lost: set[int] = set()
+        todo = list(start)
+        while todo:
+            node = todo.pop()
+            if node in lost:
+                continue
+            lost.add(node)
+            for pos in graph.out_edges(node):
+                if alive[pos] and counted[interest[pos]]:
+                    target = owned[pos]
+                    stale.add(target)
+                    if target in p.qual and target not in roots and target not in lost:
+                        todo.append(target)
+        stale.update(owned[pos] for pos in added if counted[interest[pos]])
+        stale |= lost
+        for node in lost | stale | (roots - old_roots):
+            journal.setdefault((key, node), set(p.qual.get(node, ())) or None)
+        for node in lost:
             p.qual.pop(node, None)
+        work: deque[tuple[int, int]] = deque()
+        for node in (roots - old_roots) | (roots & lost):
+            group = self._group(p.regime, node)
+            reached = p.qual.setdefault(node, set())
+            if group not in reached:
+                reached.add(group)
+                work.append((node, group))
+        # Groups reached during this rebuild are spread by the work list, not counted here.
+        pending = set(work)
+        for node in stale - roots:
             p.sums.pop(node, None)
-        for node in region & roots:
-            p.qual[node] = {self._group(p.regime, node)}
-        for node in region - roots:  # holdings of owners outside the region are settled
             for pos in graph.in_edges(node):
-                owner = graph.owner[pos]
-                if owner in region or not graph.alive[pos] or not counted[graph.interest[pos]]:
+                source = owner[pos]
+                if source in lost or not alive[pos] or not counted[interest[pos]]:
                     continue
-                for group in p.qual.get(owner, ()):
-                    self._add(p, node, group, pos)
-        work = deque((node, g) for node in region for g in p.qual.get(node, ()))
-        self._spread(p, work, region)
+                for group in list(p.qual.get(source, ())):
+                    if (source, group) not in pending and self._add(p, node, group, pos):
+                        work.append((node, group))
+                        pending.add((node, group))
+        visited: set[int] = set()
+        self._spread(p, work, None, visited)
+        return lost | stale | visited
 
     def update(
         self,
@@ -291,38 +352,51 @@ class Aggregation:
         removed: Iterable[int] = (),
         roots: Mapping[str, Iterable[int]] | None = None,
     ) -> UpdateReport:
-        """Apply edge changes (removed: positions) and new listed owners; recompute downstream."""
+        """Apply edge changes (removed: positions) and listed owners; recompute what they touch."""
         graph = self.graph
-        touched: set[int] = set()
-        for pos in removed:
-            if graph.alive[pos]:
-                graph.alive[pos] = 0
-                touched.add(graph.owned[pos])
-        for row in added:
-            graph.add_edge(row)
-            touched.add(row.owned)
-        new_roots = {rid: set(nodes) for rid, nodes in (roots or {}).items()}
-        for rid, wanted in new_roots.items():
-            touched |= wanted ^ self.roots[rid]
-        region = graph.descendants(touched)
-        before = {node: self.status(node) for node in region}
-        self.roots.update(new_roots)
-        for p in self.passes.values():
-            self._recompute(p, region)
-        changed = {node for node in region if self.status(node) != before[node]}
-        return UpdateReport(len(region), changed)
+        gone = [pos for pos in removed if graph.alive[pos]]
+        for pos in gone:
+            graph.alive[pos] = 0
+        new = [graph.add_edge(row) for row in added]
+        old_roots = {rid: set(nodes) for rid, nodes in self.roots.items()}
+        for rid, nodes in (roots or {}).items():
+            self.roots[rid] = set(nodes)
+        journal: dict[tuple[int, int], set[int] | None] = {}
+        visited: set[int] = set()
+        self._journal = journal
+        try:
+            for p in self.passes.values():
+                visited |= self._update_pass(p, gone, new, old_roots[p.regime.id], journal)
+        finally:
+            self._journal = None
+        changed = set()
+        for node in {node for _, node in journal}:
+            before = self._status_from(
+                node, old_roots, lambda p, n: journal.get((id(p), n), p.qual.get(n))
+            )
+            if before != self.status(node):
+                changed.add(node)
+        return UpdateReport(len(visited), changed)
 
     # ------------------------------------------------------------------ reading
 
     def status(self, node: int) -> dict[str, str]:
         """Regime id -> "listed", "is" (reached at the minimum) or "may be" (only the maximum)."""
+        return self._status_from(node, self.roots, lambda p, n: p.qual.get(n))
+
+    def _status_from(
+        self,
+        node: int,
+        roots: Mapping[str, set[int]],
+        reached: Any,
+    ) -> dict[str, str]:
         found: dict[str, str] = {}
         for rid in self.regimes:
-            if node in self.roots[rid]:
+            if node in roots[rid]:
                 found[rid] = "listed"
-            elif node in self.passes[(rid, True)].qual:
+            elif reached(self.passes[(rid, True)], node):
                 found[rid] = "is"
-            elif node in self.passes[(rid, False)].qual:
+            elif reached(self.passes[(rid, False)], node):
                 found[rid] = "may be"
         return found
 

@@ -74,10 +74,14 @@ class ListedParties(Protocol):
 
     def party(self, entity_id: str, as_of: date | str | None = None) -> list[Entity]: ...
 
+    def parties(
+        self, entity_ids: Iterable[str], as_of: date | str | None = None
+    ) -> dict[str, list[Entity]]: ...
+
     def get_entity(self, entity_id: str, as_of: Any = None) -> Entity | None: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     key: str  # "entity:<listed party key>" or "<ownership list>:<party key>"
     name: str
@@ -153,10 +157,10 @@ class OwnershipView:
             return None
         nodes: list[Node] = []
         index: dict[str, int] = {}
-        parties_of: dict[tuple[str, str], int] = {}
+        parties_of: dict[str, dict[str, int]] = {}  # ownership list -> party key -> node
         all_links: dict[str, list[Link]] = {}
-        party_cache: dict[str, tuple[Entity, ...]] = {}
         raw_edges: list[tuple[str, OwnershipEdge]] = []
+        read: list[tuple[str, Any, dict[str, Link]]] = []
         for list_id, version in sorted(versions.items()):
             data = read_ownership_data(store.engine, version.id)
             links = stored_links(store.engine, version.id, lists_key)
@@ -164,15 +168,19 @@ class OwnershipView:
                 made = link_parties(data.parties.values(), matcher, store)
                 store_links(store.engine, version.id, lists_key, made)
                 links = {link.party_key: link for link in made}
+            read.append((list_id, data, links))
+        # The listed parties the files name, all at once.
+        linked = {link.entity_id for _, _, links in read for link in links.values()}
+        listed_parties = store.parties(sorted(e for e in linked if e), day)
+        for list_id, data, links in read:
             all_links[list_id] = [links[k] for k in data.parties if k in links]
+            mine = parties_of.setdefault(list_id, {})
             for key, party in data.parties.items():
                 link = links.get(key)
                 node_key = f"{list_id}:{key}"
                 listed: tuple[Entity, ...] = ()
                 if link is not None and link.entity_id:
-                    if link.entity_id not in party_cache:
-                        party_cache[link.entity_id] = tuple(store.party(link.entity_id, day))
-                    listed = party_cache[link.entity_id]
+                    listed = tuple(listed_parties.get(link.entity_id, ()))
                     if listed:
                         node_key = "entity:" + min(e.id for e in listed)
                 number = index.get(node_key)
@@ -180,13 +188,17 @@ class OwnershipView:
                     number = index[node_key] = len(nodes)
                     nodes.append(Node(node_key, party.name, [], link if listed else None, listed))
                 nodes[number].members.append((list_id, party))
-                parties_of[(list_id, key)] = number
-            raw_edges.extend((list_id, e) for e in data.edges if e.active_on(day))
+                mine[key] = number
+            raw_edges.extend(
+                (list_id, e)
+                for e in data.edges
+                if (e.start is None and e.end is None) or e.active_on(day)
+            )
         rows: list[EdgeRow] = []
         edges: list[tuple[str, OwnershipEdge]] = []
         seen: set[tuple[int, int, str, float, float, str | None]] = set()
         for list_id, edge in raw_edges:
-            owner, owned = parties_of[(list_id, edge.owner)], parties_of[(list_id, edge.owned)]
+            owner, owned = parties_of[list_id][edge.owner], parties_of[list_id][edge.owned]
             identity = (
                 owner,
                 owned,

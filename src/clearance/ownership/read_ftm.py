@@ -8,14 +8,13 @@ owner or asset is not in the file is a row error: the edge would hang in the air
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.ftm_json import ftm_lines
 from clearance.loaders.ftm_schema import ID_PROPS, THING_SCHEMAS
-from clearance.loaders.source_files import decode_text, read_source, refuse_html
 from clearance.model import Identifier
 from clearance.ownership.read_table import parse_date
 from clearance.ownership.records import (
@@ -36,22 +35,6 @@ def _values(data: dict[str, Any], prop: str) -> list[str]:
     if isinstance(values, str):
         values = [values]
     return [str(v).strip() for v in values if str(v).strip()]
-
-
-def ftm_records(text: str, name: str) -> list[tuple[int, dict[str, Any]]]:
-    """(line, entity) for each FtM JSON line; ListFormatError at the first broken line."""
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ListFormatError(name, f"not a JSON object: {exc.msg}", line=number) from exc
-        if not isinstance(data, dict) or not isinstance(data.get("schema"), str):
-            raise ListFormatError(name, 'expected {"id", "schema", "properties"}', line=number)
-        records.append((number, data))
-    return records
 
 
 def _party(ftm_id: str, line: int, data: dict[str, Any], file: str) -> OwnershipParty:
@@ -80,12 +63,7 @@ def _party(ftm_id: str, line: int, data: dict[str, Any], file: str) -> Ownership
 
 def read_ftm_ownership(path: Path) -> OwnershipData:
     """Read FtM JSON lines holding Ownership entities and the parties they link."""
-    name = path.name
-    text = decode_text(read_source(path), name, ("utf-8-sig",))
-    if not text.strip():
-        raise ListFormatError(name, "empty file, expected FollowTheMoney JSON lines")
-    refuse_html(text, name)
-    return ownership_from_ftm(ftm_records(text, name), name)
+    return ownership_from_ftm(list(ftm_lines(path)), path.name)
 
 
 def ownership_from_ftm(records: list[tuple[int, dict[str, Any]]], name: str) -> OwnershipData:

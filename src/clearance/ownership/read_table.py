@@ -11,7 +11,7 @@ nothing is loaded.
 
 from __future__ import annotations
 
-import csv
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from clearance.loaders.errors import ListFormatError
-from clearance.loaders.source_files import decode_text, read_source, refuse_html, refuse_zip_bomb
+from clearance.loaders.source_files import (
+    decode_text,
+    iter_csv_records,
+    read_source,
+    refuse_zip_bomb,
+)
 from clearance.model import Identifier, IdentifierType, to_country_code
 from clearance.ownership.records import (
     Interest,
@@ -85,6 +90,7 @@ def parse_identifier(text: str) -> Identifier | None:
     return Identifier(ID_PREFIXES[m.group(1).lower()], m.group(2), note=m.group(1))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(text: str) -> str:
     """An ISO date, possibly partial (2021, 2021-06); ValueError naming what was found."""
     value = text.strip()
@@ -110,22 +116,7 @@ def _cell(value: Any) -> str:
 
 
 def _csv_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
-    text = decode_text(data, name)
-    if not text.strip():
-        raise ListFormatError(name, "empty file, expected the columns " + ",".join(REQUIRED))
-    refuse_html(text, name)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    line = 1
-    while True:
-        start = line
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ListFormatError(name, f"malformed CSV: {exc}", line=reader.line_num) from exc
-        line = reader.line_num + 1
-        yield start, row
+    return iter_csv_records(decode_text(data, name), name)
 
 
 def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
@@ -152,6 +143,8 @@ class _TableReader:
         self.parties: dict[str, OwnershipParty] = {}
         self.edges: list[OwnershipEdge] = []
         self.errors: list[RowError] = []
+        self.seen: dict[str, str] = {}  # a party as written -> its key
+        self.extra: dict[str, list[str]] = {"owner": [], "owned": []}  # optional columns given
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(RowError(self.name, line, message))
@@ -163,6 +156,10 @@ class _TableReader:
                 continue
             if header is None:
                 header = [c.strip().lstrip("\ufeff").lower() for c in cells]
+                for side, extra in self.extra.items():
+                    extra.extend(
+                        f"{side}_{c}" for c in ("ids", "country", "type") if f"{side}_{c}" in header
+                    )
                 missing = [c for c in REQUIRED if c not in header]
                 if missing:
                     raise ListFormatError(
@@ -192,6 +189,9 @@ class _TableReader:
         if not written:
             self.error(line, f"{side} is empty")
             return None
+        known_key = self.seen.get(written)
+        if known_key is not None and not any(values.get(c) for c in self.extra[side]):
+            return known_key  # the same party again, with nothing new to say about it
         identifiers: list[Identifier] = []
         name = written
         entity_id = None
@@ -237,6 +237,7 @@ class _TableReader:
                 known.source_ref,
             )
         else:
+            self.seen[written] = key
             self.parties[key] = OwnershipParty(
                 key,
                 name,

@@ -8,6 +8,7 @@ minimum reaches the threshold) and what they *allow* (only the maximum does).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -76,7 +77,11 @@ class Share:
     @classmethod
     def parse(cls, text: str) -> Share:
         """ "60", "60 %", "25-50", "25–50 %", ">50", "at least 50", "unknown"."""
-        value = " ".join(str(text).strip().split())
+        return _parse(str(text))
+
+    @classmethod
+    def _parse(cls, text: str) -> Share:
+        value = " ".join(text.strip().split())
         if not value:
             raise ShareError("empty: give a number, a range such as 25-50, or 'unknown'")
         if value.lower() in _UNKNOWN:
@@ -117,6 +122,12 @@ class Share:
     def scaled(self, factor_low: float, factor_high: float) -> tuple[float, float]:
         """This share of a holding that is itself between two fractions (look-through)."""
         return self.low * factor_low / 100.0, self.high * factor_high / 100.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> Share:
+    """Files repeat a few percentages a million times: each is read once (shares are frozen)."""
+    return Share._parse(text)
 
 
 def percent_text(low: float, high: float) -> str:

@@ -10,12 +10,13 @@ oldest, since an ownership file dates its own facts (start and end dates).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, insert, select
+from sqlalchemy import Connection, Engine, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from clearance.model import Identifier, IdentifierType
@@ -124,8 +125,35 @@ def ownership_lists_in_force(
     return chosen
 
 
-def _identifiers(party: OwnershipParty) -> list[list[str | None]]:
-    return [[i.type.value, i.value, i.country, i.note] for i in party.identifiers]
+def _identifiers(party: OwnershipParty) -> str:
+    if not party.identifiers:
+        return "[]"
+    return json.dumps([[i.type.value, i.value, i.country, i.note] for i in party.identifiers])
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
+    """Rows (tuples in the table's column order) through the driver's own executemany: a
+    million edges would spend most of their time in per-row statement compiling otherwise."""
+    if not rows:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    marks = ", ".join([mark] * len(table.columns))
+    sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})"
+    for start in range(0, len(rows), 50_000):
+        conn.exec_driver_sql(sql, rows[start : start + 50_000])
+
+
+def _select_all(conn: Connection, table: Table, version_id: int, order: str) -> Any:
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    columns = ", ".join(quote(c.name) for c in table.columns)
+    return conn.exec_driver_sql(
+        f"SELECT {columns} FROM {quote(table.name)} WHERE version_id = {mark} "
+        f"ORDER BY {quote(order)}",
+        (version_id,),
+    ).all()
 
 
 def _edge_key(edge: OwnershipEdge) -> tuple[str, str, str, str | None]:
@@ -183,40 +211,44 @@ def record_ownership_load(
                 stats=dict(data.stats),
             )
         ).inserted_primary_key[0]  # type: ignore[index]
-        rows = [
-            {
-                "version_id": version_id,
-                "key": p.key,
-                "name": p.name,
-                "schema": p.schema,
-                "identifiers": _identifiers(p),
-                "country": p.country,
-                "entity_id": p.entity_id,
-                "source_ref": p.source_ref,
-            }
-            for p in data.parties.values()
-        ]
-        for start in range(0, len(rows), _CHUNK):
-            conn.execute(insert(ownership_parties), rows[start : start + _CHUNK])
-        edges = [
-            {
-                "version_id": version_id,
-                "seq": seq,
-                "owner": e.owner,
-                "owned": e.owned,
-                "low": e.share.low,
-                "high": e.share.high,
-                "label": e.share.label,
-                "interest": e.interest.value,
-                "start": e.start,
-                "end": e.end,
-                "source": e.source,
-                "source_ref": e.source_ref,
-            }
-            for seq, e in enumerate(data.edges)
-        ]
-        for start in range(0, len(edges), _CHUNK):
-            conn.execute(insert(ownership_edges), edges[start : start + _CHUNK])
+        _insert_many(
+            conn,
+            ownership_parties,
+            [
+                (
+                    version_id,
+                    p.key,
+                    p.name,
+                    p.schema,
+                    _identifiers(p),
+                    p.country,
+                    p.entity_id,
+                    p.source_ref,
+                )
+                for p in data.parties.values()
+            ],
+        )
+        _insert_many(
+            conn,
+            ownership_edges,
+            [
+                (
+                    version_id,
+                    seq,
+                    e.owner,
+                    e.owned,
+                    e.share.low,
+                    e.share.high,
+                    e.share.label,
+                    e.interest.value,
+                    e.start,
+                    e.end,
+                    e.source,
+                    e.source_ref,
+                )
+                for seq, e in enumerate(data.edges)
+            ],
+        )
     version = next(v for v in ownership_versions_of(engine, list_id) if v.id == version_id)
     store.log(list_id, source, "loaded", f"{len(data.edges)} ownership edges", version_id)
     outcome = OwnershipLoad(list_id, "loaded", version, warnings=list(data.warnings))
@@ -236,42 +268,35 @@ def record_ownership_load(
 
 
 def read_ownership_data(engine: Engine, version_id: int) -> OwnershipData:
-    """A stored version back as the reader produced it."""
+    """A stored version back as the reader produced it (shares and texts shared, not copied)."""
+    shares: dict[tuple[float, float, str], Share] = {}
+    texts: dict[str, str] = {}
+    interests = {i.value: i for i in Interest}
     with engine.connect() as conn:
         version = conn.execute(
             select(ownership_versions).where(ownership_versions.c.id == version_id)
         ).one()
-        parties = {
-            r.key: OwnershipParty(
-                r.key,
-                r.name,
-                r.schema,
-                tuple(Identifier(IdentifierType(t), v, c, n) for t, v, c, n in r.identifiers),
-                r.country,
-                r.entity_id,
-                r.source_ref,
+        parties = {}
+        for _, key, name, schema, identifiers, country, entity_id, ref in _select_all(
+            conn, ownership_parties, version_id, "key"
+        ):
+            parsed: tuple[Identifier, ...] = ()
+            if identifiers != "[]":
+                parsed = tuple(
+                    Identifier(IdentifierType(t), v, c, n) for t, v, c, n in json.loads(identifiers)
+                )
+            parties[key] = OwnershipParty(key, name, schema, parsed, country, entity_id, ref)
+        edges = []
+        for row in _select_all(conn, ownership_edges, version_id, "seq"):
+            _, _, owner, owned, low, high, label, interest, start, end, source, ref = row
+            share = shares.get((low, high, label))
+            if share is None:
+                share = shares[(low, high, label)] = Share(low, high, label)
+            if source is not None:
+                source = texts.setdefault(source, source)
+            edges.append(
+                OwnershipEdge(owner, owned, share, interests[interest], start, end, source, ref)
             )
-            for r in conn.execute(
-                select(ownership_parties).where(ownership_parties.c.version_id == version_id)
-            )
-        }
-        edges = [
-            OwnershipEdge(
-                r.owner,
-                r.owned,
-                Share(r.low, r.high, r.label),
-                Interest(r.interest),
-                r.start,
-                r.end,
-                r.source,
-                r.source_ref,
-            )
-            for r in conn.execute(
-                select(ownership_edges)
-                .where(ownership_edges.c.version_id == version_id)
-                .order_by(ownership_edges.c.seq)
-            )
-        ]
     return OwnershipData(
         version.format,
         parties,
@@ -285,50 +310,33 @@ def read_ownership_data(engine: Engine, version_id: int) -> OwnershipData:
 def stored_links(engine: Engine, version_id: int, lists_key: str) -> dict[str, Link] | None:
     """The links made for this version against these list versions; None if never made."""
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(ownership_links).where(
-                and_(
-                    ownership_links.c.version_id == version_id,
-                    ownership_links.c.lists_key == lists_key,
-                )
-            )
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        rows = conn.exec_driver_sql(
+            "SELECT party_key, entity_id, method, score, matched_name FROM ownership_links "
+            f"WHERE version_id = {mark} AND lists_key = {mark}",
+            (version_id, lists_key),
         ).all()
     if not rows:
         return None
-    return {
-        r.party_key: Link(r.party_key, r.entity_id, r.method, r.score, r.matched_name) for r in rows
-    }
+    return {r[0]: Link(*r) for r in rows if r[0]}
 
 
 def store_links(engine: Engine, version_id: int, lists_key: str, links: Iterable[Link]) -> None:
     """Record the links of a version (every party, matched or not) in one transaction."""
     rows = [
-        {
-            "version_id": version_id,
-            "lists_key": lists_key,
-            "party_key": link.party_key,
-            "entity_id": link.entity_id,
-            "method": link.method,
-            "score": link.score,
-            "matched_name": link.matched_name,
-        }
+        (
+            version_id,
+            lists_key,
+            link.party_key,
+            link.entity_id,
+            link.method,
+            link.score,
+            link.matched_name,
+        )
         for link in links
-    ]
-    if not rows:
-        rows = [  # a version without parties still records that it was linked
-            {
-                "version_id": version_id,
-                "lists_key": lists_key,
-                "party_key": "",
-                "entity_id": None,
-                "method": "none",
-                "score": 0.0,
-                "matched_name": None,
-            }
-        ]
+    ] or [(version_id, lists_key, "", None, "none", 0.0, None)]  # linked, though no party
     try:
         with engine.begin() as conn:
-            for start in range(0, len(rows), _CHUNK):
-                conn.execute(insert(ownership_links), rows[start : start + _CHUNK])
+            _insert_many(conn, ownership_links, rows)
     except IntegrityError:
         pass  # another process linked the same version against the same lists first

@@ -38,7 +38,7 @@ ownership_parties = Table(
     Column("key", String(400), primary_key=True),
     Column("name", Text, nullable=False),
     Column("schema", String(32), nullable=False),
-    Column("identifiers", JSON, nullable=False),  # [[type, value, country, note], ...]
+    Column("identifiers", Text, nullable=False),  # JSON [[type, value, country, note], ...]
     Column("country", String(8)),
     Column("entity_id", String(200)),
     Column("source_ref", Text),

@@ -457,51 +457,64 @@ class ListStore:
 
     def party(self, entity_id: str, as_of: date | str | None = None) -> list[Entity]:
         """The entity and every record on any list the sources tie to it (transitively)."""
+        return self.parties([entity_id], as_of).get(entity_id, [])
+
+    def parties(
+        self, entity_ids: Iterable[str], as_of: date | str | None = None, limit: int = 200
+    ) -> dict[str, list[Entity]]:
+        """`party` for many records at once (a few queries, not a few per record): each id
+        in force -> its record first, then the records tied to it, by id."""
+        wanted = list(dict.fromkeys(entity_ids))
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
-        members: dict[str, str] = {}  # entity id -> hash
+        in_force = and_(version_entities.c.version_id.in_(version_ids))
+        group: dict[str, int] = {}  # entity id -> its party (the index of the id it started from)
+        members: list[set[str]] = []
         with self.engine.connect() as conn:
-            start = conn.execute(
-                select(version_entities.c.entity_id, version_entities.c.hash).where(
-                    and_(
-                        version_entities.c.version_id.in_(version_ids),
-                        version_entities.c.entity_id == entity_id,
+            frontier: dict[str, set[int]] = {}  # hash -> the parties it joined
+            for chunk in _chunks(wanted):
+                for eid, h in conn.execute(
+                    select(version_entities.c.entity_id, version_entities.c.hash).where(
+                        in_force, version_entities.c.entity_id.in_(chunk)
                     )
-                )
-            ).first()
-            if start is None:
-                return []
-            members[start[0]] = start[1]
-            frontier = {start[1]}
-            seen_keys: set[str] = set()
-            while frontier and len(members) < 200:
-                keys = (
-                    set(
-                        conn.execute(
-                            select(entity_keys.c.key).where(entity_keys.c.hash.in_(frontier))
-                        ).scalars()
-                    )
-                    - seen_keys
-                )
-                seen_keys |= keys
-                if not keys:
-                    break
-                rows = conn.execute(
-                    select(version_entities.c.entity_id, version_entities.c.hash)
-                    .join(entity_keys, entity_keys.c.hash == version_entities.c.hash)
-                    .where(
-                        and_(
-                            entity_keys.c.key.in_(keys),
-                            version_entities.c.version_id.in_(version_ids),
+                ):
+                    if eid not in group:
+                        group[eid] = len(members)
+                        members.append({eid})
+                        frontier.setdefault(h, set()).add(group[eid])
+            seen: set[tuple[str, int]] = set()  # (key, party) already followed
+            while frontier:
+                key_parties: dict[str, set[int]] = {}
+                for chunk in _chunks(list(frontier)):
+                    for h, key in conn.execute(
+                        select(entity_keys.c.hash, entity_keys.c.key).where(
+                            entity_keys.c.hash.in_(chunk)
                         )
+                    ):
+                        fresh = {p for p in frontier[h] if (key, p) not in seen}
+                        if fresh:
+                            key_parties.setdefault(key, set()).update(fresh)
+                            seen.update((key, p) for p in fresh)
+                frontier = {}
+                for chunk in _chunks(list(key_parties)):
+                    rows = conn.execute(
+                        select(
+                            version_entities.c.entity_id, version_entities.c.hash, entity_keys.c.key
+                        )
+                        .join(entity_keys, entity_keys.c.hash == version_entities.c.hash)
+                        .where(in_force, entity_keys.c.key.in_(chunk))
                     )
-                ).all()
-                frontier = set()
-                for eid, h in rows:
-                    if eid not in members:
-                        members[eid] = h
-                        frontier.add(h)
-        others = sorted(i for i in members if i != entity_id)
-        return self.get_entities([entity_id, *others], as_of)
+                    for eid, h, key in rows:
+                        for party in key_parties[key]:
+                            if eid not in members[party] and len(members[party]) < limit:
+                                members[party].add(eid)
+                                frontier.setdefault(h, set()).add(party)
+        records = {e.id: e for e in self.get_entities({i for m in members for i in m}, as_of)}
+        found: dict[str, list[Entity]] = {}
+        for eid in wanted:
+            if eid in group:
+                others = sorted(i for i in members[group[eid]] if i != eid)
+                found[eid] = [records[i] for i in [eid, *others] if i in records]
+        return found
 
     def history(self, entity_id: str) -> list[tuple[ListVersion, str | None]]:
         """Per version of the entity's list: the record hash it had there (None: absent)."""

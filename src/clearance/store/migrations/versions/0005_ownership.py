@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(400), primary_key=True),
         sa.Column("name", sa.Text, nullable=False),
         sa.Column("schema", sa.String(32), nullable=False),
-        sa.Column("identifiers", sa.JSON, nullable=False),
+        sa.Column("identifiers", sa.Text, nullable=False),
         sa.Column("country", sa.String(8)),
         sa.Column("entity_id", sa.String(200)),
         sa.Column("source_ref", sa.Text),
