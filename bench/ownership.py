@@ -144,11 +144,13 @@ def store_path(
     start = time.perf_counter()
     data = read_ownership(csv_path)
     out["store_read_csv_s"] = round(time.perf_counter() - start, 2)
+    out["store_peak_rss_mb_after_read"] = round(peak_rss_mb(), 1)
     start = time.perf_counter()
     version = record_ownership_load(
         store, "bench-owners", data, [SourceFile.from_bytes("ownership", "owners.csv", b"1")], "b"
     ).version
     out["store_load_s"] = round(time.perf_counter() - start, 2)
+    out["store_peak_rss_mb_after_load"] = round(peak_rss_mb(), 1)
     key = store.screening_key()
     links = [
         Link(p.key, p.entity_id, "entity id", 1.0) if p.entity_id else Link(p.key, None, "none", 0)

@@ -64,7 +64,8 @@ def entity_panel(entity: Entity) -> Panel:
     for relation in entity.relations:
         row(relation.kind.replace("_", " "), relation.target_name)
     for key, values in sorted(entity.properties.items()):
-        row(key, "; ".join(values))
+        if not key.startswith("ownership"):  # a derived listing's: the Ownership section says it
+            row(key, "; ".join(values))
     row("remarks", entity.remarks)
     row("source", entity.source_ref)
     return Panel(table, title=f"[bold]{entity.caption}[/bold]", expand=False)

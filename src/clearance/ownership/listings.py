@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+import numpy as np
+
 from clearance.effects import RULES, Effect, effects_for_party
 from clearance.effects.ownership_tests import OwnershipTest
 from clearance.model import (
@@ -31,7 +33,6 @@ from clearance.model import (
 from clearance.ownership.aggregation import (
     INTEREST_CODES,
     Aggregation,
-    EdgeRow,
     OwnershipGraph,
     Regime,
 )
@@ -83,7 +84,9 @@ class ListedParties(Protocol):
 
 @dataclass(slots=True)
 class Node:
-    key: str  # "entity:<listed party key>" or "<ownership list>:<party key>"
+    """One party of the graph: the parties of the files that are the same (one listed record,
+    or one key of one file), and the listed party's records when linked."""
+
     name: str
     members: list[tuple[str, OwnershipParty]]  # (ownership list, party) it stands for
     link: Link | None = None
@@ -92,6 +95,14 @@ class Node:
     @property
     def entity_id(self) -> str | None:
         return self.link.entity_id if self.link else None
+
+    @property
+    def key(self) -> str:
+        """ "entity:<listed party key>" or "<ownership list>:<party key>"."""
+        if self.listed:
+            return "entity:" + min(e.id for e in self.listed)
+        list_id, party = self.members[0]
+        return f"{list_id}:{party.key}"
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,6 @@ class OwnershipView:
     aggregation: Aggregation
     tests: dict[str, OwnershipTest]
     owner_facts: dict[str, dict[int, OwnerListingFacts]]  # rule id -> root node -> facts
-    links: dict[str, list[Link]] = field(default_factory=dict)  # per ownership list
     entities: dict[str, Entity] = field(default_factory=dict)  # derived listings by id
     node_of_entity: dict[str, int] = field(default_factory=dict)  # derived or linked id -> node
 
@@ -156,10 +166,8 @@ class OwnershipView:
         if not versions:
             return None
         nodes: list[Node] = []
-        index: dict[str, int] = {}
+        by_listed: dict[str, int] = {}  # listed party key -> node: files meet there
         parties_of: dict[str, dict[str, int]] = {}  # ownership list -> party key -> node
-        all_links: dict[str, list[Link]] = {}
-        raw_edges: list[tuple[str, OwnershipEdge]] = []
         read: list[tuple[str, Any, dict[str, Link]]] = []
         for list_id, version in sorted(versions.items()):
             data = read_ownership_data(store.engine, version.id)
@@ -173,68 +181,92 @@ class OwnershipView:
         linked = {link.entity_id for _, _, links in read for link in links.values()}
         listed_parties = store.parties(sorted(e for e in linked if e), day)
         for list_id, data, links in read:
-            all_links[list_id] = [links[k] for k in data.parties if k in links]
             mine = parties_of.setdefault(list_id, {})
             for key, party in data.parties.items():
                 link = links.get(key)
-                node_key = f"{list_id}:{key}"
-                listed: tuple[Entity, ...] = ()
-                if link is not None and link.entity_id:
-                    listed = tuple(listed_parties.get(link.entity_id, ()))
-                    if listed:
-                        node_key = "entity:" + min(e.id for e in listed)
-                number = index.get(node_key)
-                if number is None:
-                    number = index[node_key] = len(nodes)
-                    nodes.append(Node(node_key, party.name, [], link if listed else None, listed))
-                nodes[number].members.append((list_id, party))
+                listed = (
+                    tuple(listed_parties.get(link.entity_id, ())) if link and link.entity_id else ()
+                )
+                number = None
+                if listed:
+                    meeting = min(e.id for e in listed)
+                    number = by_listed.get(meeting)
+                    if number is None:
+                        number = by_listed[meeting] = len(nodes)
+                        nodes.append(Node(party.name, [], link, listed))
+                    nodes[number].members.append((list_id, party))
+                else:
+                    number = len(nodes)
+                    nodes.append(Node(party.name, [(list_id, party)]))
                 mine[key] = number
-            raw_edges.extend(
-                (list_id, e)
-                for e in data.edges
-                if (e.start is None and e.end is None) or e.active_on(day)
-            )
-        rows: list[EdgeRow] = []
+        iso = day.isoformat()
+        owners: list[int] = []
+        owneds: list[int] = []
+        lows: list[float] = []
+        highs: list[float] = []
+        kinds: list[int] = []
         edges: list[tuple[str, OwnershipEdge]] = []
         seen: set[tuple[int, int, str, float, float, str | None]] = set()
-        for list_id, edge in raw_edges:
-            owner, owned = parties_of[list_id][edge.owner], parties_of[list_id][edge.owned]
-            identity = (
-                owner,
-                owned,
-                edge.interest.value,
-                edge.share.low,
-                edge.share.high,
-                edge.start,
-            )
-            if owner == owned or identity in seen:  # the same holding in two files counts once
-                continue
-            seen.add(identity)
-            rows.append(
-                EdgeRow(
-                    owner, owned, edge.share.low, edge.share.high, INTEREST_CODES[edge.interest]
-                )
-            )
-            edges.append((list_id, edge))
+        several = len(read) > 1  # the same holding in two files counts once
+        for list_id, data, _ in read:
+            mine = parties_of[list_id]
+            for edge in data.edges:
+                if (edge.start and edge.start > iso[: len(edge.start)]) or (
+                    edge.end and edge.end < iso[: len(edge.end)]
+                ):
+                    continue  # not held on the day
+                owner, owned = mine[edge.owner], mine[edge.owned]
+                if owner == owned:
+                    continue
+                share = edge.share
+                if several:
+                    identity = (
+                        owner,
+                        owned,
+                        edge.interest.value,
+                        share.low,
+                        share.high,
+                        edge.start,
+                    )
+                    if identity in seen:
+                        continue
+                    seen.add(identity)
+                owners.append(owner)
+                owneds.append(owned)
+                lows.append(share.low)
+                highs.append(share.high)
+                kinds.append(INTEREST_CODES[edge.interest])
+                edges.append((list_id, edge))
+        del read, seen
+        graph = OwnershipGraph(
+            len(nodes),
+            np.array(owners, dtype=np.int64),
+            np.array(owneds, dtype=np.int64),
+            np.array(lows, dtype=np.float64),
+            np.array(highs, dtype=np.float64),
+            np.array(kinds, dtype=np.int64),
+        )
+        del owners, owneds, lows, highs, kinds
         tests = ownership_rules()
         owner_facts = _owner_facts(nodes, tests, day)
-        graph = OwnershipGraph.from_rows(len(nodes), rows)
         aggregation = Aggregation(
             graph,
             [Regime.of(rid, test) for rid, test in tests.items()],
             {rid: facts.keys() for rid, facts in owner_facts.items()},
         )
         aggregation.run()
-        order = sorted(range(len(rows)), key=lambda i: graph.position[i])
+        by_position: list[tuple[str, OwnershipEdge]] = [edges[0]] * len(edges) if edges else []
+        for row, position in enumerate(graph.position):
+            by_position[position] = edges[row]
+        del edges
         view = cls(
             day,
             versions,
             nodes,
-            [edges[i] for i in order],
+            by_position,
             aggregation,
             tests,
             owner_facts,
-            all_links,
         )
         view._derive()
         return view

@@ -32,25 +32,24 @@ from clearance.store import ListStore, SourceFile
 @dataclass
 class OwnershipLoadReport:
     load: OwnershipLoad
-    links: list[Link]
+    links: list[Link]  # the parties linked to a listed record
 
     @property
     def by_method(self) -> Counter[str]:
-        """ "identifier" / "name" / "entity id" / "none" -> parties linked that way."""
-        return Counter(
-            (link.method.split(" ")[0] if link.entity_id else "none") for link in self.links
-        )
+        """ "identifier" / "name" / "entity" (id) -> parties linked that way."""
+        return Counter(link.method.split(" ")[0] for link in self.links)
 
     def summary(self) -> str:
         counts = self.by_method
-        linked = sum(v for k, v in counts.items() if k != "none")
         parts = [f"{k} {counts[k]}" for k in ("identifier", "entity", "name") if counts[k]]
         how = f" ({', '.join(parts)})" if parts else ""
-        return f"{linked} of {len(self.links)} parties linked to listed records{how}"
+        total = self.load.version.party_count
+        return f"{len(self.links)} of {total} parties linked to listed records{how}"
 
 
 def current_links(store: ListStore, version_id: int) -> list[Link]:
-    """Links of a stored version against the lists in force today (made once, then kept)."""
+    """The parties of a stored version linked to the lists in force today (linked once,
+    then kept), in the file's order."""
     key = store.screening_key(None, None)
     found = stored_links(store.engine, version_id, key)
     data = read_ownership_data(store.engine, version_id)
@@ -58,7 +57,7 @@ def current_links(store: ListStore, version_id: int) -> list[Link]:
         matcher = NameMatcher(cached_index(key, lambda: list(store.entities())))
         made = link_parties(data.parties.values(), matcher, store)
         store_links(store.engine, version_id, key, made)
-        found = {link.party_key: link for link in made}
+        found = {link.party_key: link for link in made if link.entity_id}
     return [found[k] for k in data.parties if k in found]
 
 

@@ -308,7 +308,8 @@ def read_ownership_data(engine: Engine, version_id: int) -> OwnershipData:
 
 
 def stored_links(engine: Engine, version_id: int, lists_key: str) -> dict[str, Link] | None:
-    """The links made for this version against these list versions; None if never made."""
+    """The parties of this version linked to listed records against these list versions
+    (parties left out matched none); None if they were never linked against them."""
     with engine.connect() as conn:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         rows = conn.exec_driver_sql(
@@ -322,8 +323,10 @@ def stored_links(engine: Engine, version_id: int, lists_key: str) -> dict[str, L
 
 
 def store_links(engine: Engine, version_id: int, lists_key: str, links: Iterable[Link]) -> None:
-    """Record the links of a version (every party, matched or not) in one transaction."""
-    rows = [
+    """Record the parties that matched a listed record (with how, and the score), and that
+    the version was linked against these lists, in one transaction."""
+    rows: list[tuple[Any, ...]] = [(version_id, lists_key, "", None, "linked", 0.0, None)]
+    rows.extend(
         (
             version_id,
             lists_key,
@@ -334,7 +337,8 @@ def store_links(engine: Engine, version_id: int, lists_key: str, links: Iterable
             link.matched_name,
         )
         for link in links
-    ] or [(version_id, lists_key, "", None, "none", 0.0, None)]  # linked, though no party
+        if link.entity_id
+    )
     try:
         with engine.begin() as conn:
             _insert_many(conn, ownership_links, rows)
