@@ -89,7 +89,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
         "us-csl --list hikvision-group` screens just the two. A shipment to EZVIZ needed a "
         "licence on 2025-10-15, while the rule was in force; on 2026-03-01, during the "
         "suspension, the rule is set aside and says why. A derived listing never reads as a "
-        "government's: every reason starts \"not listed\". `clearance show` gives the owners "
+        'government\'s: every reason starts "not listed". `clearance show` gives the owners '
         "and holdings of a party.",
         [
             "clearance load docs/examples/hikvision-ownership.csv --list hikvision-group",
