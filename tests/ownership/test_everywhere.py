@@ -11,12 +11,21 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from clearance.audit import verify
 from clearance.audit.tables import audit_log
 from clearance.monitoring import Counterparty, add_counterparties, run_monitor
 from clearance.monitoring.alerts import list_alerts
+from clearance.monitoring.tables import (
+    alerts,
+    counterparties,
+    monitor_hits,
+    monitor_runs,
+    suppressions,
+    webhook_deliveries,
+    webhooks,
+)
 from clearance.store import ListStore
 from clearance.workflows.screening import Screener
 from tests.ownership.conftest import LIST_ID, OWNERS_CSV, PASSWORD, cli, copy_db
@@ -146,6 +155,17 @@ def test_monitoring_alerts_when_an_ownership_file_changes_an_aggregate(
 ) -> None:
     db = copy_db(owners_db, tmp_path / "monitor.db")
     store = ListStore.open(db)
+    with store.engine.begin() as conn:  # the session store may hold other tests' monitoring
+        for table in (
+            webhook_deliveries,
+            webhooks,
+            alerts,
+            suppressions,
+            monitor_hits,
+            monitor_runs,
+            counterparties,
+        ):
+            conn.execute(delete(table))
     add_counterparties(
         store.engine,
         [
@@ -168,10 +188,10 @@ def test_monitoring_alerts_when_an_ownership_file_changes_an_aggregate(
     assert code == 0, out
     second = run_monitor(ListStore.open(db), actor="tests")
     assert second.screened == 2  # the two the change touches, not the dairy
-    alerts = {
+    raised = {
         a["counterparty_id"]: a for a in list_alerts(store.engine) if a["run_id"] == second.run_id
     }
-    assert alerts["cp-omega"]["kind"] == "new"
-    assert alerts["cp-alpha"]["kind"] in ("gone", "changed")
+    assert raised["cp-omega"]["kind"] == "new"
+    assert raised["cp-alpha"]["kind"] in ("gone", "changed")
     update = next(u for u in second.stats["list_updates"] if "ownership" in u["list"])
     assert update["ownership_versions"] == {f"ownership:{LIST_ID}": [1, 2]}
