@@ -27,6 +27,7 @@ from clearance.monitoring.tables import (
     webhooks,
 )
 from clearance.store import ListStore
+from clearance.workflows.portfolio import PortfolioOptions, PortfolioScreener
 from clearance.workflows.screening import Screener
 from tests.ownership.conftest import LIST_ID, OWNERS_CSV, PASSWORD, cli, copy_db
 from tests.web.conftest import browser  # noqa: F401 - the session's headless Chromium
@@ -65,15 +66,16 @@ def test_scan_text(owners_db: str, screener: Screener, tmp_path: Path) -> None:
     assert [m["entity_id"] for m in mentions] == [ALPHA_ID]
 
 
-def test_portfolio_by_issuer(owners_db: str, screener: Screener, tmp_path: Path) -> None:
-    holdings = tmp_path / "holdings.csv"
-    holdings.write_text(f"issuer,amount\n{ALPHA},1000\nAcme Water plc,5\n")
-    target = tmp_path / "flagged.csv"
-    code, out = cli("--db", owners_db, "portfolio", str(holdings), "-o", str(target), "--json")
-    assert code == 0, out
-    (flagged,) = json.loads(out)
-    assert flagged["portfolio_party_id"] == ALPHA_ID
-    assert "blocked by ownership" in flagged["portfolio_reasons"]
+def test_portfolio_by_issuer(screener: Screener) -> None:
+    # The holdings screener as `clearance portfolio` builds it (the ISIN index aside: it
+    # reads every listed record, and a derived listing has no ISIN here).
+    holdings = PortfolioScreener(screener.matcher, {}, PortfolioOptions(), screener.store)
+    found = holdings.holding(None, ALPHA)
+    assert found.flag == "issuer" and found.party is not None
+    assert found.party.entity_id == ALPHA_ID
+    assert found.verdict is not None and found.verdict.value == "PROHIBITED"
+    assert "blocked by ownership" in found.reasons[0]
+    assert holdings.holding(None, "Acme Water plc").flag == ""
 
 
 def test_show_owners_and_holdings(owners_db: str) -> None:

@@ -166,10 +166,16 @@ def test_ftm_ownership_pointing_outside_the_file_is_a_row_error(tmp_path: Path) 
         read_ownership(path)
 
 
-def test_an_ftm_watch_list_with_sanctions_is_not_ownership_data() -> None:
-    assert (
-        ownership_format(SHARED / "lists" / "ftm_samples" / "yente_zala_entities.ftm.json") is None
-    )
+def test_lists_of_parties_are_not_ownership_data(tmp_path: Path) -> None:
+    # An FtM watch list (Sanction entities), a workbook of names: loaded as lists, as before.
+    lists = SHARED / "lists"
+    assert ownership_format(lists / "ftm_samples" / "yente_zala_entities.ftm.json") is None
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["name", "country"])
+    book.save(tmp_path / "names.xlsx")
+    assert ownership_format(tmp_path / "names.xlsx") is None
 
 
 def test_csv_with_names_identifiers_ids_and_ranges(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from rich.text import Text
 from clearance.cli.context import audit, console, err_console, state
 from clearance.cli.entity_view import ownership_lines, party_view
 from clearance.loaders.errors import ListFormatError
-from clearance.loaders.registry import LIST_SOURCES, identify_file, load_list_files
+from clearance.loaders.registry import LIST_SOURCES, identify_file, is_user_list, load_list_files
 from clearance.loaders.source_files import read_source
 from clearance.store import SourceFile, StoreError, VersionRejected
 
@@ -247,7 +247,8 @@ def load_command(
     published_on = _as_of(published)
     store = state.store(autoload=False)
     groups: dict[str, dict[str, Path]] = {}
-    if list_id is not None and _load_ownership(paths, list_id, force, published_on):
+    named = list_id is not None and not any(identify_file(p) for p in paths)
+    if named and _load_ownership(paths, list_id or "", force, published_on):
         return
     for path in paths:
         known = identify_file(path)
@@ -318,6 +319,12 @@ def _load_ownership(paths: list[Path], list_id: str, force: bool, published: dat
     from clearance.ownership.storage import ownership_versions_of
 
     formats = {path: ownership_format(path) for path in paths}
+    if any(formats.values()) and not is_user_list(list_id):
+        err_console.print(
+            f"[red]{list_id}: not loaded: {list_id!r} is an official list; ownership data "
+            "needs a list id of its own[/red]"
+        )
+        raise typer.Exit(1)
     if not any(formats.values()):
         if ownership_versions_of(state.store(autoload=False).engine, list_id):
             err_console.print(

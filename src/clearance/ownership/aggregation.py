@@ -128,10 +128,6 @@ class OwnershipGraph:
     def edge_count(self) -> int:
         return len(self.owner)
 
-    def add_node(self) -> int:
-        self.n_nodes += 1
-        return self.n_nodes - 1
-
     def add_edge(self, row: EdgeRow) -> int:
         """Append an edge to the overlay; returns its position."""
         pos = len(self.owner)
@@ -159,21 +155,6 @@ class OwnershipGraph:
         else:
             base = ()
         return chain(base, self.extra_in.get(node, ()))
-
-    def descendants(self, start: Iterable[int]) -> set[int]:
-        """The nodes reachable from `start` by live edges, `start` included."""
-        seen = set(start)
-        todo = list(seen)
-        owned, alive = self.owned, self.alive
-        while todo:
-            node = todo.pop()
-            for pos in self.out_edges(node):
-                if alive[pos]:
-                    target = owned[pos]
-                    if target not in seen:
-                        seen.add(target)
-                        todo.append(target)
-        return seen
 
 
 @dataclass

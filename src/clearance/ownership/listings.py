@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from clearance.effects import RULES, Effect, effects_for_party
+from clearance.effects import RULES
 from clearance.effects.ownership_tests import OwnershipTest
 from clearance.model import (
     OWNERSHIP_SUB_LIST,
@@ -36,6 +36,8 @@ from clearance.ownership.aggregation import (
     OwnershipGraph,
     Regime,
 )
+from clearance.ownership.owners import OwnerListingFacts
+from clearance.ownership.owners import owner_facts as find_owner_facts
 from clearance.ownership.records import OwnershipEdge, OwnershipParty
 from clearance.ownership.shares import percent_text
 from clearance.ownership.storage import (
@@ -47,15 +49,6 @@ from clearance.ownership.storage import (
     stored_links,
 )
 
-# What the reasons call an owner's listing, by the effect row that makes it an owner.
-OWNER_LABELS = {
-    "sdn-blocked": "SDN",
-    "isn-eo13382-blocked": "EO 13382",
-    "entity-list-licence": "Entity List",
-    "military-end-user": "MEU List",
-    "uk-asset-freeze": "UK list",
-    "eu-asset-freeze": "EU list",
-}
 MAX_DEPTH = 4  # nested "itself blocked by ownership (…)" explanations
 # OpenSanctions topics of a derived listing, by rule: linked to a sanctioned party, or to
 # an export-controlled one.
@@ -106,14 +99,6 @@ class Node:
 
 
 @dataclass(frozen=True)
-class OwnerListingFacts:
-    label: str  # "SDN, programme SDGT"
-    programs: tuple[str, ...]
-    requirement: str | None = None  # Entity List licence requirement and policy
-    policy: str | None = None
-
-
-@dataclass(frozen=True)
 class Holding:
     """One direct holding as `clearance show` and the web page list it."""
 
@@ -147,6 +132,8 @@ class OwnershipView:
     owner_facts: dict[str, dict[int, OwnerListingFacts]]  # rule id -> root node -> facts
     entities: dict[str, Entity] = field(default_factory=dict)  # derived listings by id
     node_of_entity: dict[str, int] = field(default_factory=dict)  # derived or linked id -> node
+    entity_of_node: dict[int, str] = field(default_factory=dict)  # node -> its derived listing
+    derived_matcher: Any = field(default=None, repr=False)  # built once, by screening.py
 
     # ------------------------------------------------------------------ building
 
@@ -248,7 +235,7 @@ class OwnershipView:
         )
         del owners, owneds, lows, highs, kinds
         tests = ownership_rules()
-        owner_facts = _owner_facts(nodes, tests, day)
+        owner_facts = find_owner_facts(nodes, tests, day)
         aggregation = Aggregation(
             graph,
             [Regime.of(rid, test) for rid, test in tests.items()],
@@ -347,6 +334,7 @@ class OwnershipView:
                 entity_id += "-"
             ids[number] = entity_id
             self.node_of_entity[entity_id] = number
+            self.entity_of_node[number] = entity_id
         for number, statuses in reached:
             self.entities[ids[number]] = self._entity(number, ids[number], statuses)
             for record in self.nodes[number].listed:
@@ -417,7 +405,7 @@ class OwnershipView:
         found = self.nodes[node]
         if found.listed:
             return found.listed[0].id
-        return next((eid for eid, n in self.node_of_entity.items() if n == node), None)
+        return self.entity_of_node.get(node)
 
     # ------------------------------------------------------------------ looking up
 
@@ -481,31 +469,3 @@ class OwnershipView:
 
     def statuses(self, node: int) -> dict[str, str]:
         return self.aggregation.status(node)
-
-
-def _owner_facts(
-    nodes: list[Node], tests: Mapping[str, OwnershipTest], day: date
-) -> dict[str, dict[int, OwnerListingFacts]]:
-    """Per rule: the linked nodes whose own listings (in force on `day`) make them owners."""
-    found: dict[str, dict[int, OwnerListingFacts]] = {rid: {} for rid in tests}
-    for number, node in enumerate(nodes):
-        if not node.listed:
-            continue
-        effects: list[Effect] = [e for e in effects_for_party(node.listed) if e.status(day) is None]
-        for rule_id, test in tests.items():
-            counting = [e for e in effects if test.counts(e.rule_id, e.programs)]
-            if not counting:
-                continue
-            labels = dict.fromkeys(OWNER_LABELS.get(e.rule_id, e.list_name) for e in counting)
-            programs = tuple(dict.fromkeys(p for e in counting for p in e.programs))
-            label = ", ".join(labels)
-            if programs:
-                label += f", programme{'s' if len(programs) > 1 else ''} {', '.join(programs)}"
-            records = {e.entity_id: e for e in counting}
-            requirement = policy = None
-            for record in node.listed:
-                if record.id in records and record.listing.license_requirement:
-                    requirement = requirement or record.listing.license_requirement
-                    policy = policy or record.listing.license_policy
-            found[rule_id][number] = OwnerListingFacts(label, programs, requirement, policy)
-    return found

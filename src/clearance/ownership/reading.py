@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from clearance.loaders.errors import ListFormatError
-from clearance.loaders.source_files import decode_text, read_source
+from clearance.loaders.source_files import decode_text, read_source, refuse_zip_bomb
 from clearance.ownership.read_bods import looks_like_bods, read_bods
 from clearance.ownership.read_ftm import read_ftm_ownership
 from clearance.ownership.read_table import read_ownership_table
@@ -38,7 +38,7 @@ def ownership_format(path: Path) -> str | None:
     except ListFormatError:
         return None
     if suffix in ("xlsx", "xlsm"):
-        return "table"  # an xlsx is never a list we load otherwise
+        return "table" if {"owner", "owned"} <= _xlsx_header(data) else None
     text = data[: 1 << 20].decode("utf-8-sig", errors="replace")
     if suffix == "csv":
         first = next(csv.reader(io.StringIO(text.lstrip())), [])
@@ -50,6 +50,22 @@ def ownership_format(path: Path) -> str | None:
     if '"Ownership"' in full and '"Sanction"' not in full:
         return "ftm"
     return None
+
+
+def _xlsx_header(data: bytes) -> set[str]:
+    """The first sheet's first row, lower case; empty for a workbook that cannot be read."""
+    import openpyxl
+
+    try:
+        refuse_zip_bomb(data, "workbook")
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # not readable here: the list's own loader will say why
+        return set()
+    try:
+        row = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        return {str(c).strip().lower() for c in row if c is not None}
+    finally:
+        book.close()
 
 
 def read_ownership(path: Path, fmt: str | None = None) -> OwnershipData:

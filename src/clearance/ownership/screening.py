@@ -37,12 +37,8 @@ class WithDerivedParties(ListStore):
 
     def _derived_for(self, entity_id: str) -> Entity | None:
         node = self.view.node_of_entity.get(entity_id)
-        if node is None:
-            return None
-        return next(
-            (e for eid, e in self.view.entities.items() if self.view.node_of_entity[eid] == node),
-            None,
-        )
+        derived = self.view.entity_of_node.get(node) if node is not None else None
+        return self.view.entities.get(derived) if derived is not None else None
 
     def party(self, entity_id: str, as_of: date | str | None = None) -> list[Entity]:
         derived = self.view.entities.get(entity_id)
@@ -75,8 +71,9 @@ class WithDerivedListings:
         self.view = view
         self.index = base.index
         self.store = store
-        entities = list(view.entities.values())
-        self.derived = NameMatcher(MatchIndex.build(entities)) if entities else None
+        if view.derived_matcher is None and view.entities:  # once per view: views are cached
+            view.derived_matcher = NameMatcher(MatchIndex.build(view.entities.values()))
+        self.derived: NameMatcher | None = view.derived_matcher
 
     def check(
         self,
