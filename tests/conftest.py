@@ -34,3 +34,7 @@ def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     result = CliRunner().invoke(app, ["--db", path, "lists", "--json"])
     assert result.exit_code == 0, result.output
     return path
+
+
+# The store with an ownership list, shared by tests/ownership and tests/web.
+from tests.ownership.store import owners_csv, owners_db, owners_server  # noqa: E402, F401

@@ -18,7 +18,7 @@ from clearance.ownership.listings import OwnershipView
 from clearance.ownership.storage import ownership_versions_of
 from clearance.store import ListStore
 from clearance.workflows.screening import Screener
-from tests.ownership.conftest import LIST_ID, cli, copy_db
+from tests.ownership.store import LIST_ID, cli, copy_db
 
 
 @pytest.fixture(scope="module")

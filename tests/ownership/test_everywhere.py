@@ -1,13 +1,13 @@
-"""Derived listings everywhere a party is screened: screen, scan, portfolio, show, the HTTP
-API (/check, /match topics and properties, /entities), the web page's chain graph,
-monitoring alerts when an ownership file changes an aggregate, and the audit trail."""
+"""Derived listings everywhere a party is screened: screen, scan, portfolio, show, the
+HTTP API (/check, /match topics and properties, /entities), monitoring alerts when an
+ownership file changes an aggregate, and the audit trail (the web page's chain graph:
+tests/web/test_ownership_page.py)."""
 
 from __future__ import annotations
 
 import csv
 import json
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -29,8 +29,7 @@ from clearance.monitoring.tables import (
 from clearance.store import ListStore
 from clearance.workflows.portfolio import PortfolioOptions, PortfolioScreener
 from clearance.workflows.screening import Screener
-from tests.ownership.conftest import LIST_ID, OWNERS_CSV, PASSWORD, cli, copy_db
-from tests.web.conftest import browser  # noqa: F401 - the session's headless Chromium
+from tests.ownership.store import LIST_ID, OWNERS_CSV, cli, copy_db
 
 ALPHA = "Zorvex Alpha Trading Ltd"
 ALPHA_ID = f"{LIST_ID}:zorvex-alpha-trading-ltd"
@@ -125,31 +124,6 @@ def test_http_check_match_and_entities(owners_server: tuple[str, str, str]) -> N
         assert [r["id"] for r in linked["responses"]["q"]["results"]] == [ALPHA_ID]
         entity = http.get(f"/entities/{ALPHA_ID}").json()
         assert entity["properties"]["sanctions"] == []  # never shown as a Sanction
-
-
-def test_the_web_page_draws_the_chain(
-    owners_server: tuple[str, str, str],
-    browser: Any,  # noqa: F811
-) -> None:
-    url, _, user = owners_server
-    context = browser.new_context(base_url=url)
-    page = context.new_page()
-    page.goto("/ui/login")
-    page.get_by_label("User name").fill(user)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/ui/check")
-    page.goto(f"/ui/parties/{LIST_ID}:zorvex-gamma-shipping-ltd")
-    graph = page.locator("svg.ownership-graph")
-    assert graph.locator("g.own-node").count() == 3
-    assert (graph.locator("g.own-listed").text_content() or "").startswith("SNIPER AFRICA")
-    assert {graph.locator("text.own-share").nth(i).text_content() for i in range(2)} == {
-        "60 %",
-        "50 %",
-    }
-    transact = page.locator("table.verdicts tr", has=page.locator("th", has_text="transact"))
-    assert "PROHIBITED" in transact.inner_text()
-    context.close()
 
 
 def test_monitoring_alerts_when_an_ownership_file_changes_an_aggregate(

@@ -1,4 +1,5 @@
-"""A copy of the snapshot store with a small ownership list whose owners are really listed.
+"""A copy of the snapshot store with a small ownership list whose owners are really listed
+(session fixtures, registered by tests/conftest.py for the ownership and web tests).
 
 The owners are SDN-listed organisations of the bundled list (SNIPER AFRICA, linked by
 its registration number; HILAL TRAVEL AGENCY, by name only; CASA HAMZE, by its record
