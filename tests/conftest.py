@@ -59,3 +59,7 @@ def scratch_db(snapshot_db: str, tmp_path: Path) -> str:
     target = str(tmp_path / "scratch.db")
     _copy(snapshot_db, target)
     return target
+
+
+# The store with an ownership list, shared by tests/ownership and tests/web.
+from tests.ownership.store import owners_csv, owners_db, owners_server  # noqa: E402, F401

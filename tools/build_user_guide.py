@@ -230,6 +230,45 @@ SECTIONS: list[Section] = [
             Example("clearance users list"),
         ),
     ),
+    Section(
+        "Ownership: parties on no list, reached by their owners' listings",
+        ("load", "check", "show"),
+        "No list names every subsidiary. OFAC blocks entities owned 50 % or more by blocked "
+        "persons, the UK and the EU freeze what designated persons own (more than 50 %) or "
+        "control, and BIS's Affiliates Rule gives entities 50 % owned by Entity List parties "
+        "their owners' licence requirement, while in force (2025-09-29 to 2025-11-09, then "
+        "from 2026-11-10 after a one-year suspension: 90 FR 47201, 90 FR 50857). `clearance "
+        "load FILE --list ID` takes ownership data as a versioned list of its own: a CSV or "
+        "XLSX with `owner,owned,percent,start_date,end_date,source` (percent a number or a "
+        "range such as `25-50`), a BODS 0.4 package or FollowTheMoney `Ownership` entities. "
+        "Its owners are tied to listed parties by identifier (here Hikvision's ISIN), by "
+        "record id, or by name with the matcher's score. The file below names real Hikvision "
+        "subsidiaries; **the shares and dates in it are illustrative, not taken from "
+        "filings**. HIKMICRO is itself on the Entity List; Hikvision UK is reached through "
+        "Hikvision Europe; the 25-50 % of Hikauto only *may* reach 50 %; 40 % of Hikstorage "
+        "does not. The Entity List comes from the Consolidated Screening List, so `--list "
+        "us-csl --list hikvision-group` screens just the two. A shipment to EZVIZ needed a "
+        "licence on 2025-10-15, while the rule was in force; on 2026-03-01, during the "
+        "suspension, the rule is set aside and says why. A derived listing never reads as a "
+        'government\'s: every reason starts "not listed". `clearance show` gives the owners '
+        "and holdings of a party.",
+        (
+            Example("clearance load docs/examples/hikvision-ownership.csv --list hikvision-group"),
+            Example(
+                'clearance check "Hangzhou EZVIZ Network Co., Ltd." --activity export '
+                "--as-of 2025-10-15 --list us-csl --list hikvision-group --limit 1"
+            ),
+            Example(
+                'clearance check "Hangzhou EZVIZ Network Co., Ltd." --activity export '
+                "--as-of 2026-03-01 --list us-csl --list hikvision-group --limit 1"
+            ),
+            Example(
+                'clearance check "Hangzhou Hikauto Technology Co., Ltd." --activity export '
+                "--as-of 2025-10-15 --list us-csl --list hikvision-group --limit 1"
+            ),
+            Example("clearance show hikvision-group:hikvision-uk-limited"),
+        ),
+    ),
 ]
 
 

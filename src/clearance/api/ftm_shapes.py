@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.loaders.ftm_json import export_ftm
-from clearance.model import Entity
+from clearance.model import OWNERSHIP_SUB_LIST, Entity
 
 # FtM schemas a query may use, and what the matcher is told (None: any type).
 MATCHABLE_SCHEMAS: dict[str, str | None] = {
@@ -67,6 +67,16 @@ def topics_of(lists: Iterable[str]) -> set[str]:
             found.add("export.control" if part in EXPORT_CONTROL_PARTS else "sanction")
         else:
             found.update(LIST_TOPICS.get(list_id, ("sanction",)))
+    return found
+
+
+def hit_topics(hit: Any) -> set[str]:
+    """A hit's topics: its lists' ("sanction", "export.control"), and a derived listing's own
+    ("sanction.linked", "export.control.linked") when ownership reaches the party."""
+    found = topics_of(n for n in hit.lists if not n.endswith(f"/{OWNERSHIP_SUB_LIST}"))
+    for record in getattr(hit, "party", ()) or (hit.entity,):
+        if record.listing.sub_list == OWNERSHIP_SUB_LIST:
+            found.update(record.properties.get("topics", ()))
     return found
 
 
@@ -186,4 +196,7 @@ def scored_entity(hit: Any, threshold: float) -> dict[str, Any]:
         }
     }
     data["effects"] = [e.to_dict() for e in hit.effects]
+    topics = sorted(hit_topics(hit))
+    if topics:
+        data["properties"] = {**data["properties"], "topics": topics}
     return data

@@ -12,6 +12,7 @@ import time
 import weakref
 from datetime import date
 
+from clearance.ownership.storage import ownership_lists_in_force
 from clearance.store import ListStore, ListVersion
 from clearance.store.freshness import ListsInForce, ages_of
 from clearance.workflows.screening import Screener
@@ -65,7 +66,16 @@ class ScreenerCache:
         if cached is not None and now - cached[0] < VERSION_CHECK_SECONDS:
             return cached[1]
         lists, as_of = key
-        version_key = self.store.screening_key(list(lists) if lists else None, as_of)
+        wanted = list(lists) if lists else None
+        # Ownership lists loaded meanwhile, and the day (derived listings are of a date).
+        owned = ownership_lists_in_force(self.store.engine, wanted, as_of)
+        version_key = "|".join(
+            [
+                self.store.screening_key(wanted, as_of),
+                *(f"{k}={v.id}" for k, v in sorted(owned.items())),
+                (as_of or date.today()).isoformat() if owned else "",
+            ]
+        )
         self._version_keys[key] = (now, version_key)
         return version_key
 

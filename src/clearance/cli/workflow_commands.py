@@ -69,12 +69,12 @@ def lists_used(lists: list[str] | None, day: date | None) -> ListsInForce:
 
 
 def load_screener(lists: list[str] | None, as_of: date | None) -> Any:
-    """The matcher over the store's lists in force on `as_of`; its index is cached."""
-    from clearance.matching import Screener, cached_index
+    """The screener over the store's lists in force on `as_of` (its index is cached), with
+    the derived listings of the ownership lists in force; `.matcher` and `.store` are what
+    the workflows take."""
+    from clearance.workflows.screening import Screener
 
-    store = state.store()
-    key = store.screening_key(lists, as_of)
-    return Screener(cached_index(key, lambda: list(store.entities(lists, as_of))))
+    return Screener.load(lists, as_of, store=state.store())
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -216,7 +216,7 @@ def screen_command(
             fail_on_hit=fail_on_hit,
         )
     screener = load_screener(lists, day)
-    store = state.store()
+    store = screener.store
     show_bar = err_console.is_terminal and not quiet
     progress = Progress(
         TextColumn("screening"),
@@ -247,7 +247,7 @@ def screen_command(
     try:
         with progress:
             result = screen_file(
-                screener,
+                screener.matcher,
                 input_path,
                 output,
                 input_format=input_format,
@@ -390,7 +390,12 @@ def scan_command(
         report_lists_used(used, as_json)
     screener = load_screener(lists, day)
     result = scan_text(
-        screener, text, activity=activity, as_of=day, threshold=threshold, store=state.store()
+        screener.matcher,
+        text,
+        activity=activity,
+        as_of=day,
+        threshold=threshold,
+        store=screener.store,
     )
     audit(  # the text by its hash and length: the document stays with whoever holds it
         "screening.scan",
@@ -450,14 +455,14 @@ def portfolio_command(
     screener = load_screener(None, day)
     try:
         summary, flagged = screen_portfolio(
-            screener,
+            screener.matcher,
             holdings,
             output,
             output_format=output_format,
             options=PortfolioOptions(
                 as_of=day, threshold=threshold, isin_col=isin_col, issuer_col=issuer_col
             ),
-            store=state.store(),
+            store=screener.store,
             sheet=sheet,
             write_rows=False,  # stdout holds the table or the JSON document, nothing else
         )

@@ -65,6 +65,22 @@ def read_zip_member(path: Path, suffix: str) -> tuple[str, bytes]:
     raise ListFormatError(path.name, f"no member ending in {suffix} in the archive")
 
 
+def refuse_zip_bomb(data: bytes, name: str) -> None:
+    """Refuse a truncated zip container (xlsx) or a zip bomb before a reader inflates it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ListFormatError(name, f"not a readable xlsx (zip) file, truncated? ({exc})") from exc
+    with archive:
+        for info in archive.infolist():
+            if info.file_size > MAX_UNZIPPED_BYTES or (
+                info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO
+            ):
+                raise ListFormatError(
+                    name, f"workbook part {info.filename} inflates too far; refused as a zip bomb"
+                )
+
+
 def decode_text(
     data: bytes, name: str, encodings: tuple[str, ...] = ("utf-8-sig", "cp1252")
 ) -> str:

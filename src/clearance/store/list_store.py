@@ -21,8 +21,19 @@ from sqlalchemy import Engine, and_, func, insert, select
 from clearance.loaders.result import LoadResult
 from clearance.model import Entity
 from clearance.store.changes import ListDiff, compare_versions
-from clearance.store.database import create_store_engine, default_database_url, migrate, utc
-from clearance.store.parties import key_memberships, parties_joined, party_members
+from clearance.store.database import (
+    create_store_engine,
+    default_database_url,
+    in_chunks,
+    migrate,
+    utc,
+)
+from clearance.store.parties import (
+    MAX_PARTY_RECORDS,
+    key_memberships,
+    parties_joined,
+    party_groups,
+)
 from clearance.store.party_keys import party_keys
 from clearance.store.schema import (
     entity_keys,
@@ -33,7 +44,6 @@ from clearance.store.schema import (
 )
 
 MAX_COUNT_DROP = 0.20  # a new version may not lose more than this share of entities
-_CHUNK = 500
 
 
 class StoreError(Exception):
@@ -115,11 +125,6 @@ def _encode(entity: Entity) -> tuple[str, bytes]:
 
 def _decode(blob: bytes) -> Entity:
     return Entity.from_dict(json.loads(zlib.decompress(blob)))
-
-
-def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _as_of_date(as_of: date | str | None) -> date | None:
@@ -322,7 +327,7 @@ class ListStore:
         with self.engine.begin() as conn:
             hashes = [h for h, _ in encoded.values()]
             existing: set[str] = set()
-            for chunk in _chunks(hashes):
+            for chunk in in_chunks(hashes):
                 existing.update(
                     conn.execute(
                         select(entity_records.c.hash).where(entity_records.c.hash.in_(chunk))
@@ -337,9 +342,9 @@ class ListStore:
                 seen.add(h)
                 new_records.append({"hash": h, "entity_id": eid, "data": blob})
                 new_keys.extend({"hash": h, "key": k[:400]} for k in party_keys(entities[eid]))
-            for chunk in _chunks(new_records):
+            for chunk in in_chunks(new_records):
                 conn.execute(insert(entity_records), chunk)
-            for chunk in _chunks(new_keys, 2000):
+            for chunk in in_chunks(new_keys, 2000):
                 conn.execute(insert(entity_keys), chunk)
             last_number = conn.execute(
                 select(func.max(list_versions.c.number)).where(list_versions.c.list_id == list_id)
@@ -364,7 +369,7 @@ class ListStore:
                 {"version_id": version_id, "entity_id": eid, "hash": h}
                 for eid, (h, _) in encoded.items()
             ]
-            for chunk in _chunks(rows, 2000):
+            for chunk in in_chunks(rows, 2000):
                 conn.execute(insert(version_entities), chunk)
         version = self.version(version_id)
         self.log(list_id, source, "loaded", f"{len(entities)} entities", version_id)
@@ -452,7 +457,7 @@ class ListStore:
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
         found: dict[str, Entity] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(wanted):
+            for chunk in in_chunks(wanted):
                 query = (
                     select(version_entities.c.entity_id, entity_records.c.data)
                     .join(entity_records, version_entities.c.hash == entity_records.c.hash)
@@ -474,11 +479,26 @@ class ListStore:
     def party(self, entity_id: str, as_of: date | str | None = None) -> list[Entity]:
         """The entity and every record on any list the sources tie to it (transitively)."""
         entity_id = self.canonical_id(entity_id)
+        return self.parties([entity_id], as_of).get(entity_id, [])
+
+    def parties(
+        self,
+        entity_ids: Iterable[str],
+        as_of: date | str | None = None,
+        limit: int = MAX_PARTY_RECORDS,
+    ) -> dict[str, list[Entity]]:
+        """`party` for many records at once (a few queries, not a few per record): each id
+        in force -> its record first, then the records tied to it, by id."""
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
         with self.engine.connect() as conn:
-            members = party_members(conn, version_ids, entity_id)
-        others = sorted(i for i in members if i != entity_id)
-        return self.get_entities([entity_id, *others], as_of) if members else []
+            groups = party_groups(conn, version_ids, entity_ids, limit)
+        records = {
+            e.id: e for e in self.get_entities({i for m in groups.values() for i in m}, as_of)
+        }
+        return {
+            eid: [records[i] for i in [eid, *sorted(members - {eid})] if i in records]
+            for eid, members in groups.items()
+        }
 
     def party_links(self, as_of: date | str | None = None) -> dict[str, tuple[int, int]]:
         """How many parties each linking rule joins in the lists in force: (parties,
@@ -549,7 +569,7 @@ class ListStore:
         """Stored records by hash, as plain dicts (what a diff compares)."""
         found: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(sorted(hashes)):
+            for chunk in in_chunks(sorted(hashes)):
                 for h, blob in conn.execute(
                     select(entity_records.c.hash, entity_records.c.data).where(
                         entity_records.c.hash.in_(chunk)

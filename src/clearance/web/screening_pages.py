@@ -17,6 +17,7 @@ from clearance.effects import Activity, effects_for_party, verdict_for
 from clearance.model import Entity
 from clearance.store.freshness import ListsInForce
 from clearance.web.auth import check_csrf, signed_in
+from clearance.web.ownership_graph import chain_svg
 from clearance.web.sessions import Session
 from clearance.web.templating import error_page, render
 from clearance.workflows.party_effects import list_label
@@ -148,7 +149,8 @@ def _last_known(store: Any, entity_id: str) -> Entity | None:
 
 @router.get("/ui/parties/{entity_id:path}", include_in_schema=False)
 def party_page(request: Request, entity_id: str, session: Session = signed_in) -> Response:
-    store = request.app.state.services.store
+    # The screener's store also knows the derived listings of the ownership lists.
+    store = request.app.state.services.screeners.get().store
     entity = store.get_entity(entity_id) if len(entity_id) <= 300 else None
     delisted = False
     if entity is None and len(entity_id) <= 300:
@@ -161,12 +163,22 @@ def party_page(request: Request, entity_id: str, session: Session = signed_in) -
     effects = effects_for_party(records)
     today = date.today()
     verdicts = [verdict_for(effects, activity, today) for activity in Activity]
+    view: Any = getattr(store, "view", None)
+    node = view.node_for(entity_id) if view is not None else None
+    ownership = None
+    if view is not None and node is not None:
+        ownership = {
+            "graph": chain_svg(view, node),
+            "owners": view.owners_of(node),
+            "holdings": view.holdings_of(node),
+        }
     return render(
         request,
         "party.html",
         session,
         entity=entity,
         delisted=delisted,
+        ownership=ownership,
         records=[
             {"entity": r, "list": list_label(r), "history": _record_history(store, r.id)}
             for r in records

@@ -19,6 +19,7 @@ from clearance.effects import Activity, Effect, VerdictResult
 from clearance.matching import DEFAULT_THRESHOLD, Hit, cached_index
 from clearance.matching import Screener as NameMatcher
 from clearance.model import Entity
+from clearance.ownership.screening import with_derived_listings
 from clearance.store import ListStore, open_store
 from clearance.store.freshness import ListsInForce, lists_in_force
 from clearance.workflows.party_effects import PartyEffects
@@ -103,7 +104,7 @@ class Screener:
 
     def __init__(
         self,
-        matcher: NameMatcher,
+        matcher: Any,  # the name matcher, or it wrapped with derived listings
         store: ListStore | None = None,
         as_of: date | None = None,
         lists: Sequence[str] | None = None,
@@ -132,7 +133,11 @@ class Screener:
         wanted = list(lists) if lists is not None else None
         key = store.screening_key(wanted, day)
         index = cached_index(key, lambda: list(store.entities(wanted, day)))
-        return cls(NameMatcher(index), store, day, wanted)
+        # Ownership lists in force: their derived listings join the hits and the parties.
+        matcher, parties = with_derived_listings(
+            store, NameMatcher(index), key, day or date.today(), wanted
+        )
+        return cls(matcher, parties, day, wanted)
 
     def lists_in_force(self, stale_after: int | None = None) -> ListsInForce:
         """The list versions this screener screens against, their age, and warnings."""
