@@ -192,6 +192,8 @@ def test_a_store_from_before_version_numbers_is_numbered_and_relinked(
         conn.execute(text("DROP INDEX uq_list_versions_number"))
         conn.execute(text("ALTER TABLE list_versions DROP COLUMN number"))
         conn.execute(text("DELETE FROM entity_keys"))
+        for table in ("links", "edges", "parties", "versions"):  # revision 0006's tables
+            conn.execute(text(f"DROP TABLE ownership_{table}"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
     store.engine.dispose()
     reopened = ListStore.open(db)

@@ -1,6 +1,6 @@
 """Tables of ownership data: versions of ownership lists, their parties, edges and links.
 
-Created by the Alembic revision 0005 (`store/migrations/versions/0005_ownership.py`).
+Created by the Alembic revision 0006 (`store/migrations/versions/0006_ownership.py`).
 A version is one file as loaded (its rows are not shared between versions: ownership
 files are replaced whole, and an unchanged file is not stored again). Links are
 kept per version *and* per set of list versions they were made against
