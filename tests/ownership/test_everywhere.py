@@ -105,12 +105,25 @@ def test_check_is_audited_with_the_derived_hit(owners_db: str, screener: Screene
     assert verify(engine).ok
 
 
+def test_an_ownership_list_asked_for_is_named_as_used_not_as_missing(owners_db: str) -> None:
+    """`--list` takes an ownership list id too: it is ownership data used, not a list
+    with "no version in force"; alone it screens against no list (exit 3)."""
+    code, out = cli("--db", owners_db, "check", ALPHA, "--list", "ofac-sdn", "--list", LIST_ID)
+    text = " ".join(out.split())
+    assert code == 0, out
+    assert ALPHA_ID in text
+    assert f"; ownership data {LIST_ID} v1." in text and "No version of" not in text
+    code, out = cli("--db", owners_db, "check", ALPHA, "--list", LIST_ID)
+    assert code == 3 and "No list version in force" in out
+
+
 def test_http_check_match_and_entities(owners_server: tuple[str, str, str]) -> None:
     url, key, _ = owners_server
     with httpx.Client(base_url=url, headers={"Authorization": f"ApiKey {key}"}, timeout=60) as http:
         checked = http.post("/check", json={"name": ALPHA, "activity": "transact"}).json()
         assert checked["verdict"]["label"] == "PROHIBITED"
         assert checked["verdict"]["reasons"][0].count("not listed; blocked by ownership") == 1
+        assert [o["list"] for o in checked["lists"]["ownership"]] == [LIST_ID]
         query = {"queries": {"q": {"schema": "Company", "properties": {"name": [ALPHA]}}}}
         (result,) = http.post("/match/default", json=query).json()["responses"]["q"]["results"]
         assert result["id"] == ALPHA_ID and result["datasets"] == [f"{LIST_ID}/OWNERSHIP"]

@@ -12,7 +12,7 @@ import time
 import weakref
 from datetime import date
 
-from clearance.ownership.storage import ownership_lists_in_force
+from clearance.ownership.storage import OwnershipVersion, ownership_lists_in_force
 from clearance.store import ListStore, ListVersion
 from clearance.store.freshness import ListsInForce, ages_of
 from clearance.workflows.screening import Screener
@@ -58,6 +58,9 @@ class ScreenerCache:
         self._versions: weakref.WeakKeyDictionary[Screener, dict[str, ListVersion]] = (
             weakref.WeakKeyDictionary()
         )
+        self._ownership: weakref.WeakKeyDictionary[Screener, dict[str, OwnershipVersion]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def _version_key(self, key: ScreenerKey) -> str:
         """The store's key of the versions in force, re-read at most every few seconds."""
@@ -97,6 +100,9 @@ class ScreenerCache:
                 versions = self.store.current_versions(lists_wanted, as_of)
                 found = Screener.load(lists_wanted, as_of, store=self.store)
                 self._versions[found] = versions
+                self._ownership[found] = ownership_lists_in_force(
+                    self.store.engine, lists_wanted, as_of
+                )
                 # Callers choose lists and dates: keep a bounded number of indexes in memory.
                 while len(self._screeners) >= MAX_SCREENERS:
                     del self._screeners[next(iter(self._screeners))]
@@ -115,7 +121,10 @@ class ScreenerCache:
         if not versions:
             known = [v for v in self.store.versions() if v.status == "ok"]
             earliest = min(known, key=lambda v: (v.effective_date, v.id), default=None)
-        return ages_of(versions, screener.lists, screener.as_of, stale_after, None, earliest)
+        owned = self._ownership.get(screener)
+        if owned is None:
+            owned = ownership_lists_in_force(self.store.engine, screener.lists, screener.as_of)
+        return ages_of(versions, screener.lists, screener.as_of, stale_after, None, earliest, owned)
 
     def _versions_in_force(self, screener: Screener) -> dict[str, ListVersion]:
         found = self._versions.get(screener)

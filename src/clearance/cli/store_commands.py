@@ -124,7 +124,7 @@ def _ownership_rows(store: Any, as_of: date | None) -> list[dict[str, Any]]:
             {
                 "list": list_id,
                 "kind": "ownership",
-                "version": version.id,
+                "version": version.number,
                 "load_id": version.id,
                 "date": version.effective_date.isoformat(),
                 "age_days": (date.today() - version.effective_date).days,
@@ -393,7 +393,8 @@ def _load_ownership(paths: list[Path], list_id: str, force: bool, published: dat
             "result": outcome.result,
             "source": [str(path)],
             "format": outcome.version.format,
-            "version": outcome.version.id,
+            "version": outcome.version.number,
+            "load_id": outcome.version.id,
             "sha256": outcome.version.sha256,
             "edges": outcome.version.edge_count,
             "parties": outcome.version.party_count,
@@ -416,7 +417,7 @@ def _load_ownership(paths: list[Path], list_id: str, force: bool, published: dat
         err_console.print(f"[yellow]{list_id}: {escape(warning)}[/yellow]")
     version = outcome.version
     console.print(
-        f"{list_id}: {outcome.result} v{version.id} ownership, {version.format} "
+        f"{list_id}: {outcome.result} v{version.number} ownership, {version.format} "
         f"({version.edge_count:,} edges between {version.party_count:,} parties; "
         f"+{outcome.added} -{outcome.removed} ~{outcome.changed})"
     )

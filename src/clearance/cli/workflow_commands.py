@@ -63,9 +63,12 @@ def _as_of(value: str | None) -> date | None:
 
 def lists_used(lists: list[str] | None, day: date | None) -> ListsInForce:
     """The versions a command will screen against, with their age (see `report_lists_used`)."""
+    from clearance.ownership.storage import ownership_lists_in_force
     from clearance.store.freshness import lists_in_force
 
-    return lists_in_force(state.store(), lists, day, state.stale_days)
+    store = state.store()
+    owned = ownership_lists_in_force(store.engine, lists, day)
+    return lists_in_force(store, lists, day, state.stale_days, ownership=owned)
 
 
 def load_screener(lists: list[str] | None, as_of: date | None) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -50,6 +50,7 @@ class OwnershipVersion:
     edge_count: int
     warnings: list[str]
     stats: dict[str, Any]
+    number: int = 0  # the list's own version number, from 1 (set when read)
 
     @property
     def effective_date(self) -> date:
@@ -105,7 +106,12 @@ def ownership_versions_of(engine: Engine, list_id: str | None = None) -> list[Ow
     if list_id is not None:
         query = query.where(ownership_versions.c.list_id == list_id)
     with engine.connect() as conn:
-        return [_version(r) for r in conn.execute(query)]
+        versions = [_version(r) for r in conn.execute(query)]
+    counters: dict[str, int] = {}  # numbered per list, as list versions are
+    for index, version in enumerate(versions):
+        counters[version.list_id] = counters.get(version.list_id, 0) + 1
+        versions[index] = replace(version, number=counters[version.list_id])
+    return versions
 
 
 def ownership_lists_in_force(
@@ -189,7 +195,7 @@ def record_ownership_load(
     ):
         message = (
             f"{list_id}: new file has {len(data.edges)} ownership edges against "
-            f"{newest.edge_count} in the current version {newest.id} (a drop of more than "
+            f"{newest.edge_count} in the current version v{newest.number} (a drop of more than "
             f"{MAX_COUNT_DROP:.0%}); refused, use --force to accept"
         )
         store.log(list_id, source, "rejected", message)

@@ -9,7 +9,7 @@ every answer, not only in `clearance lists`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -26,6 +26,17 @@ class VersionSource(Protocol):
     ) -> dict[str, ListVersion]: ...
 
     def versions(self, list_id: str | None = None) -> list[ListVersion]: ...
+
+
+class NumberedVersion(Protocol):
+    """A version of some list: a `ListVersion`, or one of ownership data."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def effective_date(self) -> date: ...
 
 
 def stale_after_days(value: int | str | None = None) -> int:
@@ -79,6 +90,9 @@ class ListsInForce:
     missing: tuple[str, ...]  # list ids asked for that have no version in force
     stale_after_days: int
     earliest: ListVersion | None = None  # the first version in the store, for the message
+    # Ownership data used for derived listings: never stale (the user's own), and no list
+    # to screen against by itself (it names no listed party).
+    ownership: tuple[ListAge, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -117,7 +131,9 @@ class ListsInForce:
         """One line naming every list version used and its age."""
         if self.empty:
             return "Lists used: none."
-        return "Lists used: " + "; ".join(age.label for age in self.lists) + "."
+        used = [age.label for age in self.lists]
+        used += [f"ownership data {age.list_id} v{age.number}" for age in self.ownership]
+        return "Lists used: " + "; ".join(used) + "."
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +141,7 @@ class ListsInForce:
             "stale_after_days": self.stale_after_days,
             "versions": [age.to_dict() for age in self.lists],
             "missing": list(self.missing),
+            "ownership": [age.to_dict() for age in self.ownership],
             "warnings": self.warnings(),
         }
 
@@ -145,15 +162,17 @@ def lists_in_force(
     as_of: date | None = None,
     stale_after: int | None = None,
     today: date | None = None,
+    ownership: Mapping[str, NumberedVersion] | None = None,
 ) -> ListsInForce:
-    """The versions of `lists` (None: all) in force on `as_of`, each with its age then."""
+    """The versions of `lists` (None: all) in force on `as_of`, each with its age then;
+    `ownership`: the ownership data in force for the same screening, by list id."""
     wanted = list(dict.fromkeys(lists)) if lists is not None else None
     current = store.current_versions(wanted, as_of)
     earliest = None
     if not current:
         known = [v for v in store.versions() if v.status == "ok"]
         earliest = min(known, key=lambda v: (v.effective_date, v.id), default=None)
-    return ages_of(current, wanted, as_of, stale_after, today, earliest)
+    return ages_of(current, wanted, as_of, stale_after, today, earliest, ownership)
 
 
 def ages_of(
@@ -163,15 +182,20 @@ def ages_of(
     stale_after: int | None = None,
     today: date | None = None,
     earliest: ListVersion | None = None,
+    ownership: Mapping[str, NumberedVersion] | None = None,
 ) -> ListsInForce:
     """`ListsInForce` of versions already looked up (a server keeps them per index)."""
     on = as_of or today or date.today()
     limit = stale_after_days(stale_after)
-    ages = []
-    for list_id, version in sorted(current.items()):
-        age = (on - version.effective_date).days
-        ages.append(
-            ListAge(list_id, version.number, version.id, version.effective_date, age, age > limit)
-        )
-    missing = tuple(sorted(set(wanted) - set(current))) if wanted is not None else ()
-    return ListsInForce(on, as_of, tuple(ages), missing, limit, earliest)
+    ages = [_age(list_id, v, on, limit) for list_id, v in sorted(current.items())]
+    owned = [_age(list_id, v, on, None) for list_id, v in sorted((ownership or {}).items())]
+    found = set(current) | set(ownership or {})
+    missing = tuple(sorted(set(wanted) - found)) if wanted is not None else ()
+    return ListsInForce(on, as_of, tuple(ages), missing, limit, earliest, tuple(owned))
+
+
+def _age(list_id: str, version: NumberedVersion, on: date, limit: int | None) -> ListAge:
+    """A version's age on `on`; stale past `limit` days (None: never)."""
+    age = (on - version.effective_date).days
+    stale = limit is not None and age > limit
+    return ListAge(list_id, version.number, version.id, version.effective_date, age, stale)

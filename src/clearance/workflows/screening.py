@@ -20,6 +20,7 @@ from clearance.matching import DEFAULT_THRESHOLD, Hit, cached_index
 from clearance.matching import Screener as NameMatcher
 from clearance.model import Entity
 from clearance.ownership.screening import with_derived_listings
+from clearance.ownership.storage import ownership_lists_in_force
 from clearance.store import ListStore, open_store
 from clearance.store.freshness import ListsInForce, lists_in_force
 from clearance.workflows.party_effects import PartyEffects
@@ -143,7 +144,8 @@ class Screener:
         """The list versions this screener screens against, their age, and warnings."""
         if self.store is None:
             raise ValueError("a screener without a store cannot say which lists it used")
-        return lists_in_force(self.store, self.lists, self.as_of, stale_after)
+        owned = ownership_lists_in_force(self.store.engine, self.lists, self.as_of)
+        return lists_in_force(self.store, self.lists, self.as_of, stale_after, ownership=owned)
 
     def check(
         self,
