@@ -9,13 +9,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from clearance.api.audit_hook import audit_screening
+from clearance.api.downloads import content_disposition
 from clearance.api.jobs import Job
 from clearance.api.keys import ApiKey
 from clearance.api.security import SCREEN_KEY
 from clearance.effects import Activity
+from clearance.model.text import require_name
 
 router = APIRouter()
 
@@ -33,6 +35,12 @@ class CheckRequest(BaseModel):
     as_of: date | None = None
     limit: int = Field(10, ge=1, le=100)
     threshold: float | None = Field(None, ge=0.0, le=1.0)
+
+    @field_validator("name")
+    @classmethod
+    def _visible_name(cls, value: str) -> str:
+        """ " ", "\ufeff" or "\u200b" are no names: 422, as for an empty string."""
+        return require_name(value)
 
 
 class ScanRequest(BaseModel):
@@ -163,5 +171,5 @@ def job_result(request: Request, job_id: str, key: Any = SCREEN_KEY) -> Response
     return Response(
         data,
         media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'},
+        headers={"Content-Disposition": content_disposition("attachment", f"{job_id}.csv")},
     )

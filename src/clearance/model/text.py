@@ -39,3 +39,14 @@ def strip_format_characters(text: str) -> str:
 def is_blank_name(text: str | None) -> bool:
     """True for a name with nothing visible in it: None, "", spaces, only format characters."""
     return text is None or not strip_format_characters(text).strip()
+
+
+class BlankNameError(ValueError):
+    """A name to screen has nothing visible in it: screening it would answer for nobody."""
+
+
+def require_name(text: str | None, what: str = "name") -> str:
+    """`text` if it has a visible character; else BlankNameError (exit 2, HTTP 422)."""
+    if text is None or is_blank_name(text):
+        raise BlankNameError(f"empty {what}: give a {what} with at least one visible character")
+    return text

@@ -16,6 +16,7 @@ from clearance.audit import record_screening
 from clearance.effects import Activity, effects_for_party, verdict_for
 from clearance.matching import DEFAULT_THRESHOLD
 from clearance.model import Entity
+from clearance.model.text import is_blank_name
 from clearance.web.auth import check_csrf, signed_in
 from clearance.web.sessions import Session
 from clearance.web.templating import error_page, render
@@ -50,7 +51,7 @@ def check_page(request: Request, session: Session = signed_in) -> Response:
 async def check(request: Request, session: Session = signed_in) -> Response:
     form = _check_form(await check_csrf(request, session))
     context: dict[str, Any] = {"form": form, "types": TYPES, "activities": ACTIVITIES}
-    if not form["name"]:
+    if is_blank_name(form["name"]):
         context["error"] = "Type a name to check."
         return render(request, "check.html", session, status_code=422, **context)
     screener = request.app.state.services.screeners.get()

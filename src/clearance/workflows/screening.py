@@ -19,6 +19,7 @@ from clearance.effects import Activity, Effect, VerdictResult
 from clearance.matching import Hit, cached_index
 from clearance.matching import Screener as NameMatcher
 from clearance.model import Entity
+from clearance.model.text import require_name
 from clearance.store import ListStore, open_store
 from clearance.workflows.party_effects import PartyEffects
 from clearance.workflows.scan import ScanResult, scan_text
@@ -125,7 +126,11 @@ class Screener:
         threshold: float | None = None,
         activity: Activity | str | None = None,
     ) -> list[ScreeningHit]:
-        """Listed parties matching the query, best first, with effects (and a verdict)."""
+        """Listed parties matching the query, best first, with effects (and a verdict).
+
+        A name with nothing visible in it is refused (BlankNameError, a ValueError).
+        """
+        require_name(name)
         hits = self.matcher.check(
             name,
             schema=schema,
