@@ -39,6 +39,16 @@ class CliState:
 state = CliState()
 
 
+def one_line_error(exc: BaseException) -> str:
+    """An error in one line an operator can act on: a database error without its SQL
+    and bound parameters (which may hold names), anything else as its type and message."""
+    original = getattr(exc, "orig", None)  # sqlalchemy's DBAPIError wraps the driver's
+    if isinstance(original, BaseException):
+        exc = original
+    text = " ".join(str(exc).split()) or "no message"
+    return text if type(exc).__module__.startswith("clearance") else f"{type(exc).__name__}: {text}"
+
+
 def audit(action: str, payload: dict[str, Any]) -> None:
     """Write what a command did to the audit trail, as the user who ran it."""
     import getpass

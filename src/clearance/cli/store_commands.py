@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from clearance.cli.context import audit, console, err_console, state
+from clearance.cli.context import audit, console, err_console, one_line_error, state
 from clearance.cli.entity_view import party_view
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.registry import LIST_SOURCES, identify_file, load_list_files
@@ -215,18 +215,20 @@ def load_command(
                 "file",
                 force=force,
             )
-        except (ListFormatError, VersionRejected) as exc:
-            store.log(target, ", ".join(str(p) for p in files.values()), "rejected", str(exc))
+        except Exception as exc:  # refused files, or a fault: one line, and the next list goes on
+            refused = isinstance(exc, ListFormatError | VersionRejected | StoreError)
+            outcome_text, message = ("rejected" if refused else "failed"), one_line_error(exc)
+            store.log(target, ", ".join(str(p) for p in files.values()), outcome_text, message)
             audit(
                 "list.update",
                 {
                     "list": target,
-                    "result": "rejected",
+                    "result": outcome_text,
                     "source": [str(p) for p in files.values()],
-                    "message": str(exc),
+                    "message": message,
                 },
             )
-            err_console.print(f"[red]{target}: not loaded: {escape(str(exc))}[/red]")
+            err_console.print(f"[red]{target}: not loaded: {escape(message)}[/red]")
             failed = True
             continue
         audit(
