@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hypothesis import strategies as st
 from lxml import etree
@@ -205,6 +206,97 @@ def _csv_head(data: bytes, records: int) -> bytes:
         next(reader)
     cut = sum(len(line) for line in text.splitlines(keepends=True)[: reader.line_num])
     return text[:cut].encode("utf-8")
+
+
+def whole_formats(lists: Path, fixtures: Path) -> list[FuzzFormat]:
+    """The same formats as whole real files (slower: seconds a case, for bench/)."""
+    import gzip
+
+    sdn = lists / "ofac_sdn/2021-07-07"
+    nonsdn = lists / "ofac_nonsdn/2025-12-19"
+    with zipfile.ZipFile(lists / "ofac_nonsdn/2025-01-10/CONS_ENHANCED.ZIP") as archive:
+        enhanced = archive.read("CONS_ENHANCED.XML")
+    workbook = (lists / "uk_ofsi/2025-04-14/ConList.xlsx").read_bytes()
+    excerpts = {f.name: f for f in fuzz_formats(lists, fixtures)}
+
+    def whole(name: str, files: dict[str, tuple[str, bytes]], **kw: Any) -> FuzzFormat:
+        return FuzzFormat(name, excerpts[name].list_id, files, **kw)
+
+    def set_of(folder: Path, names: dict[str, str]) -> dict[str, tuple[str, bytes]]:
+        return {role: (name.upper(), (folder / name).read_bytes()) for role, name in names.items()}
+
+    csl = gzip.decompress((lists / "us_csl/2022-05-16/consolidated.csv.gz").read_bytes())
+    return [
+        whole(
+            "ofac-sdn-csv",
+            set_of(
+                sdn,
+                {
+                    "sdn": "sdn.csv",
+                    "alt": "alt.csv",
+                    "add": "add.csv",
+                    "comments": "sdn_comments.csv",
+                },
+            ),
+        ),
+        whole(
+            "ofac-nonsdn-csv",
+            set_of(
+                nonsdn,
+                {
+                    "prim": "cons_prim.csv",
+                    "alt": "cons_alt.csv",
+                    "add": "cons_add.csv",
+                    "comments": "cons_comments.csv",
+                },
+            ),
+        ),
+        excerpts["ofac-advanced-xml"],  # the sample is the whole file
+        whole(
+            "ofac-enhanced-zip",
+            {"enhanced": ("CONS_ENHANCED.ZIP", enhanced)},
+            pack=_zip("CONS_ENHANCED.XML"),
+        ),
+        whole("us-csl-csv", {"csl": ("consolidated.csv", csl)}),
+        excerpts["us-csl-json"],
+        whole("bis-dpl", {"dpl": ("dpl.txt", (lists / "bis_dpl/2023-11-30/dpl.txt").read_bytes())}),
+        whole(
+            "un-sc-xml",
+            {
+                "xml": (
+                    "consolidated.xml",
+                    (lists / "un_sc/2026-02-27/consolidated.xml").read_bytes(),
+                )
+            },
+        ),
+        whole(
+            "uk-ofsi-csv",
+            {"conlist": ("ConList.csv", (fixtures / "uk_ofsi/ConList_sample.csv").read_bytes())},
+        ),
+        whole(
+            "uk-ofsi-xlsx",
+            {"conlist": ("ConList.xlsx", zipfile.ZipFile(io.BytesIO(workbook)).read(SHEET))},
+            pack=_workbook_packer(workbook),
+        ),
+        whole(
+            "eu-fsf-xml",
+            {
+                "xml": (
+                    "xmlFullSanctionsList_1_1.xml",
+                    (fixtures / "eu_fsf/xmlFullSanctionsList_1_1.xml").read_bytes(),
+                )
+            },
+        ),
+        whole(
+            "ftm-json",
+            {
+                "json": (
+                    "entities.ftm.json",
+                    (lists / "ftm_samples/yente_zala_entities.ftm.json").read_bytes(),
+                )
+            },
+        ),
+    ]
 
 
 def fuzz_formats(lists: Path, fixtures: Path) -> list[FuzzFormat]:
