@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, select
@@ -38,6 +41,10 @@ def test_a_store_of_the_previous_schema_is_upgraded_in_place(
     old = object.__new__(store_module.ListStore)
     old.engine = engine
     old._versions_cache = None
+    # That release's writes: no writer lock, and no read of columns added since.
+    old.record_load = functools.partial(store_module.ListStore._record_load, old)
+    old.current_versions = lambda *args, **kwargs: {}
+    old.version = lambda version_id: SimpleNamespace(id=version_id)
     version = load_version(old, base_entities(un_entities), "a", "2026-02-27")
     engine.dispose()
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from clearance.store import ListStore
+from clearance.store.writer_lock import WriterInfo
 
 # In a pipe or a file Rich would wrap at 80 columns; tables of list facts need more.
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -27,6 +29,7 @@ class CliState:
         """
         if self._store is None:
             store = ListStore.open(self.db)
+            store.on_writer_wait = _say_waiting
             if autoload and store.is_empty():
                 from clearance.snapshot import load_bundled_snapshot
 
@@ -34,6 +37,12 @@ class CliState:
                 load_bundled_snapshot(store)
             self._store = store
         return self._store
+
+
+def _say_waiting(holder: WriterInfo | None) -> None:
+    """Told once when a load must wait for another process's load to finish."""
+    who = holder.describe() if holder is not None else "another load is running"
+    err_console.print(f"[yellow]{escape(who)}; waiting[/yellow]")
 
 
 state = CliState()

@@ -186,10 +186,15 @@ def load_command(
         str | None,
         typer.Option(help="Publication date for files that carry none (OFAC CSVs), YYYY-MM-DD"),
     ] = None,
+    wait: Annotated[
+        bool,
+        typer.Option(help="Wait while another load writes to the store (--no-wait: give up)."),
+    ] = True,
 ) -> None:
     """Load local official files into the store as a new version of their list."""
     published_on = _as_of(published)
     store = state.store(autoload=False)
+    store.writer_timeout = None if wait else 0.0
     groups: dict[str, dict[str, Path]] = {}
     for path in paths:
         known = identify_file(path)
@@ -216,7 +221,7 @@ def load_command(
                 force=force,
             )
         except Exception as exc:  # refused files, or a fault: one line, and the next list goes on
-            refused = isinstance(exc, ListFormatError | VersionRejected | StoreError)
+            refused = isinstance(exc, ListFormatError | VersionRejected)
             outcome_text, message = ("rejected" if refused else "failed"), one_line_error(exc)
             store.log(target, ", ".join(str(p) for p in files.values()), outcome_text, message)
             audit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from clearance.model import Entity
+from clearance.store.errors import StoreBusy
 from clearance.store.list_store import (
     EntityChange,
     ListDiff,
@@ -23,6 +24,7 @@ __all__ = [
     "ListVersion",
     "LoadOutcome",
     "SourceFile",
+    "StoreBusy",
     "StoreError",
     "VersionRejected",
     "load_entities_for_screening",

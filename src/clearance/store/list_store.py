@@ -11,7 +11,7 @@ import builtins
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy import Engine, and_, func, insert, select
 from clearance.loaders.result import LoadResult
 from clearance.model import Entity
 from clearance.store.database import create_store_engine, default_database_url, migrate, utc
+from clearance.store.errors import StoreError, VersionRejected
 from clearance.store.party_keys import party_keys
 from clearance.store.schema import (
     entity_keys,
@@ -29,17 +30,10 @@ from clearance.store.schema import (
     update_log,
     version_entities,
 )
+from clearance.store.writer_lock import WriterInfo, writer_lock
 
 MAX_COUNT_DROP = 0.20  # a new version may not lose more than this share of entities
 _CHUNK = 500
-
-
-class StoreError(Exception):
-    """A store operation refused, with a message for the operator."""
-
-
-class VersionRejected(StoreError):
-    """A new version failed a plausibility check; the current version stays."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +133,10 @@ class ListStore:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._versions_cache: tuple[tuple[Any, ...], list[ListVersion]] | None = None
+        # A load waits this long for another process's load to finish (None: as long
+        # as it takes), telling `on_writer_wait` once who it waits for.
+        self.writer_timeout: float | None = None
+        self.on_writer_wait: Callable[[WriterInfo | None], None] | None = None
         migrate(engine)
 
     @classmethod
@@ -283,8 +281,29 @@ class ListStore:
 
         Refuses (VersionRejected) a version that drops more than 20 % of the
         entities of the current one unless `force`: the usual sign of a partial
-        download that still parsed.
+        download that still parsed. One load at a time per store (writer_lock.py):
+        a second waits, or raises StoreBusy past `writer_timeout`.
         """
+        with writer_lock(
+            self.engine,
+            result.list_id,
+            timeout=self.writer_timeout,
+            on_wait=self.on_writer_wait,
+        ):
+            return self._record_load(
+                result, files, source, origin, force=force, retrieved_at=retrieved_at
+            )
+
+    def _record_load(
+        self,
+        result: LoadResult,
+        files: list[SourceFile],
+        source: str,
+        origin: str,
+        *,
+        force: bool = False,
+        retrieved_at: datetime | None = None,
+    ) -> LoadOutcome:
         list_id = result.list_id
         digest = combined_sha256(files)
         known = self.version_with_sha256(list_id, digest)

@@ -29,7 +29,7 @@ from rich.progress import (
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.registry import LIST_SOURCES, load_list_files
 from clearance.loaders.source_files import read_source, refuse_html
-from clearance.store import ListStore, ListVersion, SourceFile, VersionRejected
+from clearance.store import ListStore, ListVersion, SourceFile, StoreBusy, VersionRejected
 from clearance.store.list_store import combined_sha256
 from clearance.update.download import (
     DEFAULT_BACKOFF,
@@ -182,6 +182,8 @@ class _Run:
             outcome = self.store.record_load(result, source_files, source, origin, force=self.force)
         except ListFormatError as exc:
             return self.fail(list_id, source, "rejected", str(exc))
+        except StoreBusy as exc:  # another process's load, and we were not to wait
+            return self.fail(list_id, source, "failed", str(exc))
         except VersionRejected as exc:  # the store has already logged it
             return UpdateOutcome(
                 list_id, "rejected", _strip_list_prefix(list_id, str(exc)), source, current
