@@ -68,3 +68,21 @@ def test_mutated_files_load_or_are_refused_by_name(
     case()
     print(name, seen)
     assert seen["refused"] > 0  # the mutations do reach the loader's checks
+
+
+# Cases the longer run (bench/fuzz_loaders.py) found, kept here once fixed.
+FOUND = [
+    # An EU element given a child named like one of its attributes: AttributeError.
+    (
+        "eu-fsf-xml",
+        "xml",
+        [("truncate", 1.0, 1, b""), ("flip", 0.5, 1, b""), ("swap", 0.1328125, 144, b"")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "target", "edits"), FOUND, ids=[f[0] for f in FOUND])
+def test_cases_the_long_run_found(
+    formats: dict[str, FuzzFormat], tmp_path: Path, name: str, target: str, edits: list
+) -> None:
+    assert outcome(formats[name], target, edits, tmp_path) in ("loaded", "refused")
