@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from clearance.cli.audit_commands import register as register_audit_commands
 from clearance.cli.context import err_console, one_line_error, state
 from clearance.cli.match_commands import register as register_match_commands
 from clearance.cli.monitor_commands import register as register_monitor_commands
@@ -68,5 +69,7 @@ register_workflow_commands(app)
 register_serve_commands(app)
 
 register_monitor_commands(app)
+
+register_audit_commands(app)
 
 register_users_commands(app)
