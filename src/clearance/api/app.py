@@ -31,6 +31,7 @@ from clearance.api.security import (
     validation_error,
 )
 from clearance.api.settings import ApiSettings
+from clearance.api.throttle import Throttle
 from clearance.store import ListStore, open_store
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -53,6 +54,7 @@ class Services:
     runner: JobRunner
     limiter: RateLimiter
     audit: AuditWriter  # screenings' audit records, written in groups off the request path
+    throttle: Throttle  # failed sign-ins and wrong keys, per address and per user
 
 
 def _job_runner(screeners: ScreenerCache) -> Callable[[Job, Path, Path, Callable], Any]:
@@ -92,6 +94,7 @@ def build_services(settings: ApiSettings) -> Services:
         runner=JobRunner(jobs, _job_runner(screeners)),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         audit=AuditWriter(store.engine),
+        throttle=Throttle(store.engine, address_free=settings.failures_per_address),
     )
 
 
