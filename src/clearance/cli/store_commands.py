@@ -49,7 +49,9 @@ def lists_command(
             {
                 "list": list_id,
                 "version": version.id,
-                "date": version.effective_date.isoformat(),
+                "date": version.effective_date.isoformat() if version.date_known else None,
+                "date_source": version.date_source,
+                "loaded": version.retrieved_at.date().isoformat(),
                 "age_days": version.age_days(),
                 "entities": version.entity_count,
                 "source_rows": version.stats.get("source_rows", version.entity_count),
@@ -73,12 +75,14 @@ def lists_command(
         )
     for row in rows:
         age = f"{row['age_days']} days"
-        if row["age_days"] > STALE_AFTER_DAYS:
+        if row["age_days"] is None:
+            age = "[yellow]unknown[/yellow]"
+        elif row["age_days"] > STALE_AFTER_DAYS:
             age = f"[yellow]{age}[/yellow]"
         table.add_row(
             row["list"],
             str(row["version"]),
-            row["date"],
+            row["date"] or f"unknown (loaded {row['loaded']})",
             age,
             f"{row['entities']:,}",
             f"{row['source_rows']:,}",
@@ -86,11 +90,18 @@ def lists_command(
             LIST_SOURCES[row["list"]].title if row["list"] in LIST_SOURCES else "",
         )
     console.print(table)
-    stale = [r["list"] for r in rows if r["age_days"] > STALE_AFTER_DAYS]
+    stale = [r["list"] for r in rows if (r["age_days"] or 0) > STALE_AFTER_DAYS]
     if stale:
         err_console.print(
             f"[yellow]Warning: {', '.join(stale)} older than {STALE_AFTER_DAYS} days; "
             "run `clearance update`.[/yellow]"
+        )
+    undated = [r["list"] for r in rows if r["age_days"] is None]
+    if undated:
+        err_console.print(
+            f"[yellow]Warning: {', '.join(undated)}: publication date unknown, so whether "
+            "it is out of date cannot be told; run `clearance update`, or load the files "
+            "with --published YYYY-MM-DD.[/yellow]"
         )
 
 
@@ -209,6 +220,7 @@ def load_command(
             result = load_list_files(target, files)
             if published_on is not None and result.published is None:
                 result.published = published_on.isoformat()
+                result.date_source = "operator"
             source_files = [
                 SourceFile.from_bytes(role, p.name.removesuffix(".gz"), read_source(p))
                 for role, p in files.items()

@@ -62,6 +62,7 @@ class ListVersion:
     status: str
     warnings: list[str]
     stats: dict[str, int]
+    date_source: str | None = None  # file | last-modified | operator | manifest; None: unknown
 
     @property
     def effective_date(self) -> date:
@@ -70,7 +71,16 @@ class ListVersion:
             return date.fromisoformat(self.published)
         return self.retrieved_at.date()
 
-    def age_days(self, today: date | None = None) -> int:
+    @property
+    def date_known(self) -> bool:
+        """Whether the list's own date is known (else only when it was loaded)."""
+        return self.published is not None
+
+    def age_days(self, today: date | None = None) -> int | None:
+        """Days since publication; None when the publication date is unknown (an OFAC CSV
+        loaded without --published once showed as published the day it was loaded)."""
+        if not self.date_known:
+            return None
         return ((today or date.today()) - self.effective_date).days
 
 
@@ -166,6 +176,7 @@ class ListStore:
             status=row.status,
             warnings=list(row.warnings),
             stats=dict(row.stats),
+            date_source=row.date_source,
         )
 
     def is_empty(self) -> bool:
@@ -320,6 +331,12 @@ class ListStore:
             entities[entity.id] = entity
         if duplicates:
             warnings.append(f"{duplicates} duplicate entity ids in the source; first kept")
+        if result.published is None:
+            warnings.append(
+                "the files carry no publication date: recorded as unknown, and the list's "
+                "age cannot be told (give it with --published, or update from the official "
+                "URL, whose Last-Modified date is used)"
+            )
 
         current = self.current_versions([list_id]).get(list_id)
         when = retrieved_at or datetime.now(UTC)
@@ -370,6 +387,7 @@ class ListStore:
                     sha256=digest,
                     retrieved_at=when,
                     published=result.published,
+                    date_source=(result.date_source or "file") if result.published else None,
                     entity_count=len(entities),
                     status="ok",
                     warnings=warnings,
