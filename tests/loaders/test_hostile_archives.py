@@ -5,14 +5,10 @@ archive in one line, never a traceback, the store untouched."""
 from __future__ import annotations
 
 import gzip
-import io
 import random
 import re
-import struct
 import subprocess
 import sys
-import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -20,35 +16,7 @@ import pytest
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.registry import load_list_files
 from clearance.loaders.source_files import INFLATE_CHUNK, MAX_UNZIPPED_BYTES, RATIO_FREE_BYTES
-
-MIB = 1024 * 1024
-
-
-def _zeros_deflated(size: int) -> bytes:
-    """Raw deflate of `size` zero bytes (about a thousand times smaller)."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = bytes(MIB)
-    return b"".join(packer.compress(block) for _ in range(size // MIB)) + packer.flush()
-
-
-def _lying_zip(member: str, inflates_to: int, claims: int) -> bytes:
-    """A zip whose one member inflates to `inflates_to` bytes but whose headers say `claims`."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(member, b"placeholder")
-    honest = buffer.getvalue()
-    deflated = _zeros_deflated(inflates_to)
-    local_end = 30 + len(member)
-    central = honest.index(b"PK\x01\x02")
-    name_at = central + 46
-    local = bytearray(honest[:local_end])
-    struct.pack_into("<III", local, 14, zlib.crc32(bytes(claims)), len(deflated), claims)
-    directory = bytearray(honest[central:])
-    struct.pack_into("<III", directory, 16, zlib.crc32(bytes(claims)), len(deflated), claims)
-    assert directory[46 : 46 + len(member)] == member.encode() and name_at
-    end = directory.index(b"PK\x05\x06")
-    struct.pack_into("<I", directory, end + 16, local_end + len(deflated))  # directory offset
-    return bytes(local) + deflated + bytes(directory)
+from tests.loaders.hostile_files import MIB, lying_zip
 
 
 def _bytes_inflated(message: str) -> int:
@@ -74,7 +42,7 @@ def test_a_zip_whose_header_lies_about_its_member_is_refused_early(tmp_path: Pat
     # 100 MiB of zeros in about 100 KB, announced as 9 MiB: the header's ratio (about 90)
     # passes, but the running count sees a thousandfold ratio and stops.
     archive = tmp_path / "CONS_ENHANCED.ZIP"
-    archive.write_bytes(_lying_zip("CONS_ENHANCED.XML", 100 * MIB, 9 * MIB))
+    archive.write_bytes(lying_zip("CONS_ENHANCED.XML", 100 * MIB, 9 * MIB))
     with pytest.raises(ListFormatError) as err:
         load_list_files("ofac-nonsdn", {"enhanced": archive})
     message = str(err.value)
@@ -85,7 +53,7 @@ def test_a_zip_whose_header_lies_about_its_member_is_refused_early(tmp_path: Pat
 
 def test_a_workbook_with_a_bomb_for_a_sheet_is_refused(tmp_path: Path) -> None:
     workbook = tmp_path / "ConList.xlsx"
-    workbook.write_bytes(_lying_zip("xl/worksheets/sheet1.xml", 100 * MIB, 9 * MIB))
+    workbook.write_bytes(lying_zip("xl/worksheets/sheet1.xml", 100 * MIB, 9 * MIB))
     with pytest.raises(ListFormatError, match="decompression bomb") as err:
         load_list_files("uk-ofsi", {"conlist": workbook})
     assert str(err.value).startswith("ConList.xlsx: part xl/worksheets/sheet1.xml inflates")

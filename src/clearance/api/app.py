@@ -110,11 +110,32 @@ def preload_index(app: FastAPI) -> None:
 
     store = open_store(app.state.settings.db)
     try:
+        key = store.screening_key(None, None)
         screener = Screener.load(store=store)
         prime(screener)  # the tables the first queries would load, loaded once for all workers
         app.state.preloaded_index = screener.matcher.index
+        app.state.preloaded_key = key
     finally:
         store.engine.dispose()
+
+
+def follow_list_updates(app: FastAPI) -> bool:
+    """In the parent of forked workers: when the lists in force have changed, load the new
+    index here and say so (True), so that new workers, forked from here, share it.
+
+    Workers would otherwise each build their own copy (the server's memory grew by one
+    index per worker at every update) while starving their own requests of the GIL.
+    """
+    store = ListStore.open(app.state.settings.db)
+    try:
+        key = store.screening_key(None, None)
+    finally:
+        store.engine.dispose()
+    if key == getattr(app.state, "preloaded_key", None):
+        return False
+    app.state.preloaded_index = None  # the old index goes as soon as nothing uses it
+    preload_index(app)
+    return True
 
 
 def create_app(settings: ApiSettings | None = None, services: Services | None = None) -> FastAPI:
@@ -124,6 +145,7 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ready = services or build_services(settings)
+        ready.screeners.rebuild_in_background = not getattr(app.state, "parent_follows", False)
         app.state.services = ready
         holder["services"] = ready
         if settings.warm:

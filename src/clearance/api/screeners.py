@@ -60,6 +60,9 @@ class ScreenerCache:
         self._newest: dict[ScreenerKey, Screener] = {}
         self._building: set[tuple[str, ScreenerKey]] = set()
         self._building_lock = threading.Lock()
+        # False in a forked worker whose parent follows list updates itself (prefork.py):
+        # the worker answers from the index it has until it is replaced by a new worker.
+        self.rebuild_in_background = True
         self.ready = threading.Event()
         self._version_keys: dict[ScreenerKey, tuple[float, str]] = {}
         # The list versions each screener's index was built from, for the audit trail.
@@ -91,7 +94,8 @@ class ScreenerCache:
             return found
         previous = self._newest.get(key[1])
         if previous is not None:  # an update: answer from the index we have meanwhile
-            self._build_in_background(key)
+            if self.rebuild_in_background:
+                self._build_in_background(key)
             return previous
         with self._lock:
             found = self._screeners.get(key)

@@ -101,15 +101,42 @@ class NoDelayH11Protocol(H11Protocol):
 
 
 HTTP_PROTOCOL: type[asyncio.Protocol] = NoDelayH11Protocol
+LAST_REQUEST_SECONDS = 2.0  # a stopping worker's idle connections wait this long for one
 
 try:  # httptools parses HTTP in C: a good part of each request's cost with h11
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class NoDelayHttpToolsProtocol(HttpToolsProtocol):
-        """uvicorn's httptools protocol, with TCP_NODELAY and coalesced writes."""
+        """uvicorn's httptools protocol, with TCP_NODELAY, coalesced writes, and a stop
+        that resets no request on its way."""
+
+        _stopping = False
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(_prepared(transport))
+
+        def shutdown(self) -> None:
+            """A graceful stop (a worker replaced after a list update, or the server's).
+
+            uvicorn closed idle keep-alive connections at once; but "idle" includes a
+            client that has just read its answer and sent its next request, which then
+            met a closed connection (seen as resets under load). Here an idle
+            connection answers one more request, with `Connection: close`, or closes
+            after LAST_REQUEST_SECONDS of silence.
+            """
+            self._stopping = True
+            if self.cycle is None or self.cycle.response_complete:
+                self._unset_keepalive_if_required()
+                self.timeout_keep_alive_task = self.loop.call_later(
+                    LAST_REQUEST_SECONDS, self.timeout_keep_alive_handler
+                )
+            else:
+                self.cycle.keep_alive = False
+
+        def on_headers_complete(self) -> None:
+            super().on_headers_complete()
+            if self._stopping and self.cycle is not None:
+                self.cycle.keep_alive = False  # answered, then the connection closes
 
     HTTP_PROTOCOL = NoDelayHttpToolsProtocol
 except ImportError:  # httptools is a dependency, but a wheel may be missing on a platform
@@ -145,12 +172,15 @@ def run(
     workers: int,
     log_level: str = "warning",
     preload: Callable[[Any], None] | None = None,
+    follow: Callable[[Any], bool] | None = None,
 ) -> None:
     """Serve the app `app_factory` (an import string) makes, on `workers` processes.
 
     One worker: uvicorn in this process. Several, where the system can fork: the app
     is made here once, `preload(app)` runs, and the workers are forked from this
-    process (see `clearance.api.prefork`); elsewhere uvicorn spawns them.
+    process (see `clearance.api.prefork`); elsewhere uvicorn spawns them. `follow(app)`,
+    called in the parent every few seconds, says when the lists have changed and the
+    new index is loaded: the workers are then replaced by new ones forked from it.
     """
     import uvicorn
 
@@ -164,9 +194,12 @@ def run(
             app = import_from_string(app_factory)()
             if preload is not None:
                 preload(app)
+                app.state.parent_follows = follow is not None  # workers need not rebuild
             return app
 
-        run_preforked(load_app, host=host, port=port, workers=workers, log_level=log_level)
+        run_preforked(
+            load_app, host=host, port=port, workers=workers, log_level=log_level, follow=follow
+        )
         return
     uvicorn.run(
         app_factory,

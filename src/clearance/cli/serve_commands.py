@@ -61,7 +61,7 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="One JSON line per request.")] = True,
 ) -> None:
     """Run the HTTP API (yente-compatible /match, /check, /screen, /reconcile …)."""
-    from clearance.api.app import preload_index
+    from clearance.api.app import follow_list_updates, preload_index
     from clearance.api.server import AddressInUse, check_address_free, run
 
     try:
@@ -100,6 +100,7 @@ def serve(
         workers=workers,
         log_level="warning",
         preload=preload_index,
+        follow=follow_list_updates,
     )
 
 
