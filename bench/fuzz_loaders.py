@@ -51,6 +51,7 @@ def run(fmt: FuzzFormat, cases: int, hang: float) -> dict[str, object]:
     slowest = 0.0
     failure: str | None = None
     folder = Path(tempfile.mkdtemp(prefix=f"fuzz-{fmt.name}-"))
+    signal.signal(signal.SIGALRM, _alarm)
 
     @settings(
         max_examples=cases,
@@ -95,7 +96,6 @@ def main() -> None:
     parser.add_argument("--only", help="run only this format")
     parser.add_argument("--json", type=Path, help="write the results here as well")
     args = parser.parse_args()
-    signal.signal(signal.SIGALRM, _alarm)
     fixtures = ROOT / "tests" / "fixtures"
     runs = []
     for label, formats, cases in (

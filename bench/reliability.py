@@ -117,34 +117,25 @@ def hostile_file_rows(lists: Path) -> list[Row]:
 
 
 def fuzz_rows(lists: Path, cases: int) -> list[Row]:
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
+    """bench/fuzz_loaders.py's run, `cases` fresh random cases per format."""
+    import importlib.util
 
-    from tests.loaders.fuzzing import fuzz_formats, mutations, outcome
+    from tests.loaders.fuzzing import fuzz_formats
 
+    spec = importlib.util.spec_from_file_location("fuzz_loaders", ROOT / "bench/fuzz_loaders.py")
+    assert spec is not None and spec.loader is not None
+    fuzz = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = fuzz
+    spec.loader.exec_module(fuzz)
     rows = []
     for fmt in fuzz_formats(lists, ROOT / "tests" / "fixtures"):
+        found = fuzz.run(fmt, cases, hang=60.0)
         row = Row("files", f"mutated {fmt.name} (truncated, flipped, lines inserted/deleted)")
-        counts = {"loaded": 0, "refused": 0}
-        folder = Path(tempfile.mkdtemp(prefix=f"fuzz-{fmt.name}-"))
-
-        @settings(
-            max_examples=cases,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(target=st.sampled_from(fmt.targets), edits=mutations())
-        def case(target: str, edits: list, fmt=fmt, counts=counts, folder=folder) -> None:  # type: ignore[no-untyped-def]
-            counts[outcome(fmt, target, edits, folder)] += 1
-
-        try:
-            case()
-        except Exception as exc:  # noqa: BLE001 - a crash is the finding
-            row.notes.append(f"FAILED: {type(exc).__name__}: {str(exc)[:200]}")
-        total = counts["loaded"] + counts["refused"]
-        row.tried, row.passed = total + len(row.notes), total
-        row.notes.append(f"{counts['loaded']} loaded, {counts['refused']} refused by name")
+        row.tried = found["cases"] + found["failures"]
+        row.passed = found["cases"]
+        row.notes.append(f"{found['loaded']} loaded, {found['refused']} refused naming the file")
+        if found["failure"]:
+            row.notes.insert(0, "FAILED: " + found["failure"].splitlines()[-1][:200])
         rows.append(row)
     return rows
 
@@ -381,14 +372,14 @@ def web_rows(db: str) -> list[Row]:
 
 
 def audit_rows() -> list[Row]:
-    from sqlalchemy import delete, select, update
+    from sqlalchemy import delete, update
 
     from clearance.audit import record, verify
     from clearance.audit.checkpoints import verify_against, write_checkpoint
     from clearance.audit.keys import AuditKeyring, audit_keyring
-    from clearance.audit.tables import audit_head, audit_log
-    from clearance.audit.trail import GENESIS, record_hash
+    from clearance.audit.tables import audit_log
     from clearance.store import ListStore
+    from tests.audit.tampering import move_head, recompute_chain
 
     def fresh(folder: Path) -> tuple[ListStore, Path]:
         store = ListStore.open(str(folder / "audit.db"))
@@ -397,25 +388,6 @@ def audit_rows() -> list[Row]:
         ckpt = folder / "audit.ckpt"
         write_checkpoint(store.engine, str(ckpt))
         return store, ckpt
-
-    def head_to(store: ListStore, seq: int) -> None:
-        with store.engine.begin() as conn:
-            digest = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == seq)).scalar()
-            conn.execute(update(audit_head).values(seq=seq, hash=digest or GENESIS))
-
-    def recompute(store: ListStore, key_id: str | None, keyring: AuditKeyring | None) -> None:
-        with store.engine.begin() as conn:
-            prev = GENESIS
-            for row in conn.execute(select(audit_log).order_by(audit_log.c.seq)).all():
-                payload = '{"n":0}' if row.seq == 7 else row.payload
-                digest = record_hash(prev, row.at, row.actor, row.action, payload, key_id, keyring)
-                conn.execute(
-                    update(audit_log)
-                    .where(audit_log.c.seq == row.seq)
-                    .values(payload=payload, prev_hash=prev, hash=digest, key_id=key_id)
-                )
-                prev = digest
-            conn.execute(update(audit_head).values(hash=prev))
 
     keyring = audit_keyring()
     wrong = AuditKeyring({keyring.current_id: b"w" * 64}, keyring.current_id, "attacker")
@@ -450,23 +422,27 @@ def audit_rows() -> list[Row]:
         ),
         (
             "newest records deleted, head moved back",
-            lambda s: (_exec(s, delete(audit_log).where(audit_log.c.seq > 15)), head_to(s, 15)),
+            lambda s: (_exec(s, delete(audit_log).where(audit_log.c.seq > 15)), move_head(s, 15)),
             True,
         ),
         (
             "every record deleted, head reset",
-            lambda s: (_exec(s, delete(audit_log)), head_to(s, 0)),
+            lambda s: (_exec(s, delete(audit_log)), move_head(s, 0)),
             True,
         ),
         (
             "chain recomputed without the key",
-            lambda s: recompute(s, keyring.current_id, wrong),
+            lambda s: recompute_chain(s, {7: '{"n":0}'}, keyring.current_id, wrong),
             False,
         ),
-        ("chain recomputed as unkeyed (downgrade)", lambda s: recompute(s, None, None), True),
+        (
+            "chain recomputed as unkeyed (downgrade)",
+            lambda s: recompute_chain(s, {7: '{"n":0}'}, None),
+            True,
+        ),
         (
             "chain recomputed with the key (insider)",
-            lambda s: recompute(s, keyring.current_id, keyring),
+            lambda s: recompute_chain(s, {7: '{"n":0}'}, keyring.current_id, keyring),
             True,
         ),
     ]

@@ -7,12 +7,14 @@ bundled snapshot (made in a temporary folder unless --db names one), drives it f
 this process with 32 keep-alive clients sending one-query `/match` requests (the names
 of shared/bench/yente_candidate_fixtures, as bench/http_api.py), and halfway through
 loads a new version of the OFAC SDN list (the 2021 four-file set, published "today")
-with `clearance load`, as a scheduled update would. The server notices within seconds
-and builds the new index in the background while it answers from the old one.
+with `clearance load`, as a scheduled update would (into the store it serves: give a
+copy with --db). The server's parent notices within seconds, loads the new index while
+the workers answer from the old one, and replaces them by workers forked with the new.
+A client reconnects when an answer says `Connection: close` (a worker being replaced).
 
 It reports: errors (any answer but 200, any connection failure), p50/p99 latency before
 the update (the window of the same length just before it), during it (from the load's
-start until the server answers from the new index and 30 s more), and after; and the
+start until 10 s after the old workers are gone), and after; and the
 server's memory (PSS summed over its processes, shared pages counted once) after the
 warm-up and at the end. Done when: 0 errors, p99 during within 3x of before, memory
 growth at most 10 %. The load generator shares the machine with the server.
@@ -45,6 +47,19 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Soak"
 SDN_2021 = http_api.SHARED / "lists" / "ofac_sdn" / "2021-07-07"
 CLI = "from clearance.cli.main import app; app()"
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as handle:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
 
 
 def server_pss_mib(pid: int) -> float:
@@ -89,6 +104,15 @@ class Recorder:
         }
 
 
+async def read_answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """(status, whether the server said it closes the connection after this answer)."""
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+    lines = head.split("\r\n")
+    length = next(int(x.split(":", 1)[1]) for x in lines if x.startswith("content-length:"))
+    await reader.readexactly(length)
+    return int(lines[0].split(" ", 2)[1]), "connection: close" in head
+
+
 async def client(
     port: int, requests: list[bytes], offset: int, until: float, rec: Recorder
 ) -> None:
@@ -104,11 +128,13 @@ async def client(
             while time.perf_counter() < until:
                 started = time.perf_counter()
                 writer.write(requests[i % len(requests)])
-                status = await asyncio.wait_for(http_api.read_response(reader), 120)
+                status, closing = await asyncio.wait_for(read_answer(reader), 120)
                 rec.samples.append((started, time.perf_counter() - started))
                 if status != 200:
                     rec.error(f"HTTP {status}")
                 i += 1
+                if closing:  # a worker being replaced says so: reconnect, as HTTP clients do
+                    break
         except (TimeoutError, OSError, asyncio.IncompleteReadError) as exc:
             rec.error(f"connection: {type(exc).__name__}")
         finally:
@@ -164,11 +190,21 @@ async def soak(args: argparse.Namespace, db: str) -> dict:
             memory.append((time.perf_counter() - t0, server_pss_mib(process.pid)))
             time.sleep(5)
 
+    def watch_workers() -> None:
+        """When the workers of before the update are all gone: the new index serves."""
+        first = set(children(process.pid))
+        while time.perf_counter() < until:
+            if "update_end" in marks and not set(children(process.pid)) & first:
+                marks["swapped"] = time.perf_counter()
+                return
+            time.sleep(0.25)
+
     def update_later() -> None:
         time.sleep(max(0.0, update_at - time.perf_counter()))
         load_update(db, marks)
 
     threading.Thread(target=sample_memory, daemon=True).start()
+    threading.Thread(target=watch_workers, daemon=True).start()
     updater = threading.Thread(target=update_later, daemon=True)
     updater.start()
     print(
@@ -180,9 +216,9 @@ async def soak(args: argparse.Namespace, db: str) -> dict:
     process.wait(timeout=60)
 
     start, end = marks["update_start"], marks["update_end"]
-    # The server checks the store every 5 s and then builds the new index in the
-    # background: "during" runs to the load's end plus settle seconds.
-    during_end = min(until, end + args.settle)
+    # The server checks the store every 5 s, loads the new index and replaces its
+    # workers: "during" runs until the old workers are gone plus settle seconds.
+    during_end = min(until, marks.get("swapped", end) + args.settle)
     length = during_end - start
     before = rec.window(start - length, start)
     during = rec.window(start, during_end)
@@ -198,6 +234,7 @@ async def soak(args: argparse.Namespace, db: str) -> dict:
         "error_kinds": rec.errors,
         "update_ok": bool(marks.get("update_ok")),
         "update_seconds": round(end - start, 1),
+        "swap_seconds": round(marks["swapped"] - end, 1) if "swapped" in marks else None,
         "during_seconds": round(length, 1),
         "before": before,
         "during": during,
@@ -233,9 +270,10 @@ def report(result: dict) -> str:
             f"`clearance serve --workers {result['workers']}` on {platform.machine()}, "
             f"Python {platform.python_version()}, {os.cpu_count()} cores shared with the load "
             f"generator (load average at the end: {load}). The list update (OFAC SDN, "
-            f"a new version) took {result['update_seconds']} s; 'during' is the "
-            f"{result['during_seconds']} s from its start until 30 s after it ended, 'before' "
-            "the same length just before it.",
+            f"a new version, `clearance load`) took {result['update_seconds']} s; the server "
+            f"had new workers on the new index {result['swap_seconds']} s after it ended. "
+            f"'during' is the {result['during_seconds']} s from the load's start until 10 s "
+            "after the old workers were gone, 'before' the same length just before it.",
             "",
             *rows,
             "",
@@ -257,7 +295,9 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--settle", type=float, default=30.0, help="seconds after the load")
+    parser.add_argument(
+        "--settle", type=float, default=10.0, help="seconds after the workers were replaced"
+    )
     parser.add_argument("--warmup", type=float, default=30.0, help="seconds before memory counts")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     parser.add_argument("--write-docs", action="store_true", help=f"update {SECTION} in {DOCS}")

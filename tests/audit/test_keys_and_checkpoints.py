@@ -19,6 +19,7 @@ from clearance.audit.tables import audit_head, audit_log
 from clearance.audit.trail import GENESIS, canonical_json, record_hash
 from clearance.cli.main import app
 from clearance.store import ListStore
+from tests.audit.tampering import move_head, recompute_chain
 
 KEY = "k" * 64
 
@@ -39,29 +40,6 @@ def _checkpoint(store: ListStore, tmp_path: Path) -> Path:
     return path
 
 
-def _set_head(store: ListStore, seq: int) -> None:
-    with store.engine.begin() as conn:
-        digest = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == seq)).scalar()
-        conn.execute(update(audit_head).values(seq=seq, hash=digest or GENESIS))
-
-
-def _recompute(store: ListStore, edit: dict[int, str], key_id: str | None, keyring=None) -> None:  # type: ignore[no-untyped-def]
-    """An attacker's rewrite: payloads changed, every hash after recomputed, head moved."""
-    with store.engine.begin() as conn:
-        rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
-        prev = GENESIS
-        for row in rows:
-            payload = edit.get(row.seq, row.payload)
-            digest = record_hash(prev, row.at, row.actor, row.action, payload, key_id, keyring)
-            conn.execute(
-                update(audit_log)
-                .where(audit_log.c.seq == row.seq)
-                .values(payload=payload, prev_hash=prev, hash=digest, key_id=key_id)
-            )
-            prev = digest
-        conn.execute(update(audit_head).values(hash=prev))
-
-
 def test_records_name_the_key_and_the_chain_is_an_hmac(store: ListStore) -> None:
     _five(store)
     keyring = audit_keyring()
@@ -78,7 +56,7 @@ def test_deleted_newest_records_with_the_head_moved_back(store: ListStore, tmp_p
     checkpoints = _checkpoint(store, tmp_path)
     with store.engine.begin() as conn:
         conn.execute(delete(audit_log).where(audit_log.c.seq >= 4))
-    _set_head(store, 3)
+    move_head(store, 3)
     assert verify(store.engine).ok  # the chain left behind is valid: only a checkpoint sees it
     (problem,) = verify_against(store.engine, checkpoints)
     assert "the audit trail ends at record 3, but checkpoint line 1" in problem
@@ -104,7 +82,7 @@ def test_a_chain_recomputed_with_the_products_hash_function(
     # Keeping the key ids but without the key (a key of the attacker's own): named.
     key_id = audit_keyring().current_id
     guess = AuditKeyring({key_id: b"g" * 64}, key_id, "the attacker's")
-    _recompute(store, {2: canonical_json({"n": 22})}, key_id, guess)
+    recompute_chain(store, {2: canonical_json({"n": 22})}, key_id, guess)
     problems = verify(store.engine).problems
     assert problems[:2] == [
         "record 1 edited: its content no longer matches its hash",
@@ -117,7 +95,7 @@ def test_a_chain_downgraded_to_unkeyed_or_recomputed_with_the_key(
 ) -> None:
     _five(store)
     checkpoints = _checkpoint(store, tmp_path)
-    _recompute(store, {2: canonical_json({"n": 22})}, None)  # as unkeyed (pre-0005) records
+    recompute_chain(store, {2: canonical_json({"n": 22})}, None)  # as unkeyed (pre-0005) records
     result = verify(store.engine)
     assert (
         result.ok
@@ -129,7 +107,7 @@ def test_a_chain_downgraded_to_unkeyed_or_recomputed_with_the_key(
         "saw: the trail was rewritten up to there"
     )
     keyring = audit_keyring()  # an insider with the key: the checkpoint still disagrees
-    _recompute(store, {2: canonical_json({"n": 23})}, keyring.current_id, keyring)
+    recompute_chain(store, {2: canonical_json({"n": 23})}, keyring.current_id, keyring)
     assert verify(store.engine).ok
     assert "the trail was rewritten up to there" in verify_against(store.engine, checkpoints)[0]
 
@@ -200,7 +178,7 @@ def test_checkpoint_and_verify_against_from_the_command_line(
     assert good.exit_code == 0 and "audit trail intact: 5 records" in good.output
     with store.engine.begin() as conn:
         conn.execute(delete(audit_log).where(audit_log.c.seq == 5))
-    _set_head(store, 4)
+    move_head(store, 4)
     bad = runner.invoke(app, ["--db", db, "audit", "verify", "--against", str(path)])
     assert bad.exit_code == 1
     assert "record 5 (at least) was deleted" in " ".join(bad.output.split())

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-from types import SimpleNamespace
+from datetime import UTC, datetime
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import inspect, select
+from sqlalchemy import Engine, inspect, select, text
 
 from clearance.audit import verify
 from clearance.audit.tables import audit_head
@@ -24,6 +23,36 @@ from clearance.store.database import (
 from tests.monitoring.backends import base_entities, load_version
 
 
+def _load_as_release_0001(engine: Engine, entities: list[Entity], published: str) -> int:
+    """A list version written into the 0001 tables as that release's store wrote it
+    (only the columns it had)."""
+    from clearance.store.list_store import _encode
+
+    encoded = {e.id: _encode(e) for e in entities}
+    with engine.begin() as conn:
+        version_id = conn.execute(
+            text(
+                "INSERT INTO list_versions (list_id, source, origin, files, sha256, retrieved_at,"
+                " published, entity_count, status, warnings, stats) VALUES ('un-sc', 'test',"
+                " 'file', '[]', :sha, :at, :published, :count, 'ok', '[]', '{}') RETURNING id"
+            ),
+            {"sha": "a" * 64, "at": datetime.now(UTC), "published": published,
+             "count": len(encoded)},
+        ).scalar_one()  # fmt: skip
+        for entity_id, (digest, blob) in encoded.items():
+            conn.execute(
+                text("INSERT INTO entity_records (hash, entity_id, data) VALUES (:h, :e, :d)"),
+                {"h": digest, "e": entity_id, "d": blob},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO version_entities (version_id, entity_id, hash) VALUES (:v, :e, :h)"
+                ),
+                {"v": version_id, "e": entity_id, "h": digest},
+            )
+    return int(version_id)
+
+
 def test_a_store_of_the_previous_schema_is_upgraded_in_place(
     db_url: str, un_entities: dict[str, Entity]
 ) -> None:
@@ -35,17 +64,7 @@ def test_a_store_of_the_previous_schema_is_upgraded_in_place(
         command.upgrade(config, "0001")
     assert current_revision(engine) == "0001"
     assert not inspect(engine).has_table("alerts")
-    # Put a list in it with the 0001 tables only (the store code of that release).
-    from clearance.store import list_store as store_module
-
-    old = object.__new__(store_module.ListStore)
-    old.engine = engine
-    old._versions_cache = None
-    # That release's writes: no writer lock, and no read of columns added since.
-    old.record_load = functools.partial(store_module.ListStore._record_load, old)
-    old.current_versions = lambda *args, **kwargs: {}
-    old.version = lambda version_id: SimpleNamespace(id=version_id)
-    version = load_version(old, base_entities(un_entities), "a", "2026-02-27")
+    version = _load_as_release_0001(engine, base_entities(un_entities), "2026-02-27")
     engine.dispose()
 
     store = ListStore.open(db_url)  # opening migrates

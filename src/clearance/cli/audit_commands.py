@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -87,15 +86,6 @@ def audit_new_key() -> None:
     console.print(f"new audit key {new_id} in {key_file()} (was {old_id}); keep a copy elsewhere")
 
 
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{option}: not an ISO date (YYYY-MM-DD): {value!r}") from exc
-
-
 def audit_export(
     start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day, included.")] = None,
@@ -104,10 +94,11 @@ def audit_export(
 ) -> None:
     """Audit records between two days, for an examiner."""
     from clearance.audit import export
+    from clearance.cli.store_commands import _as_of
 
     if fmt not in ("csv", "jsonl"):
         raise typer.BadParameter(f"--format must be csv or jsonl, not {fmt!r}")
-    chunks = export(state.store().engine, fmt, _day(start, "--from"), _day(end, "--to"))
+    chunks = export(state.store().engine, fmt, _as_of(start), _as_of(end))
     if output is None:
         for chunk in chunks:
             sys.stdout.write(chunk)

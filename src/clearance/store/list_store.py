@@ -301,115 +301,101 @@ class ListStore:
             timeout=self.writer_timeout,
             on_wait=self.on_writer_wait,
         ):
-            return self._record_load(
-                result, files, source, origin, force=force, retrieved_at=retrieved_at
-            )
+            list_id = result.list_id
+            digest = combined_sha256(files)
+            known = self.version_with_sha256(list_id, digest)
+            if known is not None:
+                return self.record_unchanged(known, source)
 
-    def _record_load(
-        self,
-        result: LoadResult,
-        files: list[SourceFile],
-        source: str,
-        origin: str,
-        *,
-        force: bool = False,
-        retrieved_at: datetime | None = None,
-    ) -> LoadOutcome:
-        list_id = result.list_id
-        digest = combined_sha256(files)
-        known = self.version_with_sha256(list_id, digest)
-        if known is not None:
-            return self.record_unchanged(known, source)
-
-        entities: dict[str, Entity] = {}
-        warnings = list(result.warnings)
-        duplicates = 0
-        for entity in result.entities:
-            if entity.id in entities:
-                duplicates += 1
-                continue
-            entities[entity.id] = entity
-        if duplicates:
-            warnings.append(f"{duplicates} duplicate entity ids in the source; first kept")
-        if result.published is None:
-            warnings.append(
-                "the files carry no publication date: recorded as unknown, and the list's "
-                "age cannot be told (give it with --published, or update from the official "
-                "URL, whose Last-Modified date is used)"
-            )
-
-        current = self.current_versions([list_id]).get(list_id)
-        when = retrieved_at or datetime.now(UTC)
-        effective = date.fromisoformat(result.published) if result.published else when.date()
-        if (
-            current is not None
-            and not force
-            and effective >= current.effective_date  # only a version that would become current
-            and len(entities) < current.entity_count * (1 - MAX_COUNT_DROP)
-        ):
-            message = (
-                f"{list_id}: new file has {len(entities)} entities against "
-                f"{current.entity_count} in the current version {current.id} "
-                f"(a drop of more than {MAX_COUNT_DROP:.0%}); refused, use --force to accept"
-            )
-            self.log(list_id, source, "rejected", message)
-            raise VersionRejected(message)
-
-        encoded = {eid: _encode(e) for eid, e in entities.items()}
-        with self.engine.begin() as conn:
-            hashes = [h for h, _ in encoded.values()]
-            existing: set[str] = set()
-            for chunk in _chunks(hashes):
-                existing.update(
-                    conn.execute(
-                        select(entity_records.c.hash).where(entity_records.c.hash.in_(chunk))
-                    ).scalars()
-                )
-            new_records = []
-            new_keys: list[dict[str, str]] = []
-            seen: set[str] = set()
-            for eid, (h, blob) in encoded.items():
-                if h in existing or h in seen:
+            entities: dict[str, Entity] = {}
+            warnings = list(result.warnings)
+            duplicates = 0
+            for entity in result.entities:
+                if entity.id in entities:
+                    duplicates += 1
                     continue
-                seen.add(h)
-                new_records.append({"hash": h, "entity_id": eid, "data": blob})
-                new_keys.extend({"hash": h, "key": k[:400]} for k in party_keys(entities[eid]))
-            for chunk in _chunks(new_records):
-                conn.execute(insert(entity_records), chunk)
-            for chunk in _chunks(new_keys, 2000):
-                conn.execute(insert(entity_keys), chunk)
-            version_id = conn.execute(
-                insert(list_versions).values(
-                    list_id=list_id,
-                    source=source,
-                    origin=origin,
-                    files=[f.__dict__ for f in files],
-                    sha256=digest,
-                    retrieved_at=when,
-                    published=result.published,
-                    date_source=(result.date_source or "file") if result.published else None,
-                    entity_count=len(entities),
-                    status="ok",
-                    warnings=warnings,
-                    stats=result.stats,
+                entities[entity.id] = entity
+            if duplicates:
+                warnings.append(f"{duplicates} duplicate entity ids in the source; first kept")
+            if result.published is None:
+                warnings.append(
+                    "the files carry no publication date: recorded as unknown, and the list's "
+                    "age cannot be told (give it with --published, or update from the official "
+                    "URL, whose Last-Modified date is used)"
                 )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            rows = [
-                {"version_id": version_id, "entity_id": eid, "hash": h}
-                for eid, (h, _) in encoded.items()
-            ]
-            for chunk in _chunks(rows, 2000):
-                conn.execute(insert(version_entities), chunk)
-        version = self.version(version_id)
-        self.log(list_id, source, "loaded", f"{len(entities)} entities", version_id)
-        outcome = LoadOutcome(list_id, "loaded", version, warnings=warnings)
-        if current is not None:
-            delta = self.diff(list_id, current.id, version_id)
-            outcome.added, outcome.removed = len(delta.added), len(delta.removed)
-            outcome.changed = len(delta.changed)
-        else:
-            outcome.added = len(entities)
-        return outcome
+
+            current = self.current_versions([list_id]).get(list_id)
+            when = retrieved_at or datetime.now(UTC)
+            effective = date.fromisoformat(result.published) if result.published else when.date()
+            if (
+                current is not None
+                and not force
+                and effective >= current.effective_date  # only a version that would become current
+                and len(entities) < current.entity_count * (1 - MAX_COUNT_DROP)
+            ):
+                message = (
+                    f"{list_id}: new file has {len(entities)} entities against "
+                    f"{current.entity_count} in the current version {current.id} "
+                    f"(a drop of more than {MAX_COUNT_DROP:.0%}); refused, use --force to accept"
+                )
+                self.log(list_id, source, "rejected", message)
+                raise VersionRejected(message)
+
+            encoded = {eid: _encode(e) for eid, e in entities.items()}
+            with self.engine.begin() as conn:
+                hashes = [h for h, _ in encoded.values()]
+                existing: set[str] = set()
+                for chunk in _chunks(hashes):
+                    existing.update(
+                        conn.execute(
+                            select(entity_records.c.hash).where(entity_records.c.hash.in_(chunk))
+                        ).scalars()
+                    )
+                new_records = []
+                new_keys: list[dict[str, str]] = []
+                seen: set[str] = set()
+                for eid, (h, blob) in encoded.items():
+                    if h in existing or h in seen:
+                        continue
+                    seen.add(h)
+                    new_records.append({"hash": h, "entity_id": eid, "data": blob})
+                    new_keys.extend({"hash": h, "key": k[:400]} for k in party_keys(entities[eid]))
+                for chunk in _chunks(new_records):
+                    conn.execute(insert(entity_records), chunk)
+                for chunk in _chunks(new_keys, 2000):
+                    conn.execute(insert(entity_keys), chunk)
+                version_id = conn.execute(
+                    insert(list_versions).values(
+                        list_id=list_id,
+                        source=source,
+                        origin=origin,
+                        files=[f.__dict__ for f in files],
+                        sha256=digest,
+                        retrieved_at=when,
+                        published=result.published,
+                        date_source=(result.date_source or "file") if result.published else None,
+                        entity_count=len(entities),
+                        status="ok",
+                        warnings=warnings,
+                        stats=result.stats,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+                rows = [
+                    {"version_id": version_id, "entity_id": eid, "hash": h}
+                    for eid, (h, _) in encoded.items()
+                ]
+                for chunk in _chunks(rows, 2000):
+                    conn.execute(insert(version_entities), chunk)
+            version = self.version(version_id)
+            self.log(list_id, source, "loaded", f"{len(entities)} entities", version_id)
+            outcome = LoadOutcome(list_id, "loaded", version, warnings=warnings)
+            if current is not None:
+                delta = self.diff(list_id, current.id, version_id)
+                outcome.added, outcome.removed = len(delta.added), len(delta.removed)
+                outcome.changed = len(delta.changed)
+            else:
+                outcome.added = len(entities)
+            return outcome
 
     def log(
         self, list_id: str, source: str, result: str, message: str, version_id: int | None = None
