@@ -29,3 +29,16 @@ def test_a_failed_job_names_the_users_file_not_a_server_path(
     assert filename in error, error
     for leak in (tempfile.gettempdir(), "clearance-job-", "input."):
         assert leak not in error, error
+
+
+def test_a_jobs_result_has_formulas_as_text_unless_asked(client: httpx.Client) -> None:
+    table = b'name,note\nHikvision,"=HYPERLINK(""http://evil.example"",""x"")"\n'
+    for form in ({}, {"keep_formulas": "true"}):
+        response = client.post("/screen", files={"file": ("f.csv", table, "text/csv")}, data=form)
+        job = _wait_done(client, response.json()["id"])
+        assert job["status"] == "done", job
+        result = client.get(f"/jobs/{job['id']}/result").text
+        if form:
+            assert ',"=HYPERLINK(' in result  # raw, as asked
+        else:
+            assert ",\"'=HYPERLINK(" in result and ',"=HYPERLINK(' not in result

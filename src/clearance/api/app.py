@@ -67,6 +67,7 @@ def _job_runner(screeners: ScreenerCache) -> Callable[[Job, Path, Path, Callable
             activity=Activity(job.options.get("activity") or "transact"),
             threshold=job.options.get("threshold"),
             workers=1,
+            keep_formulas=bool(job.options.get("keep_formulas")),
         )
         return screen_file(
             screener.matcher,

@@ -121,6 +121,10 @@ async def screen(
     activity: Annotated[Activity, Form()] = Activity.TRANSACT,
     threshold: Annotated[float | None, Form(ge=0.0, le=1.0)] = None,
     name_col: Annotated[str | None, Form(max_length=200)] = None,
+    keep_formulas: Annotated[
+        bool,
+        Form(description="Copy cells such as =HYPERLINK(…) raw (default: written as text)"),
+    ] = False,
     key: Any = SCREEN_KEY,
 ) -> dict[str, Any]:
     services = request.app.state.services
@@ -133,6 +137,8 @@ async def screen(
     if not data:
         raise HTTPException(422, "the uploaded file is empty")
     options = {"activity": activity.value, "threshold": threshold, "name_col": name_col}
+    if keep_formulas:
+        options["keep_formulas"] = True
     job = services.jobs.create(filename, data, options, owner=_owner(key))
     services.runner.submit(job.id)
     return {"id": job.id, "status": job.status, "links": {"self": f"/jobs/{job.id}"}}

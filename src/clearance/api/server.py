@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import select
 import socket
 from collections.abc import Callable
 from typing import Any, cast
@@ -88,6 +89,15 @@ class CoalescingTransport:
         return getattr(self._transport, name)
 
 
+def _has_unread_bytes(transport: asyncio.BaseTransport) -> bool:
+    sock = transport.get_extra_info("socket")
+    try:
+        readable, _, _ = select.select([sock.fileno()], [], [], 0)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return bool(readable)
+
+
 def _prepared(transport: asyncio.Transport) -> asyncio.Transport:
     set_no_delay(transport)
     return cast(asyncio.Transport, CoalescingTransport(transport, asyncio.get_running_loop()))
@@ -101,7 +111,7 @@ class NoDelayH11Protocol(H11Protocol):
 
 
 HTTP_PROTOCOL: type[asyncio.Protocol] = NoDelayH11Protocol
-LAST_REQUEST_SECONDS = 2.0  # a stopping worker's idle connections wait this long for one
+LAST_REQUEST_SECONDS = 5.0  # as uvicorn's keep-alive timeout: a stop closes no sooner
 
 try:  # httptools parses HTTP in C: a good part of each request's cost with h11
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -128,10 +138,20 @@ try:  # httptools parses HTTP in C: a good part of each request's cost with h11
             if self.cycle is None or self.cycle.response_complete:
                 self._unset_keepalive_if_required()
                 self.timeout_keep_alive_task = self.loop.call_later(
-                    LAST_REQUEST_SECONDS, self.timeout_keep_alive_handler
+                    LAST_REQUEST_SECONDS, self._close_if_silent
                 )
             else:
                 self.cycle.keep_alive = False
+
+        def _close_if_silent(self) -> None:
+            """Close, unless a request has come in that the (busy) loop has not read yet:
+            closing a socket with unread bytes resets the connection under the client."""
+            if self.transport.is_closing():
+                return
+            if _has_unread_bytes(self.transport):
+                self.timeout_keep_alive_task = self.loop.call_later(0.1, self._close_if_silent)
+                return
+            self.transport.close()
 
         def on_headers_complete(self) -> None:
             super().on_headers_complete()
