@@ -139,3 +139,27 @@ def test_loads_and_batch_screenings_are_audited(tmp_path: Path, lists_dir: Path)
     assert batch.payload["rows"] == 2 and batch.payload["hit_rows"] == 1
     assert batch.payload["versions"] == {"un-sc": 1}
     assert verify(engine).ok
+
+
+def test_an_error_no_command_handles_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """Here an unreachable database; CLEARANCE_DEBUG=1 shows the traceback for a report."""
+    import os
+    import subprocess
+    import sys
+
+    program = "from clearance.cli.main import app; app()"
+    url = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"
+    env = {k: v for k, v in os.environ.items() if k != "CLEARANCE_DEBUG"}
+    done = subprocess.run(
+        [sys.executable, "-c", program, "--db", url, "lists"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: OperationalError: connection failed")
+    assert "CLEARANCE_DEBUG=1" in done.stderr
+    debug = subprocess.run(
+        [sys.executable, "-c", program, "--db", url, "lists"],
+        capture_output=True, text=True, timeout=120, env={**env, "CLEARANCE_DEBUG": "1"},
+    )  # fmt: skip
+    assert "Traceback" in debug.stderr

@@ -143,9 +143,13 @@ try:  # httptools parses HTTP in C: a good part of each request's cost with h11
             else:
                 self.cycle.keep_alive = False
 
+        def timeout_keep_alive_handler(self) -> None:
+            self._close_if_silent()  # uvicorn's idle timeout, with the same care
+
         def _close_if_silent(self) -> None:
             """Close, unless a request has come in that the (busy) loop has not read yet:
-            closing a socket with unread bytes resets the connection under the client."""
+            closing a socket with unread bytes resets the connection under the client.
+            (A loop late by the idle time runs its timer before it reads the socket.)"""
             if self.transport.is_closing():
                 return
             if _has_unread_bytes(self.transport):
