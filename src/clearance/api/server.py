@@ -112,6 +112,7 @@ class NoDelayH11Protocol(H11Protocol):
 
 HTTP_PROTOCOL: type[asyncio.Protocol] = NoDelayH11Protocol
 LAST_REQUEST_SECONDS = 5.0  # as uvicorn's keep-alive timeout: a stop closes no sooner
+LISTENERS_CLOSE_FIRST_SECONDS = 1.0  # every stopping worker's, before any client is told
 
 try:  # httptools parses HTTP in C: a good part of each request's cost with h11
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -128,20 +129,32 @@ try:  # httptools parses HTTP in C: a good part of each request's cost with h11
         def shutdown(self) -> None:
             """A graceful stop (a worker replaced after a list update, or the server's).
 
-            uvicorn closed idle keep-alive connections at once; but "idle" includes a
-            client that has just read its answer and sent its next request, which then
-            met a closed connection (seen as resets under load). Here an idle
-            connection answers one more request, with `Connection: close`, or closes
-            after LAST_REQUEST_SECONDS of silence.
+            uvicorn closed idle keep-alive connections at once, and closed a busy one
+            after an answer whose headers had already gone out without saying so; either
+            way a client that had sent, or was about to send, its next request met a
+            closed connection (resets seen under load). Here every connection is closed
+            only after an answer that says `Connection: close`, or after
+            LAST_REQUEST_SECONDS of silence with nothing unread. And not at once: the
+            workers being replaced close their listening sockets first, all of them,
+            so that a client told to reconnect is not queued on one about to close (a
+            connection waiting in a closed SO_REUSEPORT socket's queue is reset).
             """
+            self.loop.call_later(LISTENERS_CLOSE_FIRST_SECONDS, self._stop)
+
+        def _stop(self) -> None:
+            if self.transport.is_closing():
+                return
             self._stopping = True
-            if self.cycle is None or self.cycle.response_complete:
+            cycle = self.cycle
+            if cycle is None or cycle.response_complete:
                 self._unset_keepalive_if_required()
                 self.timeout_keep_alive_task = self.loop.call_later(
                     LAST_REQUEST_SECONDS, self._close_if_silent
                 )
-            else:
-                self.cycle.keep_alive = False
+            elif not cycle.response_started:
+                cycle.keep_alive = False  # its answer will say Connection: close
+            # else: an answer on its way that cannot say it any more; the next request's
+            # will (on_headers_complete), or the idle timeout closes the connection.
 
         def timeout_keep_alive_handler(self) -> None:
             self._close_if_silent()  # uvicorn's idle timeout, with the same care
