@@ -250,12 +250,6 @@ def http_rows(db: str, cases: int) -> list[Row]:
             row.check([h["entity_id"] for h in hits] == [h["entity_id"] for h in plain])
         rows.append(row)
 
-        row = Row("HTTP", "no key, wrong keys: 401, then 429 for the guessing address")
-        for n in range(12):
-            answer = httpx.get(f"{server.url}/catalog", headers={"Authorization": f"ApiKey bad{n}"})
-            row.check(answer.status_code == 401)
-        rows.append(row)
-
         row = Row("HTTP", "a failed job's error names the user's file, no server path")
         for filename, data in (("ventes.parquet", b"PAR1 nope"), ("клиенты.xlsx", b"PK\x03\x04 x")):
             job = http.post("/screen", files={"file": (filename, data)}).json()
@@ -307,6 +301,16 @@ def web_rows(db: str) -> list[Row]:
                 "/ui/login", data={"username": name, "password": password, "login_csrf": token[1]}
             )
             row.check(answer.status_code == 429, f"{answer.status_code}")
+        rows.append(row)
+
+        row = Row("web", "wrong API keys from one address: 401, then 429 (Retry-After)")
+        for n in range(12):
+            answer = httpx.get(
+                f"{server.url}/catalog",
+                headers={"Authorization": f"ApiKey clr_guess{n}", "X-Forwarded-For": "10.77.0.1"},
+            )
+            expected = 401 if n <= 10 else 429
+            row.check(answer.status_code == expected, f"{n}: {answer.status_code}")
         rows.append(row)
 
         with closing(sign_in(server.url, name, password)) as client:

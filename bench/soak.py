@@ -88,9 +88,12 @@ class Recorder:
     def __init__(self) -> None:
         self.samples: list[tuple[float, float]] = []
         self.errors: dict[str, int] = {}
+        self.error_times: list[float] = []
+        self.idle_closed = 0  # connections the server closed while idle (not errors)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
+        self.error_times.append(time.perf_counter())
 
     def window(self, start: float, end: float) -> dict[str, float]:
         latencies = sorted(lat for at, lat in self.samples if start <= at < end)
@@ -126,6 +129,9 @@ async def client(
             continue
         try:
             while time.perf_counter() < until:
+                if reader.at_eof():  # closed by the server while idle: reconnect, as clients do
+                    rec.idle_closed += 1
+                    break
                 started = time.perf_counter()
                 writer.write(requests[i % len(requests)])
                 status, closing = await asyncio.wait_for(read_answer(reader), 120)
@@ -194,7 +200,7 @@ async def soak(args: argparse.Namespace, db: str) -> dict:
         """When the workers of before the update are all gone: the new index serves."""
         first = set(children(process.pid))
         while time.perf_counter() < until:
-            if "update_end" in marks and not set(children(process.pid)) & first:
+            if "update_start" in marks and not set(children(process.pid)) & first:
                 marks["swapped"] = time.perf_counter()
                 return
             time.sleep(0.25)
@@ -218,7 +224,7 @@ async def soak(args: argparse.Namespace, db: str) -> dict:
     start, end = marks["update_start"], marks["update_end"]
     # The server checks the store every 5 s, loads the new index and replaces its
     # workers: "during" runs until the old workers are gone plus settle seconds.
-    during_end = min(until, marks.get("swapped", end) + args.settle)
+    during_end = min(until, max(end, marks.get("swapped", end)) + args.settle)
     length = during_end - start
     before = rec.window(start - length, start)
     during = rec.window(start, during_end)
@@ -232,9 +238,11 @@ async def soak(args: argparse.Namespace, db: str) -> dict:
         "requests": len(rec.samples),
         "errors": sum(rec.errors.values()),
         "error_kinds": rec.errors,
+        "error_seconds_from_update": [round(t - start, 1) for t in rec.error_times],
+        "idle_closed": rec.idle_closed,
         "update_ok": bool(marks.get("update_ok")),
         "update_seconds": round(end - start, 1),
-        "swap_seconds": round(marks["swapped"] - end, 1) if "swapped" in marks else None,
+        "swap_seconds": round(marks["swapped"] - start, 1) if "swapped" in marks else None,
         "during_seconds": round(length, 1),
         "before": before,
         "during": during,
@@ -271,14 +279,20 @@ def report(result: dict) -> str:
             f"Python {platform.python_version()}, {os.cpu_count()} cores shared with the load "
             f"generator (load average at the end: {load}). The list update (OFAC SDN, "
             f"a new version, `clearance load`) took {result['update_seconds']} s; the server "
-            f"had new workers on the new index {result['swap_seconds']} s after it ended. "
+            f"had new workers on the new index {result['swap_seconds']} s after it began. "
             f"'during' is the {result['during_seconds']} s from the load's start until 10 s "
             "after the old workers were gone, 'before' the same length just before it.",
             "",
             *rows,
             "",
             f"- errors: {result['errors']} of {result['requests']:,} requests"
-            + (f" ({result['error_kinds']})" if result["errors"] else ""),
+            + (
+                f" ({result['error_kinds']}, at {result['error_seconds_from_update']} s from "
+                "the update's start)"
+                if result["errors"]
+                else ""
+            )
+            + f"; connections closed by the server while idle: {result['idle_closed']}",
             f"- p99 during the update / before: {result['p99_ratio']:.2f}x (target at most 3x)",
             f"- server memory (PSS of all its processes): {result['memory_start_mib']:.0f} MiB "
             f"after warm-up, {result['memory_end_mib']:.0f} MiB at the end "

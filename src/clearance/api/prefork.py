@@ -157,6 +157,9 @@ def run_preforked(
             # split 25 to 7, and the busy worker's queue set the p99.
             "reuse_port": True,
             "timeout": WORKER_TIMEOUT_SECONDS,
+            # uvicorn's own idle keep-alive time (gunicorn's default, 2 s, closed the
+            # connections of clients that paused a little, under load, the most).
+            "keepalive": 5,
             "graceful_timeout": GRACEFUL_STOP_SECONDS,
             "loglevel": log_level.lower(),  # at "warning", not gunicorn's "Booting worker …"
             "accesslog": None,
