@@ -7,6 +7,21 @@ from pathlib import Path
 
 import pytest
 
+# Under CI (`CI` set, as `.ci/run` and CI services set it) a missing PostgreSQL, Chromium
+# or Spark fails its tests: a suite that skipped them could go green without testing them.
+UNDER_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def skip_unless_ci(reason: str, *, module: bool = False) -> None:
+    """Skip on a developer's machine; fail under CI, where everything must run.
+
+    `module=True` from a module's (or conftest's) top level: skips or fails all of it.
+    """
+    if UNDER_CI:
+        pytest.fail(f"{reason} (CI must run these tests, not skip them)", pytrace=False)
+    pytest.skip(reason, allow_module_level=module)
+
+
 SHARED = Path(os.environ.get("CLEARANCE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 LISTS = SHARED / "lists"
 BENCH = SHARED / "bench"

@@ -13,6 +13,7 @@ from typing import Any
 
 from clearance.loaders.ftm_json import export_ftm
 from clearance.model import OWNERSHIP_SUB_LIST, Entity
+from clearance.model.text import is_blank_name
 
 # FtM schemas a query may use, and what the matcher is told (None: any type).
 MATCHABLE_SCHEMAS: dict[str, str | None] = {
@@ -104,7 +105,7 @@ def _strings(props: dict[str, Any], name: str, key: str) -> list[str]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise QueryError(f"query {key!r}: property {name!r} must be a list of strings")
-    return [v.strip() for v in value if v.strip()]
+    return [v.strip() for v in value if not is_blank_name(v)]
 
 
 def read_query(key: str, example: Any) -> MatchQuery:

@@ -1,12 +1,17 @@
 """One `Screener` per (lists, as_of), built once and kept for the server's life.
 
 The matcher is read-only once built, so request threads share it; a lock only
-keeps two threads from building the same index at once.
+keeps two threads from building the same index at once. When a list is updated,
+requests go on with the screener they had while the new one is built in a
+background thread, and move to it once it is ready: an update never makes a request
+wait for an index (it once made `/match` take 12 s). Each screener records which
+list versions it screens against, so the audit trail says which one answered.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
 import weakref
@@ -17,6 +22,7 @@ from clearance.store import ListStore, ListVersion
 from clearance.store.freshness import ListsInForce, ages_of
 from clearance.workflows.screening import Screener
 
+log = logging.getLogger("clearance.api.screeners")
 ScreenerKey = tuple[tuple[str, ...] | None, date | None]
 VERSION_CHECK_SECONDS = 5.0
 MAX_SCREENERS = 8  # the oldest built goes first
@@ -51,6 +57,14 @@ class ScreenerCache:
         self.store = store
         self._screeners: dict[tuple[str, ScreenerKey], Screener] = {}
         self._lock = threading.Lock()
+        # The newest screener built for each (lists, as_of), whatever its versions, and
+        # the version keys being built in the background.
+        self._newest: dict[ScreenerKey, Screener] = {}
+        self._building: set[tuple[str, ScreenerKey]] = set()
+        self._building_lock = threading.Lock()
+        # False in a forked worker whose parent follows list updates itself (prefork.py):
+        # the worker answers from the index it has until it is replaced by a new worker.
+        self.rebuild_in_background = True
         self.ready = threading.Event()
         self._version_keys: dict[ScreenerKey, tuple[float, str]] = {}
         # The list versions each screener's index was built from: for the audit trail,
@@ -93,22 +107,64 @@ class ScreenerCache:
         found = self._screeners.get(key)
         if found is not None:
             return found
+        previous = self._newest.get(key[1])
+        if previous is not None:  # an update: answer from the index we have meanwhile
+            if self.rebuild_in_background:
+                self._build_in_background(key)
+            return previous
         with self._lock:
             found = self._screeners.get(key)
             if found is None:
-                lists_wanted = list(wanted) if wanted else None
-                versions = self.store.current_versions(lists_wanted, as_of)
-                found = Screener.load(lists_wanted, as_of, store=self.store)
-                self._versions[found] = versions
-                self._ownership[found] = ownership_lists_in_force(
-                    self.store.engine, lists_wanted, as_of
-                )
-                # Callers choose lists and dates: keep a bounded number of indexes in memory.
-                while len(self._screeners) >= MAX_SCREENERS:
-                    del self._screeners[next(iter(self._screeners))]
-                self._screeners[key] = found
-                settle_long_lived_objects()
+                found = self._build(key)
         return found
+
+    def _build(self, key: tuple[str, ScreenerKey]) -> Screener:
+        """Build the screener of `key` and make it the newest of its (lists, as_of).
+
+        The caller holds `self._lock`.
+        """
+        wanted, as_of = key[1]
+        lists_wanted = list(wanted) if wanted else None
+        versions = self.store.current_versions(lists_wanted, as_of)
+        built = Screener.load(lists_wanted, as_of, store=self.store)
+        self._versions[built] = versions
+        self._ownership[built] = ownership_lists_in_force(self.store.engine, lists_wanted, as_of)
+        # The index of older versions of the same lists goes as soon as the requests
+        # using it finish: a server's memory does not grow with each update.
+        for stale in [k for k in self._screeners if k[1] == key[1]]:
+            del self._screeners[stale]
+        # Callers choose lists and dates: keep a bounded number of indexes in memory.
+        while len(self._screeners) >= MAX_SCREENERS:
+            evicted_key = next(iter(self._screeners))
+            if self._newest.get(evicted_key[1]) is self._screeners.pop(evicted_key):
+                del self._newest[evicted_key[1]]
+        self._screeners[key] = built
+        self._newest[key[1]] = built
+        settle_long_lived_objects()
+        return built
+
+    def _build_in_background(self, key: tuple[str, ScreenerKey]) -> None:
+        with self._building_lock:  # not self._lock: a build holds that one throughout
+            if key in self._building or key in self._screeners:
+                return
+            self._building.add(key)
+
+        def build() -> None:
+            try:
+                with self._lock:
+                    if key not in self._screeners:
+                        prime(self._build(key))
+            except Exception:  # the old index keeps answering; the next request tries again
+                log.exception("building the index of the new list versions failed")
+            finally:
+                with self._building_lock:
+                    self._building.discard(key)
+
+        threading.Thread(target=build, name="index-update", daemon=True).start()
+
+    def building(self) -> bool:
+        """True while a new index is built in the background (requests use the old one)."""
+        return bool(self._building)
 
     def versions_of(self, screener: Screener) -> dict[str, int]:
         """{list id: version id} of the lists `screener` screens against."""

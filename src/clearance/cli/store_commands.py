@@ -12,7 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from clearance.cli.context import audit, console, err_console, report_lists_used, state
+from clearance.cli.context import (
+    audit,
+    console,
+    err_console,
+    one_line_error,
+    report_lists_used,
+    state,
+)
 from clearance.cli.entity_view import ownership_lines, party_view
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.registry import LIST_SOURCES, identify_file, is_user_list, load_list_files
@@ -59,7 +66,9 @@ def lists_command(
                 "list": list_id,
                 "version": version.number,
                 "load_id": version.id,
-                "date": version.effective_date.isoformat(),
+                "date": version.effective_date.isoformat() if version.date_known else None,
+                "date_source": version.date_source,
+                "loaded": version.retrieved_at.date().isoformat(),
                 "age_days": ages[list_id].age_days,
                 "stale": ages[list_id].stale,
                 "entities": version.entity_count,
@@ -88,12 +97,14 @@ def lists_command(
         )
     for row in rows:
         age = f"{row['age_days']} days"
-        if row["stale"]:
+        if row["age_days"] is None:
+            age = "[yellow]unknown[/yellow]"
+        elif row["stale"]:
             age = f"[yellow]{age}[/yellow]"
         table.add_row(
             row["list"],
             str(row["version"]),
-            row["date"],
+            row["date"] or f"unknown (loaded {row['loaded']})",
             age,
             f"{row['entities']:,}",
             f"{row['source_rows']:,}",
@@ -272,6 +283,10 @@ def load_command(
         str | None,
         typer.Option(help="Publication date for files that carry none (OFAC CSVs), YYYY-MM-DD"),
     ] = None,
+    wait: Annotated[
+        bool,
+        typer.Option(help="Wait while another load writes to the store (--no-wait: give up)."),
+    ] = True,
 ) -> None:
     """Load local official files as a new list version.
 
@@ -282,6 +297,7 @@ def load_command(
     """
     published_on = _as_of(published)
     store = state.store(autoload=False)
+    store.writer_timeout = None if wait else 0.0
     groups: dict[str, dict[str, Path]] = {}
     named = list_id is not None and not any(identify_file(p) for p in paths)
     if named and _load_ownership(paths, list_id or "", force, published_on):
@@ -299,6 +315,7 @@ def load_command(
             result = load_list_files(target, files)
             if published_on is not None and result.published is None:
                 result.published = published_on.isoformat()
+                result.date_source = "operator"
             source_files = [
                 SourceFile.from_bytes(role, p.name.removesuffix(".gz"), read_source(p))
                 for role, p in files.items()
@@ -310,18 +327,20 @@ def load_command(
                 "file",
                 force=force,
             )
-        except (ListFormatError, VersionRejected) as exc:
-            store.log(target, ", ".join(str(p) for p in files.values()), "rejected", str(exc))
+        except Exception as exc:  # refused files, or a fault: one line, and the next list goes on
+            refused = isinstance(exc, ListFormatError | VersionRejected)
+            outcome_text, message = ("rejected" if refused else "failed"), one_line_error(exc)
+            store.log(target, ", ".join(str(p) for p in files.values()), outcome_text, message)
             audit(
                 "list.update",
                 {
                     "list": target,
-                    "result": "rejected",
+                    "result": outcome_text,
                     "source": [str(p) for p in files.values()],
-                    "message": str(exc),
+                    "message": message,
                 },
             )
-            err_console.print(f"[red]{target}: not loaded: {escape(str(exc))}[/red]")
+            err_console.print(f"[red]{target}: not loaded: {escape(message)}[/red]")
             failed = True
             continue
         audit(

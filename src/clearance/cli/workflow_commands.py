@@ -161,6 +161,13 @@ def screen_command(
     report: Annotated[
         Path | None, typer.Option(help="Write a self-contained HTML report here.")
     ] = None,
+    keep_formulas: Annotated[
+        bool,
+        typer.Option(
+            help="Copy cells such as =HYPERLINK(…) raw into CSV/TSV/Excel output "
+            "(default: written as text, so a spreadsheet does not run them)."
+        ),
+    ] = False,
     workers: Annotated[int, typer.Option(help="Processes matching in parallel.")] = 2,
     chunk_size: Annotated[int, typer.Option(help="Rows per commit.", hidden=True)] = 4096,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
@@ -187,6 +194,7 @@ def screen_command(
         threshold=threshold,
         workers=max(1, workers),
         chunk_size=max(1, chunk_size),
+        keep_formulas=keep_formulas,
     )
     if not input_path.exists():
         raise _fail(f"{input_path}: cannot open: no such file")

@@ -21,7 +21,7 @@ from xml.etree.ElementTree import ParseError
 
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.result import LoadResult
-from clearance.loaders.source_files import read_source, refuse_html, refuse_zip_bomb
+from clearance.loaders.source_files import check_zip_members, read_source, refuse_html
 from clearance.loaders.uk_ofsi_entities import build_result
 
 
@@ -32,7 +32,7 @@ def load_uk_ofsi_xlsx(path: Path) -> LoadResult:
     if not data.strip():
         raise ListFormatError(name, "empty file, expected an OFSI ConList.xlsx workbook")
     refuse_html(data[:512].decode("latin-1"), name)
-    refuse_zip_bomb(data, name)
+    check_zip_members(data, name)  # truncation and zip bombs, before openpyxl inflates it
     sheet, rows = _open_xlsx(data, name)
     return build_result(rows, name, unit="row", where=f"sheet {sheet!r}, ")
 

@@ -19,6 +19,7 @@ from clearance.matching.vocabulary import (
     LEGAL_PHRASES,
     LEGAL_START_OR_END,
 )
+from clearance.model.text import strip_format_characters
 
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bb\u00b4\u2032]")
 _DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){2,})")
@@ -100,7 +101,7 @@ def _legal_forms(items: list[_Item]) -> list[_Item]:
 @functools.lru_cache(maxsize=131072)
 def tokenize_name(text: str) -> NameTokens:
     """Tokens of one name in any script; legal forms become "#llc", "#jsc" …"""
-    text = unicodedata.normalize("NFKC", text).replace(",", " ")
+    text = unicodedata.normalize("NFKC", strip_format_characters(text)).replace(",", " ")
     items = _legal_forms(_latin_tokens(text))
     return NameTokens(
         tuple(t for t, _, _ in items),

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, func, select, update
 
 from clearance.audit.trail import append, canonical_json
 from clearance.matching.secondary import normalize_schema
+from clearance.model.text import is_blank_name
 from clearance.monitoring.tables import counterparties, monitor_hits, suppressions
 from clearance.workflows.columns import find_column, map_columns, schema_from_text
 from clearance.workflows.tables import TableError, open_table
@@ -67,7 +68,7 @@ class Counterparty:
         name = str(values.get("name") or "").strip()
         if not cid:
             raise CounterpartyMissing("a counterparty needs an id")
-        if not name:
+        if is_blank_name(name):
             raise CounterpartyMissing(f"counterparty {cid!r} has no name")
         ids = values.get("identifiers") or []
         if isinstance(ids, str):

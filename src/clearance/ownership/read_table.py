@@ -21,10 +21,10 @@ from typing import Any
 
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.source_files import (
+    check_zip_members,
     decode_text,
     iter_csv_records,
     read_source,
-    refuse_zip_bomb,
 )
 from clearance.model import Identifier, IdentifierType, to_country_code
 from clearance.ownership.records import (
@@ -122,7 +122,7 @@ def _csv_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
 def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
     import openpyxl
 
-    refuse_zip_bomb(data, name)
+    check_zip_members(data, name)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook

@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from clearance.loaders.errors import ListFormatError
-from clearance.loaders.source_files import decode_text, read_source, refuse_zip_bomb
+from clearance.loaders.source_files import check_zip_members, decode_text, read_source
 from clearance.ownership.read_bods import looks_like_bods, read_bods
 from clearance.ownership.read_ftm import read_ftm_ownership
 from clearance.ownership.read_table import read_ownership_table
@@ -57,7 +57,7 @@ def _xlsx_header(data: bytes) -> set[str]:
     import openpyxl
 
     try:
-        refuse_zip_bomb(data, "workbook")
+        check_zip_members(data, "workbook")
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # not readable here: the list's own loader will say why
         return set()

@@ -53,6 +53,11 @@ class OwnershipVersion:
     number: int = 0  # the list's own version number, from 1 (set when read)
 
     @property
+    def date_known(self) -> bool:
+        """Whether the data's own date is known (else only when it was loaded)."""
+        return self.published is not None
+
+    @property
     def effective_date(self) -> date:
         if self.published:
             return date.fromisoformat(self.published)

@@ -16,7 +16,7 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 IN_CHUNK = 500  # values per SQL IN (...) list: within every driver's parameter limit
 
 

@@ -37,6 +37,8 @@ class NumberedVersion(Protocol):
     def number(self) -> int: ...
     @property
     def effective_date(self) -> date: ...
+    @property
+    def date_known(self) -> bool: ...
 
 
 def stale_after_days(value: int | str | None = None) -> int:
@@ -61,12 +63,14 @@ class ListAge:
     list_id: str
     number: int  # the list's own version number
     load_id: int  # the store-wide id other records refer to
-    date: date
-    age_days: int
+    date: date  # its publication date; when that is unknown, the day it was loaded
+    age_days: int | None  # None: the publication date is unknown (an OFAC CSV file)
     stale: bool
 
     @property
     def label(self) -> str:
+        if self.age_days is None:
+            return f"{self.list_id} v{self.number} of unknown date (loaded {self.date.isoformat()})"
         return f"{self.list_id} v{self.number} of {self.date.isoformat()} ({self.age_days} days)"
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,7 +78,7 @@ class ListAge:
             "list": self.list_id,
             "version": self.number,
             "load_id": self.load_id,
-            "date": self.date.isoformat(),
+            "date": self.date.isoformat() if self.age_days is not None else None,
             "age_days": self.age_days,
             "stale": self.stale,
         }
@@ -103,6 +107,11 @@ class ListsInForce:
     def stale(self) -> list[str]:
         return [age.list_id for age in self.lists if age.stale]
 
+    @property
+    def undated(self) -> list[str]:
+        """Lists whose publication date is unknown: how old they are cannot be told."""
+        return [age.list_id for age in self.lists if age.age_days is None]
+
     def warnings(self) -> list[str]:
         found: list[str] = []
         when = f" on {self.as_of.isoformat()}" if self.as_of else ""
@@ -124,6 +133,12 @@ class ListsInForce:
             found.append(
                 f"{', '.join(self.stale)} older than {self.stale_after_days} days on "
                 f"{self.on.isoformat()}; run `clearance update`."
+            )
+        if self.undated:
+            found.append(
+                f"{', '.join(self.undated)}: publication date unknown, so whether "
+                f"{'it is' if len(self.undated) == 1 else 'they are'} out of date cannot be "
+                "told; run `clearance update`, or load the files with --published YYYY-MM-DD."
             )
         return found
 
@@ -196,6 +211,6 @@ def ages_of(
 
 def _age(list_id: str, version: NumberedVersion, on: date, limit: int | None) -> ListAge:
     """A version's age on `on`; stale past `limit` days (None: never)."""
-    age = (on - version.effective_date).days
-    stale = limit is not None and age > limit
+    age = (on - version.effective_date).days if version.date_known else None
+    stale = limit is not None and age is not None and age > limit
     return ListAge(list_id, version.number, version.id, version.effective_date, age, stale)

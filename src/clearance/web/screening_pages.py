@@ -15,7 +15,8 @@ from fastapi.responses import Response
 from clearance.audit import record_screening
 from clearance.effects import Activity, effects_for_party, verdict_for
 from clearance.model import Entity
-from clearance.store.freshness import ListsInForce
+from clearance.model.text import is_blank_name
+from clearance.store.freshness import ListsInForce, lists_in_force
 from clearance.web.auth import check_csrf, signed_in
 from clearance.web.ownership_graph import chain_svg
 from clearance.web.sessions import Session
@@ -69,7 +70,7 @@ async def check(request: Request, session: Session = signed_in) -> Response:
     context: dict[str, Any] = {"form": form, "types": TYPES, "activities": ACTIVITIES}
     screener = request.app.state.services.screeners.get()
     context["lists_used"] = used = _lists_used(request, screener)
-    if not form["name"]:
+    if is_blank_name(form["name"]):
         context["error"] = "Type a name to check."
         return render(request, "check.html", session, status_code=422, **context)
     if used.empty:  # no "no match" for a screening against nothing
@@ -191,15 +192,19 @@ def party_page(request: Request, entity_id: str, session: Session = signed_in) -
 
 @router.get("/ui/lists", include_in_schema=False)
 def lists_page(request: Request, session: Session = signed_in) -> Response:
-    store = request.app.state.services.store
+    services = request.app.state.services
+    store = services.store
     today = date.today()
+    used = lists_in_force(store, stale_after=services.settings.stale_after_days, today=today)
+    ages = {age.list_id: age for age in used.lists}
     rows = []
     for list_id, version in sorted(store.current_versions().items()):
         rows.append(
             {
                 "list_id": list_id,
                 "version": version,
-                "age": version.age_days(today),
+                "age": ages[list_id].age_days,  # None: publication date unknown
+                "stale": ages[list_id].stale,
                 "last_update": store.last_update(list_id),
             }
         )

@@ -19,6 +19,7 @@ from clearance.effects import Activity, Effect, VerdictResult
 from clearance.matching import DEFAULT_THRESHOLD, Hit, cached_index
 from clearance.matching import Screener as NameMatcher
 from clearance.model import Entity
+from clearance.model.text import require_name
 from clearance.ownership.screening import with_derived_listings
 from clearance.ownership.storage import ownership_lists_in_force
 from clearance.store import ListStore, open_store
@@ -158,7 +159,11 @@ class Screener:
         threshold: float | None = None,
         activity: Activity | str | None = None,
     ) -> list[ScreeningHit]:
-        """Listed parties matching the query, best first, with effects (and a verdict)."""
+        """Listed parties matching the query, best first, with effects (and a verdict).
+
+        A name with nothing visible in it is refused (BlankNameError, a ValueError).
+        """
+        require_name(name)
         hits = self.matcher.check(
             name,
             schema=schema,
