@@ -119,3 +119,28 @@ def test_workers_are_replaced_by_ones_sharing_the_new_index(
         assert "new workers with the new index" in served.log.read_text()
     finally:
         served.stop()
+
+
+def test_the_parent_follows_ownership_files_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, un_entities: dict[str, Entity]
+) -> None:
+    """An ownership file derives listings: loading one must replace the workers too (the
+    parent once asked only whether the lists changed, so workers kept the old ones)."""
+    from typer.testing import CliRunner
+
+    from clearance.api import ApiSettings, create_app
+    from clearance.api.app import follow_list_updates, preload_index
+    from clearance.cli.main import app as cli_app
+
+    monkeypatch.setenv("CLEARANCE_CACHE_DIR", str(tmp_path / "cache"))
+    db = str(tmp_path / "store.db")
+    load_version(ListStore.open(db), base_entities(un_entities, 150), "a", "2026-02-27")
+    app = create_app(ApiSettings(db=db))
+    preload_index(app)
+    assert not follow_list_updates(app)
+    owners = tmp_path / "owners.csv"
+    owners.write_text("owner,owned,percent,start_date,end_date,source\nA Co,B Co,60,,,filing\n")
+    loaded = CliRunner().invoke(cli_app, ["--db", db, "load", str(owners), "--list", "owners"])
+    assert loaded.exit_code == 0, loaded.output
+    assert follow_list_updates(app)
+    assert not follow_list_updates(app)

@@ -106,12 +106,12 @@ def preload_index(app: FastAPI) -> None:
     instead of reading it from disk each; the parent's database connections are closed
     so that no worker inherits one.
     """
-    from clearance.api.screeners import prime
+    from clearance.api.screeners import prime, version_key
     from clearance.workflows.screening import Screener
 
     store = open_store(app.state.settings.db)
     try:
-        key = store.screening_key(None, None)
+        key = version_key(store, None, None)
         screener = Screener.load(store=store)
         prime(screener)  # the tables the first queries would load, loaded once for all workers
         app.state.preloaded_index = screener.matcher.index
@@ -127,9 +127,11 @@ def follow_list_updates(app: FastAPI) -> bool:
     Workers would otherwise each build their own copy (the server's memory grew by one
     index per worker at every update) while starving their own requests of the GIL.
     """
+    from clearance.api.screeners import version_key
+
     store = ListStore.open(app.state.settings.db)
     try:
-        key = store.screening_key(None, None)
+        key = version_key(store, None, None)  # ownership files count: they derive listings
     finally:
         store.engine.dispose()
     if key == getattr(app.state, "preloaded_key", None):

@@ -28,6 +28,20 @@ VERSION_CHECK_SECONDS = 5.0
 MAX_SCREENERS = 8  # the oldest built goes first
 
 
+def version_key(store: ListStore, lists: list[str] | None, as_of: date | None) -> str:
+    """What a screener depends on: the list versions in force, the ownership versions in
+    force, and the day when there are any (derived listings are of a date). It changes
+    when a list or ownership file is loaded or updated."""
+    owned = ownership_lists_in_force(store.engine, lists, as_of)
+    return "|".join(
+        [
+            store.screening_key(lists, as_of),
+            *(f"{k}={v.id}" for k, v in sorted(owned.items())),
+            (as_of or date.today()).isoformat() if owned else "",
+        ]
+    )
+
+
 def prime(screener: Screener) -> None:
     """Load what the first queries would otherwise load mid-request: the matcher's
     transliteration tables and the word lists `/scan` judges mentions by."""
@@ -83,18 +97,9 @@ class ScreenerCache:
         if cached is not None and now - cached[0] < VERSION_CHECK_SECONDS:
             return cached[1]
         lists, as_of = key
-        wanted = list(lists) if lists else None
-        # Ownership lists loaded meanwhile, and the day (derived listings are of a date).
-        owned = ownership_lists_in_force(self.store.engine, wanted, as_of)
-        version_key = "|".join(
-            [
-                self.store.screening_key(wanted, as_of),
-                *(f"{k}={v.id}" for k, v in sorted(owned.items())),
-                (as_of or date.today()).isoformat() if owned else "",
-            ]
-        )
-        self._version_keys[key] = (now, version_key)
-        return version_key
+        found = version_key(self.store, list(lists) if lists else None, as_of)
+        self._version_keys[key] = (now, found)
+        return found
 
     def list_ids(self) -> list[str]:
         return sorted(self.store.current_versions())
