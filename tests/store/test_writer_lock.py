@@ -108,3 +108,19 @@ def test_a_load_gives_up_after_its_timeout(store: ListStore) -> None:
     with writer_lock(store.engine, "ofac-sdn"), pytest.raises(StoreBusy, match="ofac-sdn"):
         store.record_load(LoadResult("un-sc", [], None, [], {}), [], "x", "file")
     assert len(waited) == 1 and waited[0] is not None
+
+
+def test_an_ownership_load_takes_the_writer_lock_too(store: ListStore, tmp_path: Path) -> None:
+    """Ownership files are versions of the store like lists: one writer at a time."""
+    from clearance.ownership.read_table import read_ownership_table
+    from clearance.ownership.storage import ownership_versions_of, record_ownership_load
+
+    owners = tmp_path / "owners.csv"
+    owners.write_text("owner,owned,percent,start_date,end_date,source\nA Co,B Co,60,,,filing\n")
+    data = read_ownership_table(owners)
+    store.writer_timeout = 0.3
+    with writer_lock(store.engine, "un-sc"), pytest.raises(StoreBusy, match="owners not loaded"):
+        record_ownership_load(store, "owners", data, [], "test")
+    assert ownership_versions_of(store.engine) == []  # nothing written meanwhile
+    store.writer_timeout = None
+    assert record_ownership_load(store, "owners", data, [], "test").result == "loaded"

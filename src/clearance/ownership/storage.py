@@ -31,6 +31,7 @@ from clearance.ownership.tables import (
 from clearance.store import ListStore, SourceFile, StoreError, VersionRejected
 from clearance.store.database import utc
 from clearance.store.list_store import MAX_COUNT_DROP, combined_sha256
+from clearance.store.writer_lock import writer_lock
 
 _CHUNK = 2000
 
@@ -181,7 +182,26 @@ def record_ownership_load(
     force: bool = False,
     published: str | None = None,
 ) -> OwnershipLoad:
-    """Store a fully read ownership file as a new version of `list_id` (or do nothing)."""
+    """Store a fully read ownership file as a new version of `list_id` (or do nothing).
+
+    One writer per store, as for list versions (store/writer_lock.py): a second load
+    waits, or raises StoreBusy past the store's `writer_timeout`.
+    """
+    with writer_lock(
+        store.engine, list_id, timeout=store.writer_timeout, on_wait=store.on_writer_wait
+    ):
+        return _record_ownership_load(store, list_id, data, files, source, force, published)
+
+
+def _record_ownership_load(
+    store: ListStore,
+    list_id: str,
+    data: OwnershipData,
+    files: list[SourceFile],
+    source: str,
+    force: bool,
+    published: str | None,
+) -> OwnershipLoad:
     if store.versions(list_id):
         raise StoreError(
             f"{list_id!r} is a list of listed parties; ownership data needs a list id of its own"
