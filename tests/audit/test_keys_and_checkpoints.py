@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,12 @@ from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
 from clearance.audit import record, verify
-from clearance.audit.checkpoints import make_checkpoint, verify_against, write_checkpoint
+from clearance.audit.checkpoints import (
+    CheckpointError,
+    make_checkpoint,
+    verify_against,
+    write_checkpoint,
+)
 from clearance.audit.keys import KEY_ENV, KEY_FILE_ENV, AuditKeyring, audit_keyring
 from clearance.audit.tables import audit_head, audit_log
 from clearance.audit.trail import GENESIS, canonical_json, record_hash
@@ -184,3 +191,34 @@ def test_checkpoint_and_verify_against_from_the_command_line(
     assert "record 5 (at least) was deleted" in " ".join(bad.output.split())
     assert hashlib.sha256(path.read_bytes()).hexdigest()  # the file itself is left as it was
     assert make_checkpoint(store.engine).seq == 4
+
+
+def test_a_checkpoint_sent_to_a_url(store: ListStore, tmp_path: Path) -> None:
+    """`--to https://…`: the line is POSTed (to a log collector, say); kept, it verifies."""
+    received: list[bytes] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if self.path == "/audit":
+                received.append(body)
+            self.send_response(204 if self.path == "/audit" else 503)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _five(store)
+        sent = write_checkpoint(store.engine, f"http://127.0.0.1:{server.server_port}/audit")
+        with pytest.raises(CheckpointError, match="HTTP 503"):  # said, not lost silently
+            write_checkpoint(store.engine, f"http://127.0.0.1:{server.server_port}/down", 5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(received) == 1 and json.loads(received[0])["seq"] == sent.seq == 5
+    kept = tmp_path / "collected.ckpt"
+    kept.write_bytes(received[0])
+    assert verify_against(store.engine, kept) == []

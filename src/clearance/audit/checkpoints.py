@@ -12,6 +12,7 @@ there with the same hash (so everything before it is as it was), and the signatu
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,13 +59,7 @@ def make_checkpoint(engine: Engine, keyring: AuditKeyring | None = None) -> Chec
             ).scalar_one()
     at = datetime.now(UTC).isoformat(timespec="seconds")
     unsigned = Checkpoint(int(seq), str(digest), at, keyring.current_id, "")
-    return Checkpoint(
-        unsigned.seq,
-        unsigned.hash,
-        at,
-        unsigned.key_id,
-        keyring.mac(unsigned.key_id, unsigned.signed_text()),
-    )
+    return dataclasses.replace(unsigned, mac=keyring.mac(unsigned.key_id, unsigned.signed_text()))
 
 
 def write_checkpoint(engine: Engine, target: str, timeout: float = 30.0) -> Checkpoint:

@@ -34,7 +34,7 @@ def audit_verify(
     from clearance.audit import verify
     from clearance.audit.checkpoints import CheckpointError, verify_against
 
-    engine = state.store().engine
+    engine = state.store(autoload=False).engine
     result = verify(engine)
     problems = list(result.problems)
     if against is not None:
@@ -71,7 +71,7 @@ def audit_checkpoint(
     from clearance.audit.checkpoints import CheckpointError, write_checkpoint
 
     try:
-        checkpoint = write_checkpoint(state.store().engine, to)
+        checkpoint = write_checkpoint(state.store(autoload=False).engine, to)
     except CheckpointError as exc:
         err_console.print(f"[red]checkpoint not written: {escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
@@ -109,7 +109,7 @@ def audit_export(
 
     if fmt not in ("csv", "jsonl"):
         raise typer.BadParameter(f"--format must be csv or jsonl, not {fmt!r}")
-    chunks = export(state.store().engine, fmt, _as_of(start), _as_of(end))
+    chunks = export(state.store(autoload=False).engine, fmt, _as_of(start), _as_of(end))
     if output is None:
         for chunk in chunks:
             sys.stdout.write(chunk)
