@@ -59,7 +59,9 @@ SECTIONS: list[Section] = [
         "shows each list's version in force (versions are numbered per list), its date, age, "
         "entity count, the result of the last load or update, and how many parties the "
         "linking rules tie across lists. Lists older than 30 days are flagged (`--stale-days` "
-        "or `CLEARANCE_STALE_DAYS` change the age). `--as-of DATE` shows the versions in force "
+        "or `CLEARANCE_STALE_DAYS` change the age), and so are lists whose publication date is "
+        "unknown (files that carry none, loaded without `--published`). `--as-of DATE` shows "
+        "the versions in force "
         "then; before the first version there is nothing to screen against, which exits 3.",
         (Example("clearance lists"), Example("clearance lists --as-of 2019-01-01", exit_code=3)),
     ),
@@ -149,7 +151,8 @@ SECTIONS: list[Section] = [
         "version of their list (`--published` gives the date of OFAC's CSVs, which carry "
         "none). Here OFAC's non-SDN lists of January 2025, in its enhanced XML: older than the "
         "bundled CSVs of December 2025, they become version 2 of ofac-nonsdn, in force for "
-        "dates before 2025-12-19. A file that does not parse loads nothing.",
+        "dates before 2025-12-19. A file that does not parse loads nothing. One load writes "
+        "to a store at a time: a second waits and says for whom (`--no-wait`: it gives up).",
         (Example("clearance load ../shared/lists/ofac_nonsdn/2025-01-10/CONS_ENHANCED.ZIP"),),
     ),
     Section(
@@ -202,9 +205,12 @@ SECTIONS: list[Section] = [
     Section(
         "The audit trail",
         ("audit",),
-        "Every screening, load, update and decision is appended to a hash-chained audit trail "
-        "in the store. `clearance audit verify` recomputes the chain; `clearance audit export "
-        "--from --to` writes the records for an examiner (JSON lines or CSV).",
+        "Every screening, load, update and decision is appended to an audit trail in the "
+        "store, each record chained to the one before by an HMAC under a key kept outside the "
+        "database ([audit.md](audit.md)). `clearance audit verify` recomputes the chain "
+        "(`--against FILE` also checks the signed checkpoints `audit checkpoint --to` writes "
+        "elsewhere); `clearance audit export --from --to` writes the records for an examiner "
+        "(JSON lines or CSV).",
         (Example("clearance audit verify"),),
     ),
     Section(
