@@ -13,9 +13,11 @@ from clearance.workflows.screening import Screener
 from tests.api.conftest import Keys, LiveServer
 
 BLANK = ["", "   ", "\ufeff", "\u200b\u200e", "\u00ad\t"]
-# Paths that answer without a key, as docs/http-api.md says: the probes and the
-# interface's description; /ui signs users in with sessions (its own tests).
+# Paths that answer without a key, as docs/http-api.md says: the probes, the
+# interface's description and the reconciliation manifest (OpenRefine fetches it
+# without headers; its queries need a key); /ui signs users in with sessions.
 PUBLIC = {"/healthz", "/readyz", "/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"}
+MANIFESTS = {("/reconcile", "GET"), ("/reconcile/{dataset}", "GET")}
 
 
 @pytest.mark.parametrize("name", BLANK)
@@ -53,6 +55,11 @@ def test_only_the_documented_paths_answer_without_a_key(live: LiveServer, api_ke
         url = live.url + path.replace("{", "").replace("}", "")  # a literal value per parameter
         for method in methods:
             answer = httpx.request(method.upper(), url, timeout=30)
+            if (path, method.upper()) in MANIFESTS:
+                assert answer.status_code != 401, path
+                # the manifest alone: the same GET with queries needs a key
+                url = live.url + path.replace("{dataset}", "default")
+                answer = httpx.get(url, params={"queries": "{}"}, timeout=30)
             (guarded if answer.status_code == 401 else public).append((path, answer.status_code))
     assert {path for path, _ in public} <= PUBLIC, public
     assert len(guarded) >= 15  # every screening, list, job, monitoring and key path
