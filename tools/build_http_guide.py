@@ -402,11 +402,15 @@ def section_server(guide: Guide, warning: str) -> None:
     guide.say(
         "The OpenAPI description is at `/openapi.json`, with interactive pages at `/docs` and",
         "`/redoc`; it also describes the monitoring endpoints this page leaves out",
-        "(`POST /monitor`, `GET /alerts`, `POST /alerts/{id}/decision`). The analysts' web",
-        "page is served by the same process under `/ui` ([web.md](web.md)).",
+        "(`POST /monitor`, `GET /alerts`, `POST /alerts/{id}/decision`). Like the probes,",
+        "these three need no key: they describe the interface and hold no list data; so",
+        "does the reconciliation service's manifest (`GET /reconcile` without `queries`,",
+        "below), which OpenRefine fetches without one. The analysts' web page is served by",
+        "the same process under `/ui` ([web.md](web.md)), where users sign in with a password",
+        "instead.",
         "",
-        "Every request needs an API key (next section). For local experiments a server may",
-        "run without keys, and says so:",
+        "Every other request needs an API key (next section). For local experiments a server",
+        "may run without keys, and says so:",
     )
     guide.console("clearance serve --no-auth", warning)
 

@@ -59,7 +59,9 @@ SECTIONS: list[Section] = [
         "shows each list's version in force (versions are numbered per list), its date, age, "
         "entity count, the result of the last load or update, and how many parties the "
         "linking rules tie across lists. Lists older than 30 days are flagged (`--stale-days` "
-        "or `CLEARANCE_STALE_DAYS` change the age). `--as-of DATE` shows the versions in force "
+        "or `CLEARANCE_STALE_DAYS` change the age), and so are lists whose publication date is "
+        "unknown (files that carry none, loaded without `--published`). `--as-of DATE` shows "
+        "the versions in force "
         "then; before the first version there is nothing to screen against, which exits 3.",
         (Example("clearance lists"), Example("clearance lists --as-of 2019-01-01", exit_code=3)),
     ),
@@ -149,7 +151,8 @@ SECTIONS: list[Section] = [
         "version of their list (`--published` gives the date of OFAC's CSVs, which carry "
         "none). Here OFAC's non-SDN lists of January 2025, in its enhanced XML: older than the "
         "bundled CSVs of December 2025, they become version 2 of ofac-nonsdn, in force for "
-        "dates before 2025-12-19. A file that does not parse loads nothing.",
+        "dates before 2025-12-19. A file that does not parse loads nothing. One load writes "
+        "to a store at a time: a second waits and says for whom (`--no-wait`: it gives up).",
         (Example("clearance load ../shared/lists/ofac_nonsdn/2025-01-10/CONS_ENHANCED.ZIP"),),
     ),
     Section(
@@ -202,9 +205,12 @@ SECTIONS: list[Section] = [
     Section(
         "The audit trail",
         ("audit",),
-        "Every screening, load, update and decision is appended to a hash-chained audit trail "
-        "in the store. `clearance audit verify` recomputes the chain; `clearance audit export "
-        "--from --to` writes the records for an examiner (JSON lines or CSV).",
+        "Every screening, load, update and decision is appended to an audit trail in the "
+        "store, each record chained to the one before by an HMAC under a key kept outside the "
+        "database ([audit.md](audit.md)). `clearance audit verify` recomputes the chain "
+        "(`--against FILE` also checks the signed checkpoints `audit checkpoint --to` writes "
+        "elsewhere); `clearance audit export --from --to` writes the records for an examiner "
+        "(JSON lines or CSV).",
         (Example("clearance audit verify"),),
     ),
     Section(
@@ -228,6 +234,45 @@ SECTIONS: list[Section] = [
         (
             Example("clearance users create ana --role analyst --password-stdin", stdin=PASSWORD),
             Example("clearance users list"),
+        ),
+    ),
+    Section(
+        "Ownership: parties on no list, reached by their owners' listings",
+        ("load", "check", "show"),
+        "No list names every subsidiary. OFAC blocks entities owned 50 % or more by blocked "
+        "persons, the UK and the EU freeze what designated persons own (more than 50 %) or "
+        "control, and BIS's Affiliates Rule gives entities 50 % owned by Entity List parties "
+        "their owners' licence requirement, while in force (2025-09-29 to 2025-11-09, then "
+        "from 2026-11-10 after a one-year suspension: 90 FR 47201, 90 FR 50857). `clearance "
+        "load FILE --list ID` takes ownership data as a versioned list of its own: a CSV or "
+        "XLSX with `owner,owned,percent,start_date,end_date,source` (percent a number or a "
+        "range such as `25-50`), a BODS 0.4 package or FollowTheMoney `Ownership` entities. "
+        "Its owners are tied to listed parties by identifier (here Hikvision's ISIN), by "
+        "record id, or by name with the matcher's score. The file below names real Hikvision "
+        "subsidiaries; **the shares and dates in it are illustrative, not taken from "
+        "filings**. HIKMICRO is itself on the Entity List; Hikvision UK is reached through "
+        "Hikvision Europe; the 25-50 % of Hikauto only *may* reach 50 %; 40 % of Hikstorage "
+        "does not. The Entity List comes from the Consolidated Screening List, so `--list "
+        "us-csl --list hikvision-group` screens just the two. A shipment to EZVIZ needed a "
+        "licence on 2025-10-15, while the rule was in force; on 2026-03-01, during the "
+        "suspension, the rule is set aside and says why. A derived listing never reads as a "
+        'government\'s: every reason starts "not listed". `clearance show` gives the owners '
+        "and holdings of a party.",
+        (
+            Example("clearance load docs/examples/hikvision-ownership.csv --list hikvision-group"),
+            Example(
+                'clearance check "Hangzhou EZVIZ Network Co., Ltd." --activity export '
+                "--as-of 2025-10-15 --list us-csl --list hikvision-group --limit 1"
+            ),
+            Example(
+                'clearance check "Hangzhou EZVIZ Network Co., Ltd." --activity export '
+                "--as-of 2026-03-01 --list us-csl --list hikvision-group --limit 1"
+            ),
+            Example(
+                'clearance check "Hangzhou Hikauto Technology Co., Ltd." --activity export '
+                "--as-of 2025-10-15 --list us-csl --list hikvision-group --limit 1"
+            ),
+            Example("clearance show hikvision-group:hikvision-uk-limited"),
         ),
     ),
 ]

@@ -196,3 +196,14 @@ def test_every_check_is_audited(snapshot_db: str) -> None:
     assert "un-sc" in last.payload["versions"]
     assert last.payload["results"][0]["entity_id"] == "ofac-nonsdn:30946"
     assert verify(engine).ok
+
+
+@pytest.mark.parametrize("name", ["", "  ", "\ufeff", "\u200b\u200f"])
+def test_an_empty_or_invisible_name_is_a_usage_error(tmp_path: object, name: str) -> None:
+    """Exit 2 with the reason, before any store is opened (it said "No listed party matches")."""
+    db = f"{tmp_path}/never-created.db"
+    result = runner.invoke(app, ["--db", db, "check", name])
+    assert result.exit_code == 2, result.output
+    assert "empty name" in result.output
+    result = runner.invoke(app, ["--db", db, "compare", "Putin", name])
+    assert result.exit_code == 2 and "NAME_B" in result.output, result.output

@@ -179,7 +179,8 @@ def test_a_store_from_before_version_numbers_is_numbered_and_relinked(
     tmp_path: Path, lists_dir: Path
 ) -> None:
     """Migration 0005 on a store as revision 0004 left it: no version numbers, party keys
-    of the old rules. Opening it numbers every list's versions and re-keys its records."""
+    of the old rules (and none of 0006's or 0007's tables and columns). Opening it numbers
+    every list's versions and re-keys its records."""
     from sqlalchemy import text
 
     db = str(tmp_path / "old.db")
@@ -192,6 +193,12 @@ def test_a_store_from_before_version_numbers_is_numbered_and_relinked(
         conn.execute(text("DROP INDEX uq_list_versions_number"))
         conn.execute(text("ALTER TABLE list_versions DROP COLUMN number"))
         conn.execute(text("DELETE FROM entity_keys"))
+        for table in ("links", "edges", "parties", "versions"):  # revision 0006's tables
+            conn.execute(text(f"DROP TABLE ownership_{table}"))
+        for table in ("store_writer", "auth_throttle"):  # revision 0007's
+            conn.execute(text(f"DROP TABLE {table}"))
+        conn.execute(text("ALTER TABLE list_versions DROP COLUMN date_source"))
+        conn.execute(text("ALTER TABLE audit_log DROP COLUMN key_id"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
     store.engine.dispose()
     reopened = ListStore.open(db)
@@ -226,3 +233,27 @@ def test_show_takes_either_id_form(snapshot_db: str) -> None:
     hashed = "us-csl-d05d55fa214aff19c1eb3270d54905e4e362d445"
     party = run_json("--db", snapshot_db, "show", hashed)["party"]
     assert "ofac-nonsdn:30947" in {m["id"] for m in party}
+
+
+def test_an_error_no_command_handles_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """Here an unreachable database; CLEARANCE_DEBUG=1 shows the traceback for a report."""
+    import os
+    import subprocess
+    import sys
+
+    program = "from clearance.cli.main import app; app()"
+    url = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"
+    env = {k: v for k, v in os.environ.items() if k != "CLEARANCE_DEBUG"}
+    done = subprocess.run(
+        [sys.executable, "-c", program, "--db", url, "lists"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: OperationalError: connection failed")
+    assert "CLEARANCE_DEBUG=1" in done.stderr
+    debug = subprocess.run(
+        [sys.executable, "-c", program, "--db", url, "lists"],
+        capture_output=True, text=True, timeout=120, env={**env, "CLEARANCE_DEBUG": "1"},
+    )  # fmt: skip
+    assert "Traceback" in debug.stderr

@@ -26,3 +26,25 @@ def listed(
         identifiers=[Identifier(IdentifierType.ISIN, i) for i in isins],
         properties=properties or {},
     )
+
+
+def derived_listing(
+    rule_id: str,
+    ownership: str,
+    programs: tuple[str, ...],
+    *,
+    may_be: bool = False,
+    **listing: object,
+) -> Entity:
+    """A derived listing as `clearance.ownership` builds it: not listed, owned by listed parties."""
+    return Entity(
+        id="owners:owned-party",
+        schema="Company",
+        listing=Listing("owners", "OWNERSHIP", **listing),  # type: ignore[arg-type]
+        names=[Name("OWNED PARTY LTD")],
+        properties={
+            "ownershipMayBe" if may_be else "ownershipRules": [rule_id],
+            f"ownership:{rule_id}": [ownership],
+            f"ownershipPrograms:{rule_id}": list(programs),
+        },
+    )

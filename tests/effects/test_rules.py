@@ -16,7 +16,7 @@ import pytest
 
 from clearance.effects import RULES, Activity, Outcome, Verdict, effects_for, verdict_for
 from clearance.model import Entity
-from tests.effects.listings import listed
+from tests.effects.listings import derived_listing, listed
 
 P, L, C, N = Outcome.PROHIBITED, Outcome.LICENCE_REQUIRED, Outcome.CAUTION, Outcome.NONE
 AS_OF = date(2025, 1, 1)
@@ -28,6 +28,7 @@ class Case:
     outcomes: tuple[Outcome, Outcome, Outcome, Outcome]  # transact, export, import, invest
     decisive: Activity  # the activity whose reason we read
     says: tuple[str, ...]  # phrases that reason must contain (list, programme, basis, dates)
+    as_of: date = AS_OF  # a rule with its own periods of force is read inside one
 
 
 CASES: dict[str, Case] = {
@@ -303,6 +304,43 @@ CASES: dict[str, Case] = {
         Activity.INVEST,
         ("EU Financial Sanctions File", "Article 215 TFEU", "2014/269", "EU persons"),
     ),
+    "ofac-50-percent": Case(
+        lambda: derived_listing(
+            "ofac-50-percent", "60 % by B LTD (SDN, programme SDGT)", ("SDGT",)
+        ),
+        (P, P, P, P),
+        Activity.TRANSACT,
+        ("not listed; blocked by ownership: 60 % by B LTD (SDN, programme SDGT)", "2014-08-13"),
+    ),
+    "uk-ownership-control": Case(
+        lambda: derived_listing("uk-ownership-control", "100 % by D PLC (UK, Russia)", ("Russia",)),
+        (P, P, P, P),
+        Activity.TRANSACT,
+        ("not listed; frozen by ownership: 100 % by D PLC", "OFSI General Guidance"),
+    ),
+    "eu-ownership-control": Case(
+        lambda: derived_listing("eu-ownership-control", "55 % in aggregate", ("RUS",)),
+        (P, P, P, P),
+        Activity.EXPORT,
+        ("not listed; frozen by ownership: 55 % in aggregate", "269/2014"),
+    ),
+    "bis-affiliates-rule": Case(
+        lambda: derived_listing(
+            "bis-affiliates-rule",
+            "60 % by HIKVISION (Entity List)",
+            (),
+            license_requirement="For all items subject to the EAR.",
+            license_policy="Case-by-case review.",
+        ),
+        (C, L, N, N),
+        Activity.EXPORT,
+        (
+            "not listed; licence required by ownership",
+            "all items subject to the EAR",
+            "90 FR 47201",
+        ),
+        date(2025, 10, 15),
+    ),
     "user-list": Case(
         lambda: listed("ftm", None, ("sanction",)),
         (C, C, C, C),
@@ -332,7 +370,7 @@ def test_rule(rule_id: str) -> None:
     effect = mine[0]
     got = tuple(effect.outcome(a) for a in Activity)
     assert got == case.outcomes
-    reason = effect.reason(case.decisive, AS_OF)
+    reason = effect.reason(case.decisive, case.as_of)
     for phrase in case.says:
         assert phrase.lower() in (reason + " " + effect.summary).lower(), (phrase, reason)
     assert effect.authority and "{" not in reason + effect.summary  # every template filled
@@ -340,7 +378,7 @@ def test_rule(rule_id: str) -> None:
 
     # The verdict for the decisive activity is at least as strong as this rule says,
     # and never better than CAUTION for a listed party.
-    verdict = verdict_for(effects, case.decisive, AS_OF)
+    verdict = verdict_for(effects, case.decisive, case.as_of)
     expected = Verdict.from_outcome(max(e.outcome(case.decisive) for e in effects))
     assert verdict.verdict is expected
     assert verdict.verdict is not Verdict.NO_LISTING_FOUND
@@ -451,3 +489,34 @@ def test_docs_table_matches_the_code() -> None:
 @pytest.mark.parametrize("list_id", ["uk-my-watchlist", "un-vendors", "ofac-sdn-copy", "mylist"])
 def test_a_user_list_named_like_an_official_one_stays_a_user_list(list_id: str) -> None:
     assert [e.rule_id for e in effects_for(listed(list_id))] == ["user-list"]
+
+
+def test_a_derived_listing_only_the_top_of_a_range_reaches_is_caution() -> None:
+    record = derived_listing("ofac-50-percent", "25–50 % by B LTD (SDN)", ("SDGT",), may_be=True)
+    (effect,) = effects_for(record)
+    assert [effect.outcome(a) for a in Activity] == [C, C, C, C]
+    reason = effect.reason(Activity.TRANSACT, AS_OF)
+    assert "may be blocked by ownership" in reason and "25–50 % by B LTD" in reason
+    assert "at least 50 %" in reason
+
+
+def test_the_affiliates_rule_applies_only_in_its_periods_of_force() -> None:
+    record = derived_listing(
+        "bis-affiliates-rule",
+        "60 % by HIKVISION (Entity List)",
+        (),
+        license_requirement="For all items subject to the EAR.",
+    )
+    effects = effects_for(record)
+    inside = verdict_for(effects, Activity.EXPORT, date(2025, 10, 15))
+    suspended = verdict_for(effects, Activity.EXPORT, date(2025, 12, 1))
+    before = verdict_for(effects, Activity.EXPORT, date(2025, 9, 28))
+    again = verdict_for(effects, Activity.EXPORT, date(2026, 11, 10))
+    assert inside.verdict is Verdict.LICENCE_REQUIRED
+    assert again.verdict is Verdict.LICENCE_REQUIRED
+    for outside in (suspended, before):
+        assert outside.verdict is Verdict.NO_LISTING_FOUND
+        assert (
+            "not in force" in outside.not_in_force[0] and "90 FR 50857" in outside.not_in_force[0]
+        )
+    assert inside.reasons[0].startswith("LICENCE REQUIRED: BIS Affiliates Rule")

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from clearance.loaders.result import LoadResult
 from clearance.model import Entity
 from clearance.store import ListStore, SourceFile
+from tests.conftest import skip_unless_ci
 
 PG_URL = os.environ.get("CLEARANCE_TEST_PG_URL")
 BACKENDS = ["sqlite", "postgresql"]
@@ -34,7 +35,7 @@ def database_url(backend: str, tmp_path: Path) -> str:
     if backend == "sqlite":
         return str(tmp_path / "clearance.db")
     if not PG_URL:
-        pytest.skip("CLEARANCE_TEST_PG_URL not set (run .ci/postgres.sh)")
+        skip_unless_ci("CLEARANCE_TEST_PG_URL not set (run .ci/postgres.sh)")
     reset_postgres(PG_URL)
     return PG_URL
 

@@ -119,3 +119,12 @@ def test_duplicate_ids_through_the_library_are_refused(store: ListStore) -> None
         add_counterparties(store.engine, items)
     with pytest.raises(CounterpartyError, match="has no name"):
         Counterparty.from_dict({"id": "y", "name": " "})
+
+
+def test_a_counterparty_of_an_unknown_type_is_refused_on_input() -> None:
+    # Else every monitor run would stop at it (the API took any text as a type).
+    from clearance.monitoring.counterparties import CounterpartyError
+
+    assert Counterparty.from_dict({"id": "a", "name": "X", "schema": "vessel"}).schema
+    with pytest.raises(CounterpartyError, match="counterparty 'b': unknown type 'spaceship'"):
+        Counterparty.from_dict({"id": "b", "name": "X", "schema": "spaceship"})

@@ -56,7 +56,7 @@ def test_monitoring_from_the_command_line(
     out = tmp_path / "audit.csv"
     cli("audit", "export", "--format", "csv", "--output", str(out))
     lines = out.read_text("utf-8").splitlines()
-    assert lines[0] == "seq,at,actor,action,payload,prev_hash,hash" and len(lines) == 5
+    assert lines[0] == "seq,at,actor,action,payload,prev_hash,hash,key_id" and len(lines) == 5
     jsonl = [json.loads(x) for x in cli("audit", "export", "--format", "jsonl").splitlines()]
     assert [r["action"] for r in jsonl] == [
         "counterparties.add",

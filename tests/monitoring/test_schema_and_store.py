@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Engine, func, inspect, select, text
 
 from clearance.audit import verify
 from clearance.audit.tables import audit_head
@@ -24,42 +24,35 @@ from clearance.store.schema import entity_keys
 from tests.monitoring.backends import base_entities, load_version
 
 
-def _load_as_release_0001(engine: Any, entities: list[Entity], published: str) -> int:
-    """A list version written with the tables of release 0001: no version number, and no
-    party keys (those of an older release's rules; migration 0005 makes them again)."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import insert
-
+def _load_as_release_0001(engine: Engine, entities: list[Entity], published: str) -> int:
+    """A list version written into the 0001 tables as that release's store wrote it
+    (only the columns it had: no version number, no date source), and no party keys
+    (those of an older release's rules; migration 0005 makes them again)."""
     from clearance.store.list_store import _encode
-    from clearance.store.schema import entity_records, list_versions, version_entities
 
-    encoded = {e.id: (_encode(e), e) for e in entities}
+    encoded = {e.id: _encode(e) for e in entities}
     with engine.begin() as conn:
-        for (digest, blob), entity in encoded.values():
-            conn.execute(insert(entity_records).values(hash=digest, entity_id=entity.id, data=blob))
-        version_id: int = conn.execute(
-            insert(list_versions).values(
-                list_id="un-sc",
-                source="release 0001",
-                origin="file",
-                files=[],
-                sha256="a" * 64,
-                retrieved_at=datetime.now(UTC),
-                published=published,
-                entity_count=len(encoded),
-                status="ok",
-                warnings=[],
-                stats={},
-            )
-        ).inserted_primary_key[0]
-        for entity_id, ((digest, _blob), _entity) in encoded.items():
+        version_id = conn.execute(
+            text(
+                "INSERT INTO list_versions (list_id, source, origin, files, sha256, retrieved_at,"
+                " published, entity_count, status, warnings, stats) VALUES ('un-sc', 'test',"
+                " 'file', '[]', :sha, :at, :published, :count, 'ok', '[]', '{}') RETURNING id"
+            ),
+            {"sha": "a" * 64, "at": datetime.now(UTC), "published": published,
+             "count": len(encoded)},
+        ).scalar_one()  # fmt: skip
+        for entity_id, (digest, blob) in encoded.items():
             conn.execute(
-                insert(version_entities).values(
-                    version_id=version_id, entity_id=entity_id, hash=digest
-                )
+                text("INSERT INTO entity_records (hash, entity_id, data) VALUES (:h, :e, :d)"),
+                {"h": digest, "e": entity_id, "d": blob},
             )
-    return version_id
+            conn.execute(
+                text(
+                    "INSERT INTO version_entities (version_id, entity_id, hash) VALUES (:v, :e, :h)"
+                ),
+                {"v": version_id, "e": entity_id, "h": digest},
+            )
+    return int(version_id)
 
 
 def test_a_store_of_the_previous_schema_is_upgraded_in_place(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -9,7 +10,10 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("pyspark")
+from tests.conftest import skip_unless_ci
+
+if importlib.util.find_spec("pyspark") is None:
+    skip_unless_ci("pyspark is not installed (pip install -e '.[spark]')", module=True)
 
 
 @pytest.fixture(scope="session")

@@ -198,6 +198,10 @@ def test_cli_engine_spark_csv_equals_local_csv(
 ) -> None:
     source = tmp_path / "parties.csv"
     rows = mixed_rows(400)  # with 10 lines of empty fields: not rows, in both engines
+    # Cells a spreadsheet would run: both engines write them as text ('=…), numbers as is.
+    formulas = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "-12.5"]
+    for row, text in zip((r for r in rows if r["full_name"]), formulas, strict=False):
+        row["gender"] = text
     with open(source, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, COLUMNS)
         writer.writeheader()
@@ -210,6 +214,8 @@ def test_cli_engine_spark_csv_equals_local_csv(
     want = _csv_rows(tmp_path / "local.csv")
     got = _csv_rows(tmp_path / "out.csv")
     assert len(got) == len(want) == 390
+    genders = {row["gender"] for row in want}
+    assert {"'" + formulas[0], "'" + formulas[1], "-12.5"} <= genders
     for a, b in zip(want, got, strict=True):
         # The local CSV reader says where a row sits in the file; Spark knows rows only.
         a["screen_error"] = a["screen_error"].replace(f" (line {int(a['screen_row']) + 1})", "")

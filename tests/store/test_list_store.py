@@ -2,28 +2,46 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from clearance.loaders.registry import load_list_files
+from clearance.loaders.result import LoadResult
 from clearance.loaders.source_files import read_source
 from clearance.store import ListStore, SourceFile, StoreError, VersionRejected
+from tests.monitoring.backends import BACKENDS, database_url
 
 
 def _files(paths: dict[str, Path]) -> list[SourceFile]:
     return [SourceFile.from_bytes(role, p.name, read_source(p)) for role, p in paths.items()]
 
 
+_PARSED: dict[tuple[str, tuple[tuple[str, Path], ...]], LoadResult] = {}
+
+
+def _parsed(list_id: str, paths: dict[str, Path]) -> LoadResult:
+    """The files parsed once per session (the store is what runs twice, once per database);
+    a shallow copy, so a test may set its date."""
+    key = (list_id, tuple(sorted(paths.items())))
+    if key not in _PARSED:
+        _PARSED[key] = load_list_files(list_id, paths)
+    return dataclasses.replace(_PARSED[key], entities=list(_PARSED[key].entities))
+
+
 def _load(store: ListStore, list_id: str, paths: dict[str, Path], **kwargs):  # type: ignore[no-untyped-def]
-    result = load_list_files(list_id, paths)
-    return store.record_load(result, _files(paths), str(paths), "file", **kwargs)
+    return store.record_load(_parsed(list_id, paths), _files(paths), str(paths), "file", **kwargs)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> ListStore:
-    return ListStore.open(str(tmp_path / "store.db"))
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ListStore]:
+    """The store on SQLite, and on PostgreSQL (CLEARANCE_TEST_PG_URL; CI runs both)."""
+    opened = ListStore.open(database_url(request.param, tmp_path))
+    yield opened
+    opened.engine.dispose()
 
 
 def test_load_un_creates_version_and_reload_is_noop(store: ListStore, lists_dir: Path) -> None:
@@ -47,7 +65,7 @@ def test_count_drop_is_refused_and_store_unchanged(
 ) -> None:
     paths = {"xml": lists_dir / "un_sc/2026-02-27/consolidated.xml"}
     good = _load(store, "un-sc", paths)
-    result = load_list_files("un-sc", paths)
+    result = _parsed("un-sc", paths)
     result.entities = result.entities[:500]  # a partial file that still parsed
     fake = [SourceFile("xml", "consolidated.xml", "0" * 64, 1)]
     with pytest.raises(VersionRejected, match="drop of more than 20%"):
@@ -70,10 +88,10 @@ def test_sdn_versions_diff_and_as_of(store: ListStore, lists_dir: Path) -> None:
     }
     new = {"sdn": lists_dir / "ofac_sdn/2024-05-03/sdn.csv"}
     # OFAC's CSVs carry no date: give each the date of its publication, as the snapshot does.
-    res = load_list_files("ofac-sdn", old)
+    res = _parsed("ofac-sdn", old)
     res.published = "2021-07-07"
     v1 = store.record_load(res, _files(old), "sdn 2021", "file")
-    res = load_list_files("ofac-sdn", new)
+    res = _parsed("ofac-sdn", new)
     res.published = "2024-05-03"
     v2 = store.record_load(res, _files(new), "sdn 2024", "file")
     assert v1.version.entity_count == 8976 and v2.version.entity_count == 14965

@@ -31,6 +31,7 @@ from clearance.api.security import (
     validation_error,
 )
 from clearance.api.settings import ApiSettings
+from clearance.api.throttle import Throttle
 from clearance.store import ListStore, open_store
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -53,6 +54,7 @@ class Services:
     runner: JobRunner
     limiter: RateLimiter
     audit: AuditWriter  # screenings' audit records, written in groups off the request path
+    throttle: Throttle  # failed sign-ins and wrong keys, per address and per user
 
 
 def _job_runner(screeners: ScreenerCache) -> Callable[[Job, Path, Path, Callable], Any]:
@@ -65,6 +67,7 @@ def _job_runner(screeners: ScreenerCache) -> Callable[[Job, Path, Path, Callable
             activity=Activity(job.options.get("activity") or "transact"),
             threshold=job.options.get("threshold"),
             workers=1,
+            keep_formulas=bool(job.options.get("keep_formulas")),
         )
         return screen_file(
             screener.matcher,
@@ -92,6 +95,7 @@ def build_services(settings: ApiSettings) -> Services:
         runner=JobRunner(jobs, _job_runner(screeners)),
         limiter=RateLimiter(settings.rate_limit_per_minute),
         audit=AuditWriter(store.engine),
+        throttle=Throttle(store.engine, address_free=settings.failures_per_address),
     )
 
 
@@ -102,16 +106,39 @@ def preload_index(app: FastAPI) -> None:
     instead of reading it from disk each; the parent's database connections are closed
     so that no worker inherits one.
     """
-    from clearance.api.screeners import prime
+    from clearance.api.screeners import prime, version_key
     from clearance.workflows.screening import Screener
 
     store = open_store(app.state.settings.db)
     try:
+        key = version_key(store, None, None)
         screener = Screener.load(store=store)
         prime(screener)  # the tables the first queries would load, loaded once for all workers
         app.state.preloaded_index = screener.matcher.index
+        app.state.preloaded_key = key
     finally:
         store.engine.dispose()
+
+
+def follow_list_updates(app: FastAPI) -> bool:
+    """In the parent of forked workers: when the lists in force have changed, load the new
+    index here and say so (True), so that new workers, forked from here, share it.
+
+    Workers would otherwise each build their own copy (the server's memory grew by one
+    index per worker at every update) while starving their own requests of the GIL.
+    """
+    from clearance.api.screeners import version_key
+
+    store = ListStore.open(app.state.settings.db)
+    try:
+        key = version_key(store, None, None)  # ownership files count: they derive listings
+    finally:
+        store.engine.dispose()
+    if key == getattr(app.state, "preloaded_key", None):
+        return False
+    app.state.preloaded_index = None  # the old index goes as soon as nothing uses it
+    preload_index(app)
+    return True
 
 
 def create_app(settings: ApiSettings | None = None, services: Services | None = None) -> FastAPI:
@@ -121,6 +148,7 @@ def create_app(settings: ApiSettings | None = None, services: Services | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ready = services or build_services(settings)
+        ready.screeners.rebuild_in_background = not getattr(app.state, "parent_follows", False)
         app.state.services = ready
         holder["services"] = ready
         if settings.warm:

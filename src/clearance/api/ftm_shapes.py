@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.loaders.ftm_json import export_ftm
-from clearance.model import Entity
+from clearance.model import OWNERSHIP_SUB_LIST, Entity
+from clearance.model.text import is_blank_name
 
 # FtM schemas a query may use, and what the matcher is told (None: any type).
 MATCHABLE_SCHEMAS: dict[str, str | None] = {
@@ -70,6 +71,16 @@ def topics_of(lists: Iterable[str]) -> set[str]:
     return found
 
 
+def hit_topics(hit: Any) -> set[str]:
+    """A hit's topics: its lists' ("sanction", "export.control"), and a derived listing's own
+    ("sanction.linked", "export.control.linked") when ownership reaches the party."""
+    found = topics_of(n for n in hit.lists if not n.endswith(f"/{OWNERSHIP_SUB_LIST}"))
+    for record in getattr(hit, "party", ()) or (hit.entity,):
+        if record.listing.sub_list == OWNERSHIP_SUB_LIST:
+            found.update(record.properties.get("topics", ()))
+    return found
+
+
 @dataclass
 class MatchQuery:
     """A yente example entity, read into `Screener.check` arguments."""
@@ -94,7 +105,7 @@ def _strings(props: dict[str, Any], name: str, key: str) -> list[str]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise QueryError(f"query {key!r}: property {name!r} must be a list of strings")
-    return [v.strip() for v in value if v.strip()]
+    return [v.strip() for v in value if not is_blank_name(v)]
 
 
 def read_query(key: str, example: Any) -> MatchQuery:
@@ -186,4 +197,7 @@ def scored_entity(hit: Any, threshold: float) -> dict[str, Any]:
         }
     }
     data["effects"] = [e.to_dict() for e in hit.effects]
+    topics = sorted(hit_topics(hit))
+    if topics:
+        data["properties"] = {**data["properties"], "topics": topics}
     return data

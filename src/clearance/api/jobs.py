@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import secrets
 import tempfile
 import threading
@@ -24,6 +25,7 @@ from sqlalchemy import Engine, select, update
 
 from clearance.api.tables import screen_jobs
 from clearance.store.database import utc
+from clearance.workflows.tables import TableError
 
 log = logging.getLogger("clearance.api.jobs")
 PROGRESS_EVERY_SECONDS = 0.5
@@ -159,6 +161,18 @@ class JobStore:
             return [r.id for r in rows]
 
 
+_TEMP_PATH = re.compile(re.escape(tempfile.gettempdir()) + r"[^\s'\"]*")
+
+
+def public_error(exc: Exception, named: dict[str, str]) -> str:
+    """What a job's owner is told: the error with each server path in `named` replaced
+    by what the user knows it as, and any other temporary path left out."""
+    text = str(exc) if isinstance(exc, TableError) else f"{type(exc).__name__}: {exc}"
+    for path, shown in sorted(named.items(), key=lambda item: -len(item[0])):
+        text = text.replace(path, shown)
+    return _TEMP_PATH.sub("(upload)", text)
+
+
 class JobRunner:
     """One thread that screens queued files in order."""
 
@@ -188,7 +202,7 @@ class JobRunner:
                 self._run_one(job_id)
             except Exception as exc:  # a failed job must not stop the runner
                 log.exception("screening job %s failed", job_id)
-                self.jobs.set(job_id, status="failed", error=f"{type(exc).__name__}: {exc}")
+                self.jobs.set(job_id, status="failed", error=public_error(exc, {}))
 
     def _run_one(self, job_id: str) -> None:
         if not self.jobs.claim(job_id):
@@ -210,7 +224,14 @@ class JobRunner:
                     last[0] = now
                     self.jobs.set(job_id, rows_done=done, rows_total=total)
 
-            result = self.run(job, source, target, progress)
+            try:
+                result = self.run(job, source, target, progress)
+            except Exception as exc:
+                log.exception("screening job %s failed", job_id)
+                # The user sees their file's name; the server's folders stay in the log.
+                named = {str(source): job.filename, source.name: job.filename, folder: ""}
+                self.jobs.set(job_id, status="failed", error=public_error(exc, named))
+                return
             summary = result.summary.to_dict()
             self.jobs.set(
                 job_id,

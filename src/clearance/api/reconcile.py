@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from clearance.api.ftm_shapes import MATCHABLE_SCHEMAS
 from clearance.api.security import QUERY_KEY_PARAMETER, READ_KEY, authorize
+from clearance.model.text import is_blank_name
 
 router = APIRouter(prefix="/reconcile", tags=["reconciliation"])
 
@@ -73,6 +74,8 @@ def _reconcile_one(screener: Any, query: Any, key: str) -> dict[str, Any]:
     if not isinstance(query, dict) or not isinstance(query.get("query"), str):
         raise HTTPException(422, f"query {key!r} needs a 'query' string")
     text = query["query"].strip()
+    if is_blank_name(text):
+        raise HTTPException(422, f"query {key!r}: empty name: give a name to reconcile")
     schema = query.get("type")
     if isinstance(schema, list):
         schema = schema[0] if schema else None

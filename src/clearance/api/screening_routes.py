@@ -9,13 +9,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from clearance.api.audit_hook import audit_screening
+from clearance.api.downloads import content_disposition
 from clearance.api.jobs import Job
 from clearance.api.keys import ApiKey
 from clearance.api.security import SCREEN_KEY
 from clearance.effects import Activity
+from clearance.model.text import require_name
 from clearance.store.freshness import ListsInForce, warning_header
 
 router = APIRouter()
@@ -37,6 +39,12 @@ class CheckRequest(BaseModel):
     near: int = Field(
         0, ge=0, le=50, description="also return the N best parties under the threshold"
     )
+
+    @field_validator("name")
+    @classmethod
+    def _visible_name(cls, value: str) -> str:
+        """ " ", "\ufeff" or "\u200b" are no names: 422, as for an empty string."""
+        return require_name(value)
 
 
 class ScanRequest(BaseModel):
@@ -152,6 +160,10 @@ async def screen(
     activity: Annotated[Activity, Form()] = Activity.TRANSACT,
     threshold: Annotated[float | None, Form(ge=0.0, le=1.0)] = None,
     name_col: Annotated[str | None, Form(max_length=200)] = None,
+    keep_formulas: Annotated[
+        bool,
+        Form(description="Copy cells such as =HYPERLINK(…) raw (default: written as text)"),
+    ] = False,
     key: Any = SCREEN_KEY,
 ) -> dict[str, Any]:
     services = request.app.state.services
@@ -164,6 +176,8 @@ async def screen(
     if not data:
         raise HTTPException(422, "the uploaded file is empty")
     options = {"activity": activity.value, "threshold": threshold, "name_col": name_col}
+    if keep_formulas:
+        options["keep_formulas"] = True
     job = services.jobs.create(filename, data, options, owner=_owner(key))
     services.runner.submit(job.id)
     return {"id": job.id, "status": job.status, "links": {"self": f"/jobs/{job.id}"}}
@@ -202,5 +216,5 @@ def job_result(request: Request, job_id: str, key: Any = SCREEN_KEY) -> Response
     return Response(
         data,
         media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'},
+        headers={"Content-Disposition": content_disposition("attachment", f"{job_id}.csv")},
     )

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearance.api.keys import ApiKey
+from clearance.api.throttle import Throttle, Throttled, address_subject
 
 access_log = logging.getLogger("clearance.api.access")
 error_log = logging.getLogger("clearance.api.error")
@@ -88,7 +89,8 @@ def authorize(request: Request, scope: str) -> ApiKey | None:
         return None
     key = request.scope.get("state", {}).get("api_key")  # checked before the body was read
     if key is None:
-        key = _valid_key(services, _authorization(request.scope))
+        address = request.client.host if request.client else None
+        key = _valid_key(services, _authorization(request.scope), address)
     request.state.key_id = key.id
     if not key.allows(scope):
         raise HTTPException(403, f"this key lacks the {scope!r} scope")
@@ -96,8 +98,22 @@ def authorize(request: Request, scope: str) -> ApiKey | None:
     return key
 
 
-def _valid_key(services: Any, header: str) -> ApiKey:
-    """The active key an Authorization header carries; 401 when none."""
+def _valid_key(services: Any, header: str, address: str | None) -> ApiKey:
+    """The active key an Authorization header carries; 401 when none.
+
+    Wrong keys count against the client's address (api/throttle.py): past a few, the
+    address must wait before any key of its is looked at (429 with Retry-After).
+    """
+    throttle: Throttle = services.throttle
+    subject = address_subject(address)
+    wait = throttle.remembered_wait(subject)
+    if wait:
+        seconds = Throttled(wait, "").seconds
+        raise HTTPException(
+            429,
+            f"too many wrong API keys from this address; try again in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        )
     kind, _, secret = header.partition(" ")
     if not header or kind.lower() not in ("apikey", "bearer") or not secret.strip():
         raise HTTPException(
@@ -107,6 +123,7 @@ def _valid_key(services: Any, header: str) -> ApiKey:
         )
     key: ApiKey | None = services.keys.verify(secret.strip())
     if key is None:
+        throttle.failed(subject)
         raise HTTPException(
             401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"}
         )
@@ -128,7 +145,9 @@ def check_key_before_body(scope: Scope) -> None:
     services = getattr(getattr(scope.get("app"), "state", None), "services", None)
     if services is None or not services.settings.auth:
         return
-    key = _valid_key(services, _authorization(scope))
+    client = scope.get("client")
+    address = client[0] if client else None
+    key = _valid_key(services, _authorization(scope), address)
     scope.setdefault("state", {})["api_key"] = key  # the endpoint's check need not verify again
 
 

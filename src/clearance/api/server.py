@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import select
 import socket
 from collections.abc import Callable
 from typing import Any, cast
@@ -88,6 +89,15 @@ class CoalescingTransport:
         return getattr(self._transport, name)
 
 
+def _has_unread_bytes(transport: asyncio.BaseTransport) -> bool:
+    sock = transport.get_extra_info("socket")
+    try:
+        readable, _, _ = select.select([sock.fileno()], [], [], 0)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return bool(readable)
+
+
 def _prepared(transport: asyncio.Transport) -> asyncio.Transport:
     set_no_delay(transport)
     return cast(asyncio.Transport, CoalescingTransport(transport, asyncio.get_running_loop()))
@@ -101,15 +111,69 @@ class NoDelayH11Protocol(H11Protocol):
 
 
 HTTP_PROTOCOL: type[asyncio.Protocol] = NoDelayH11Protocol
+LAST_REQUEST_SECONDS = 5.0  # as uvicorn's keep-alive timeout: a stop closes no sooner
+LISTENERS_CLOSE_FIRST_SECONDS = 1.0  # every stopping worker's, before any client is told
 
 try:  # httptools parses HTTP in C: a good part of each request's cost with h11
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class NoDelayHttpToolsProtocol(HttpToolsProtocol):
-        """uvicorn's httptools protocol, with TCP_NODELAY and coalesced writes."""
+        """uvicorn's httptools protocol, with TCP_NODELAY, coalesced writes, and a stop
+        that resets no request on its way."""
+
+        _stopping = False
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(_prepared(transport))
+
+        def shutdown(self) -> None:
+            """A graceful stop (a worker replaced after a list update, or the server's).
+
+            uvicorn closed idle keep-alive connections at once, and closed a busy one
+            after an answer whose headers had already gone out without saying so; either
+            way a client that had sent, or was about to send, its next request met a
+            closed connection (resets seen under load). Here every connection is closed
+            only after an answer that says `Connection: close`, or after
+            LAST_REQUEST_SECONDS of silence with nothing unread. And not at once: the
+            workers being replaced close their listening sockets first, all of them,
+            so that a client told to reconnect is not queued on one about to close (a
+            connection waiting in a closed SO_REUSEPORT socket's queue is reset).
+            """
+            self.loop.call_later(LISTENERS_CLOSE_FIRST_SECONDS, self._stop)
+
+        def _stop(self) -> None:
+            if self.transport.is_closing():
+                return
+            self._stopping = True
+            cycle = self.cycle
+            if cycle is None or cycle.response_complete:
+                self._unset_keepalive_if_required()
+                self.timeout_keep_alive_task = self.loop.call_later(
+                    LAST_REQUEST_SECONDS, self._close_if_silent
+                )
+            elif not cycle.response_started:
+                cycle.keep_alive = False  # its answer will say Connection: close
+            # else: an answer on its way that cannot say it any more; the next request's
+            # will (on_headers_complete), or the idle timeout closes the connection.
+
+        def timeout_keep_alive_handler(self) -> None:
+            self._close_if_silent()  # uvicorn's idle timeout, with the same care
+
+        def _close_if_silent(self) -> None:
+            """Close, unless a request has come in that the (busy) loop has not read yet:
+            closing a socket with unread bytes resets the connection under the client.
+            (A loop late by the idle time runs its timer before it reads the socket.)"""
+            if self.transport.is_closing():
+                return
+            if _has_unread_bytes(self.transport):
+                self.timeout_keep_alive_task = self.loop.call_later(0.1, self._close_if_silent)
+                return
+            self.transport.close()
+
+        def on_headers_complete(self) -> None:
+            super().on_headers_complete()
+            if self._stopping and self.cycle is not None:
+                self.cycle.keep_alive = False  # answered, then the connection closes
 
     HTTP_PROTOCOL = NoDelayHttpToolsProtocol
 except ImportError:  # httptools is a dependency, but a wheel may be missing on a platform
@@ -145,12 +209,15 @@ def run(
     workers: int,
     log_level: str = "warning",
     preload: Callable[[Any], None] | None = None,
+    follow: Callable[[Any], bool] | None = None,
 ) -> None:
     """Serve the app `app_factory` (an import string) makes, on `workers` processes.
 
     One worker: uvicorn in this process. Several, where the system can fork: the app
     is made here once, `preload(app)` runs, and the workers are forked from this
-    process (see `clearance.api.prefork`); elsewhere uvicorn spawns them.
+    process (see `clearance.api.prefork`); elsewhere uvicorn spawns them. `follow(app)`,
+    called in the parent every few seconds, says when the lists have changed and the
+    new index is loaded: the workers are then replaced by new ones forked from it.
     """
     import uvicorn
 
@@ -164,9 +231,12 @@ def run(
             app = import_from_string(app_factory)()
             if preload is not None:
                 preload(app)
+                app.state.parent_follows = follow is not None  # workers need not rebuild
             return app
 
-        run_preforked(load_app, host=host, port=port, workers=workers, log_level=log_level)
+        run_preforked(
+            load_app, host=host, port=port, workers=workers, log_level=log_level, follow=follow
+        )
         return
     uvicorn.run(
         app_factory,

@@ -18,4 +18,7 @@ class ApiSettings:
     warm: bool = True  # build or load the default index at startup (readyz waits for it)
     key_cache_seconds: float = 2.0  # a revoked key is refused within this time
     stale_after_days: int | None = None  # lists older are warned of (None: env, else 30)
+    # Failed sign-ins and wrong keys an address may make before it must wait (throttle.py);
+    # raise it for many users behind one address (a NAT, a proxy that hides them).
+    failures_per_address: int = 10
     extra: dict[str, str] = field(default_factory=dict)

@@ -22,9 +22,9 @@ from clearance.api.ftm_shapes import (
     QueryError,
     ftm_entity,
     ftm_entity_nested,
+    hit_topics,
     read_query,
     scored_entity,
-    topics_of,
 )
 from clearance.api.security import READ_KEY, authorize
 from clearance.matching.screener import DEFAULT_THRESHOLD
@@ -272,7 +272,7 @@ async def answer_match(request: Request, dataset: str, body: MatchRequest) -> Re
                 name in excluded or _base_list(name) in excluded for name in hit.lists
             ):
                 continue
-            if wanted_topics and not topics_of(hit.lists) & wanted_topics:
+            if wanted_topics and not hit_topics(hit) & wanted_topics:
                 continue
             results.append(scored_entity(hit, threshold))
             if len(results) >= limit:
@@ -350,7 +350,7 @@ def search(
 @router.get("/entities/{entity_id}", response_model=ResponseEntity, response_model_by_alias=True)
 def entity(request: Request, entity_id: str, nested: bool = True, _key: Any = READ_KEY) -> Any:
     """One listed record in FtM shape; `nested` adds its sanctions and party records."""
-    store = request.app.state.services.store
+    store = request.app.state.services.screeners.get().store  # derived listings too
     found = store.get_entity(entity_id)
     if found is None:
         raise HTTPException(404, f"no entity {entity_id!r} in the lists in force")

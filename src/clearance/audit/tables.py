@@ -18,6 +18,7 @@ audit_log = Table(
     Column("payload", Text, nullable=False),  # canonical JSON
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("key_id", String(16)),  # the HMAC key's id; NULL: unkeyed (before migration 0007)
 )
 Index("ix_audit_log_at", audit_log.c.at)
 

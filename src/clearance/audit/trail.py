@@ -1,25 +1,30 @@
 """Append-only audit records, each carrying the hash of the one before it.
 
-hash(n) = sha256(prev_hash + canonical JSON of {at, actor, action, payload}). Editing a
-record breaks its own hash; deleting or reordering records breaks the chain; deleting
-the newest records is caught by the head row, which holds the last seq and hash.
-Appends queue on the head row (an UPDATE takes its lock on PostgreSQL and the write
-lock on SQLite), so two writers never fork the chain.
+hash(n) = HMAC-SHA256(key, prev_hash + canonical JSON of {at, actor, action, payload,
+key_id}) under a key kept outside the database (keys.py). Editing a record breaks its
+own hash; deleting or reordering records breaks the chain; recomputing the chain needs
+the key. Deleting the newest records and moving the head row back, or emptying the
+trail, leaves a valid chain behind: external checkpoints catch that (checkpoints.py).
+Records written before the trail was keyed (key_id NULL) verify as plain SHA-256 and
+are reported as unkeyed. Appends queue on the head row (an UPDATE takes its lock on
+PostgreSQL and the write lock on SQLite), so two writers never fork the chain.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import io
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
+from clearance.audit.keys import AuditKeyring, audit_keyring
 from clearance.audit.tables import audit_head, audit_log
 from clearance.store.database import utc
 
@@ -35,9 +40,21 @@ def _stamp(at: datetime) -> str:
     return utc(at).astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def record_hash(prev_hash: str, at: datetime, actor: str, action: str, payload: str) -> str:
-    body = canonical_json({"at": _stamp(at), "actor": actor, "action": action, "payload": payload})
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+def record_hash(
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    payload: str,
+    key_id: str | None = None,
+    keyring: AuditKeyring | None = None,
+) -> str:
+    """The record's hash: keyed (HMAC) when it names a key, plain SHA-256 for old records."""
+    fields = {"at": _stamp(at), "actor": actor, "action": action, "payload": payload}
+    if key_id is None:
+        return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
+    assert keyring is not None
+    return keyring.mac(key_id, prev_hash + canonical_json({**fields, "key_id": key_id}))
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,7 @@ class AuditRecord:
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    key_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +77,7 @@ class AuditRecord:
             "payload": self.payload,
             "prev_hash": self.prev_hash,
             "hash": self.hash,
+            "key_id": self.key_id,
         }
 
 
@@ -69,10 +88,19 @@ def append(conn: Connection, actor: str, action: str, payload: dict[str, Any]) -
     # The head's hash is still the previous record's: this append has not written it yet.
     at = datetime.now(UTC)
     text = canonical_json(payload)
-    digest = record_hash(prev, at, actor, action, text)
+    keyring = audit_keyring()
+    key_id = keyring.current_id
+    digest = record_hash(prev, at, actor, action, text, key_id, keyring)
     conn.execute(
         audit_log.insert().values(
-            seq=seq, at=at, actor=actor, action=action, payload=text, prev_hash=prev, hash=digest
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            payload=text,
+            prev_hash=prev,
+            hash=digest,
+            key_id=key_id,
         )
     )
     conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=digest))
@@ -92,11 +120,13 @@ def append_many(conn: Connection, entries: Sequence[tuple[str, str, dict[str, An
         update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + count)
     )
     last, prev = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
+    keyring = audit_keyring()
+    key_id = keyring.current_id
     rows = []
     for seq, (actor, action, payload) in enumerate(entries, start=int(last) - count + 1):
         at = datetime.now(UTC)
         text = canonical_json(payload)
-        digest = record_hash(prev, at, actor, action, text)
+        digest = record_hash(prev, at, actor, action, text, key_id, keyring)
         rows.append(
             {
                 "seq": seq,
@@ -106,6 +136,7 @@ def append_many(conn: Connection, entries: Sequence[tuple[str, str, dict[str, An
                 "payload": text,
                 "prev_hash": prev,
                 "hash": digest,
+                "key_id": key_id,
             }
         )
         prev = digest
@@ -146,6 +177,7 @@ def _row_record(row: Any) -> AuditRecord:
         payload=json.loads(row.payload),
         prev_hash=row.prev_hash,
         hash=row.hash,
+        key_id=row.key_id,
     )
 
 
@@ -172,14 +204,24 @@ class VerifyResult:
     ok: bool
     checked: int
     problems: list[str]
+    warnings: list[str] = field(default_factory=list)  # e.g. records from before keying
+    last_seq: int = 0
+    last_hash: str = GENESIS
 
 
-def verify(engine: Engine) -> VerifyResult:
-    """Recompute the chain; name each edited, deleted or reordered record."""
+def verify(engine: Engine, keyring: AuditKeyring | None = None) -> VerifyResult:
+    """Recompute the chain; name each edited, deleted or reordered record.
+
+    It cannot see the newest records deleted with the head row moved back, nor a trail
+    emptied: `checkpoints.verify_against` compares with checkpoints kept elsewhere.
+    """
+    keyring = keyring or audit_keyring()
     with engine.connect() as conn:
         rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
         head_seq, head_hash = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
     problems: list[str] = []
+    unkeyed: list[int] = []
+    keyed_seen = False
     owners = {row.hash: row.seq for row in rows}
     prev_hash, prev_seq = GENESIS, 0
     for row in rows:
@@ -198,9 +240,26 @@ def verify(engine: Engine) -> VerifyResult:
                     f"record {row.seq}: the record before it was deleted or replaced "
                     f"(its previous-hash matches no record)"
                 )
-        expected = record_hash(row.prev_hash, row.at, row.actor, row.action, row.payload)
-        if expected != row.hash:
-            problems.append(f"record {row.seq} edited: its content no longer matches its hash")
+        if row.key_id is None:
+            unkeyed.append(row.seq)
+            if keyed_seen:
+                problems.append(
+                    f"record {row.seq} is unkeyed but follows keyed records: "
+                    "rewritten without the key"
+                )
+        else:
+            keyed_seen = True
+        if row.key_id is not None and row.key_id not in keyring.keys:
+            problems.append(
+                f"record {row.seq} is signed with key {row.key_id}, which is not among the "
+                f"keys in {keyring.source}: it cannot be verified here"
+            )
+        else:
+            expected = record_hash(
+                row.prev_hash, row.at, row.actor, row.action, row.payload, row.key_id, keyring
+            )
+            if not hmac.compare_digest(expected, row.hash):
+                problems.append(f"record {row.seq} edited: its content no longer matches its hash")
         prev_hash, prev_seq = row.hash, row.seq
     if head_seq != prev_seq:
         problems.append(
@@ -209,10 +268,16 @@ def verify(engine: Engine) -> VerifyResult:
         )
     elif head_hash != prev_hash:
         problems.append(f"record {prev_seq} replaced: the chain head does not match it")
-    return VerifyResult(not problems, len(rows), problems)
+    warnings = []
+    if unkeyed:
+        warnings.append(
+            f"{len(unkeyed)} records ({unkeyed[0]}-{unkeyed[-1]}) were written before the "
+            "trail was keyed: anyone able to write to the database could rewrite them unseen"
+        )
+    return VerifyResult(not problems, len(rows), problems, warnings, prev_seq, prev_hash)
 
 
-EXPORT_COLUMNS = ["seq", "at", "actor", "action", "payload", "prev_hash", "hash"]
+EXPORT_COLUMNS = ["seq", "at", "actor", "action", "payload", "prev_hash", "hash", "key_id"]
 
 
 def export(

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from clearance.store import ListStore
 from clearance.store.freshness import ListsInForce
+from clearance.store.writer_lock import WriterInfo
 
 # In a pipe or a file Rich would wrap at 80 columns; tables of list facts need more.
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -34,6 +36,7 @@ class CliState:
         """
         if self._store is None:
             store = ListStore.open(self.db)
+            store.on_writer_wait = _say_waiting
             if autoload and store.is_empty():
                 from clearance.snapshot import load_bundled_snapshot
 
@@ -41,6 +44,12 @@ class CliState:
                 load_bundled_snapshot(store)
             self._store = store
         return self._store
+
+
+def _say_waiting(holder: WriterInfo | None) -> None:
+    """Told once when a load must wait for another process's load to finish."""
+    who = holder.describe() if holder is not None else "another load is running"
+    err_console.print(f"[yellow]{escape(who)}; waiting[/yellow]")
 
 
 state = CliState()
@@ -53,7 +62,6 @@ def report_lists_used(
     stop with exit code 3 when it screened against none. With --json the warnings are
     in the document instead, and only the refusal goes to stderr."""
     import typer
-    from rich.markup import escape
 
     if not as_json and not used.empty:
         (summary_to or err_console).print(f"[dim]{escape(used.summary())}[/dim]")
@@ -64,6 +72,16 @@ def report_lists_used(
         for warning in used.warnings():
             err_console.print(f"[bold red]{escape(warning)}[/bold red]")
         raise typer.Exit(EXIT_NOTHING_SCREENED)
+
+
+def one_line_error(exc: BaseException) -> str:
+    """An error in one line an operator can act on: a database error without its SQL
+    and bound parameters (which may hold names), anything else as its type and message."""
+    original = getattr(exc, "orig", None)  # sqlalchemy's DBAPIError wraps the driver's
+    if isinstance(original, BaseException):
+        exc = original
+    text = " ".join(str(exc).split()) or "no message"
+    return text if type(exc).__module__.startswith("clearance") else f"{type(exc).__name__}: {text}"
 
 
 def audit(action: str, payload: dict[str, Any]) -> None:

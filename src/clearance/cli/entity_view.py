@@ -65,7 +65,8 @@ def entity_panel(entity: Entity) -> Panel:
     for relation in entity.relations:
         row(relation.kind.replace("_", " "), relation.target_name)
     for key, values in sorted(entity.properties.items()):
-        row(key, "; ".join(values))
+        if not key.startswith("ownership"):  # a derived listing's: the Ownership section says it
+            row(key, "; ".join(values))
     row("remarks", entity.remarks)
     row("source", entity.source_ref)
     return Panel(table, title=f"[bold]{entity.caption}[/bold]", expand=False)
@@ -89,4 +90,44 @@ def party_view(entity: Entity, party: list[Entity], history: list[str]) -> Group
     parts: list[Any] = [entity_panel(entity), lines]
     if history:
         parts.append(Text("Versions: " + "; ".join(history), style="dim"))
+    return Group(*parts)
+
+
+def holding_line(holding: Any, side: str) -> Text:
+    """ "60 % (shares) by SNIPER AFRICA, since 2015-01-01: registry extract (owners.csv line 2)"."""
+    other = holding.owner_name if side == "owner" else holding.owned_name
+    text = Text(f"  {holding.share} ({holding.interest}) {'by' if side == 'owner' else 'of'} ")
+    text.append(other, style="bold")
+    dates = []
+    if holding.start:
+        dates.append(f"since {holding.start}")
+    if holding.end:
+        dates.append(f"until {holding.end}")
+    if dates:
+        text.append(", " + " ".join(dates))
+    source = "; ".join(x for x in (holding.source, holding.source_ref) if x)
+    text.append(f"  [{holding.list_id}{': ' + source if source else ''}]", style="dim")
+    return text
+
+
+def ownership_lines(view: Any, node: int, derived: Entity | None) -> Group:
+    """Owners and holdings of a party in the ownership lists, and what they make of it."""
+    parts: list[Any] = [Text("Ownership", style="bold")]
+    if derived is not None:
+        for rule_id in derived.properties.get("ownershipRules", []) + derived.properties.get(
+            "ownershipMayBe", []
+        ):
+            test = view.tests[rule_id]
+            status = "may be" if rule_id in derived.properties.get("ownershipMayBe", []) else "is"
+            parts.append(
+                Text(
+                    f"  {test.name}: {status} {test.consequence} by ownership (not listed): "
+                    + "; ".join(derived.properties.get(f"ownership:{rule_id}", [])),
+                )
+            )
+    owners, holdings = view.owners_of(node), view.holdings_of(node)
+    parts.append(Text(f"Owned by ({len(owners)})", style="bold"))
+    parts.extend(holding_line(h, "owner") for h in owners)
+    parts.append(Text(f"Holdings ({len(holdings)})", style="bold"))
+    parts.extend(holding_line(h, "owned") for h in holdings)
     return Group(*parts)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+import sys
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from clearance.cli.context import state
+from clearance.cli.audit_commands import register as register_audit_commands
+from clearance.cli.context import err_console, one_line_error, state
 from clearance.cli.match_commands import register as register_match_commands
 from clearance.cli.monitor_commands import register as register_monitor_commands
 from clearance.cli.serve_commands import register as register_serve_commands
@@ -15,7 +19,23 @@ from clearance.cli.update_command import register as register_update_command
 from clearance.cli.users_commands import register as register_users_commands
 from clearance.cli.workflow_commands import register as register_workflow_commands
 
-app = typer.Typer(
+
+class ClearanceApp(typer.Typer):
+    """The command line; an error no command handles is one line on stderr and exit 1,
+    never a traceback (CLEARANCE_DEBUG=1 shows it, for a bug report)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            if os.environ.get("CLEARANCE_DEBUG"):
+                raise
+            err_console.print(f"[red]error: {escape(one_line_error(exc))}[/red]")
+            err_console.print("[dim](CLEARANCE_DEBUG=1 shows where it happened)[/dim]")
+            sys.exit(1)
+
+
+app = ClearanceApp(
     name="clearance",
     # Click's plain help wraps to the terminal (80 columns at most) and never cuts a word;
     # Rich's tables cut option names and help text in an 80-column terminal.
@@ -66,5 +86,7 @@ register_workflow_commands(app)
 register_serve_commands(app)
 
 register_monitor_commands(app)
+
+register_audit_commands(app)
 
 register_users_commands(app)

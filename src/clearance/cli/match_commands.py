@@ -29,6 +29,16 @@ SCHEMAS = {
 }
 
 
+def _require_name(name: str, hint: str) -> None:
+    """An empty or invisible name is a usage error (exit 2), not "no listed party matches"."""
+    from clearance.model.text import BlankNameError, require_name
+
+    try:
+        require_name(name)
+    except BlankNameError as exc:
+        raise typer.BadParameter(str(exc), param_hint=hint) from None
+
+
 def check_command(
     name: Annotated[str, typer.Argument(help="The name to screen, as written")],
     kind: Annotated[
@@ -66,6 +76,7 @@ def check_command(
     from clearance.cli.store_commands import _as_of
     from clearance.workflows.screening import Screener
 
+    _require_name(name, "NAME")
     schema = None
     if kind is not None:
         if kind.lower() not in SCHEMAS:
@@ -193,6 +204,8 @@ def compare_command(
 
     A score from 0 to 1; the default threshold is where a name matches.
     """
+    _require_name(name_a, "NAME_A")
+    _require_name(name_b, "NAME_B")
     from clearance.matching import DEFAULT_THRESHOLD, compare
 
     score = compare(name_a, name_b, SCHEMAS.get((kind or "").lower()))

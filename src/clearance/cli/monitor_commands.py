@@ -1,12 +1,10 @@
-"""CLI of monitoring, decisions and the audit trail: thin calls into clearance.monitoring/audit."""
+"""CLI of monitoring and decisions: thin calls into clearance.monitoring."""
 
 from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +17,6 @@ from clearance.cli.context import console, err_console, state
 monitor_app = typer.Typer(
     rich_markup_mode=None, help="Monitored counterparties, re-screened after every list update."
 )
-audit_app = typer.Typer(rich_markup_mode=None, help="The tamper-evident audit trail.")
 
 Actor = Annotated[
     str | None,
@@ -289,55 +286,6 @@ def decide_command(
     )
 
 
-def audit_verify() -> None:
-    """Recompute the hash chain of the audit trail.
-
-    Names any edited, deleted or reordered record.
-    """
-    from clearance.audit import verify
-
-    result = verify(state.store().engine)
-    if result.ok:
-        console.print(f"audit trail intact: {result.checked} records")
-        return
-    for problem in result.problems:
-        err_console.print(f"[red]{escape(problem)}[/red]")
-    raise typer.Exit(1)
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{option}: not an ISO date (YYYY-MM-DD): {value!r}") from exc
-
-
-def audit_export(
-    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Last day, included.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
-) -> None:
-    """Audit records between two days, for an examiner."""
-    from clearance.audit import export
-
-    if fmt not in ("csv", "jsonl"):
-        raise typer.BadParameter(f"--format must be csv or jsonl, not {fmt!r}")
-    chunks = export(state.store().engine, fmt, _day(start, "--from"), _day(end, "--to"))
-    if output is None:
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        return
-    tmp = output.with_name(output.name + ".part")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        for chunk in chunks:
-            handle.write(chunk)
-    os.replace(tmp, output)
-    console.print(f"written {output}")
-
-
 def register(app: typer.Typer) -> None:
     monitor_app.command("add")(monitor_add)
     monitor_app.command("remove")(monitor_remove)
@@ -345,9 +293,6 @@ def register(app: typer.Typer) -> None:
     monitor_app.command("list")(monitor_list)
     monitor_app.command("webhook")(monitor_webhook)
     monitor_app.command("deliveries")(monitor_deliveries)
-    audit_app.command("verify")(audit_verify)
-    audit_app.command("export")(audit_export)
     app.add_typer(monitor_app, name="monitor")
-    app.add_typer(audit_app, name="audit")
     app.command("alerts")(alerts_command)
     app.command("decide")(decide_command)

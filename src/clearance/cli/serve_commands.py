@@ -67,7 +67,7 @@ def serve(
     yente-compatible /match, /check, /screen, /reconcile (OpenRefine) and more:
     docs/http-api.md; the web page at / (docs/web.md).
     """
-    from clearance.api.app import preload_index
+    from clearance.api.app import follow_list_updates, preload_index
     from clearance.api.server import AddressInUse, check_address_free, run
 
     try:
@@ -107,6 +107,7 @@ def serve(
         workers=workers,
         log_level="warning",
         preload=preload_index,
+        follow=follow_list_updates,
     )
 
 

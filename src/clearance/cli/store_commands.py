@@ -10,11 +10,19 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from clearance.cli.context import audit, console, err_console, report_lists_used, state
-from clearance.cli.entity_view import party_view
+from clearance.cli.context import (
+    audit,
+    console,
+    err_console,
+    one_line_error,
+    report_lists_used,
+    state,
+)
+from clearance.cli.entity_view import ownership_lines, party_view
 from clearance.loaders.errors import ListFormatError
-from clearance.loaders.registry import LIST_SOURCES, identify_file, load_list_files
+from clearance.loaders.registry import LIST_SOURCES, identify_file, is_user_list, load_list_files
 from clearance.loaders.source_files import read_source
 from clearance.store import SourceFile, StoreError, VersionRejected
 
@@ -58,7 +66,9 @@ def lists_command(
                 "list": list_id,
                 "version": version.number,
                 "load_id": version.id,
-                "date": version.effective_date.isoformat(),
+                "date": version.effective_date.isoformat() if version.date_known else None,
+                "date_source": version.date_source,
+                "loaded": version.retrieved_at.date().isoformat(),
                 "age_days": ages[list_id].age_days,
                 "stale": ages[list_id].stale,
                 "entities": version.entity_count,
@@ -71,6 +81,7 @@ def lists_command(
                 "last_update_message": last["message"] if last else None,
             }
         )
+    rows.extend(_ownership_rows(store, day))
     if as_json:
         console.print_json(json.dumps(rows))
         report_lists_used(used, as_json=True)
@@ -86,17 +97,21 @@ def lists_command(
         )
     for row in rows:
         age = f"{row['age_days']} days"
-        if row["stale"]:
+        if row["age_days"] is None:
+            age = "[yellow]unknown[/yellow]"
+        elif row["stale"]:
             age = f"[yellow]{age}[/yellow]"
         table.add_row(
             row["list"],
             str(row["version"]),
-            row["date"],
+            row["date"] or f"unknown (loaded {row['loaded']})",
             age,
             f"{row['entities']:,}",
             f"{row['source_rows']:,}",
             row["last_update"] or "",
-            LIST_SOURCES[row["list"]].title if row["list"] in LIST_SOURCES else "",
+            LIST_SOURCES[row["list"]].title
+            if row["list"] in LIST_SOURCES
+            else row.get("title", ""),
         )
     console.print(table)
     links = store.party_links(day)
@@ -109,6 +124,38 @@ def lists_command(
         err_console.print(f"[yellow]Warning: {escape(warning)}[/yellow]")
 
 
+def _ownership_rows(store: Any, as_of: date | None) -> list[dict[str, Any]]:
+    """The ownership lists in force, as rows of `clearance lists` (kind "ownership")."""
+    from clearance.ownership.storage import ownership_lists_in_force
+
+    rows = []
+    for list_id, version in sorted(ownership_lists_in_force(store.engine, None, as_of).items()):
+        last = store.last_update(list_id)
+        rows.append(
+            {
+                "list": list_id,
+                "kind": "ownership",
+                "version": version.number,
+                "load_id": version.id,
+                "date": version.effective_date.isoformat(),
+                "age_days": (date.today() - version.effective_date).days,
+                "stale": False,  # data the user keeps, not an official list that ages
+                "entities": version.party_count,
+                "source_rows": version.edge_count,
+                "edges": version.edge_count,
+                "format": version.format,
+                "origin": version.origin,
+                "source": version.source,
+                "sha256": version.sha256,
+                "warnings": version.warnings,
+                "last_update": (f"{last['result']} {last['at']:%Y-%m-%d %H:%M}" if last else None),
+                "last_update_message": last["message"] if last else None,
+                "title": f"ownership data ({version.format}): parties and their holdings",
+            }
+        )
+    return rows
+
+
 def show_command(
     entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. ofac-nonsdn:30946")],
     as_of: AsOf = None,
@@ -116,26 +163,42 @@ def show_command(
 ) -> None:
     """One listed party in full, with all its listings.
 
-    The record as the source gives it, and every listing the sources tie to it.
+    The record as the source gives it, and every listing the sources tie to it; with
+    ownership data loaded, its owners, its holdings and what ownership makes of it.
     Takes either id form: un-sc:CDe.001 or the FollowTheMoney export's un-sc-CDe.001.
     """
-    store = state.store()
+    from clearance.ownership.screening import WithDerivedParties, view_on
+
+    base = state.store()
     day = _as_of(as_of)
+    view = view_on(base, day)  # ownership lists in force: derived listings, owners, holdings
+    store = WithDerivedParties(base, view) if view is not None else base
     entity = store.get_entity(entity_id, day)
     if entity is None:
         err_console.print(f"[red]No entity {entity_id!r} in the lists in force.[/red]")
         raise typer.Exit(1)
     party = store.party(entity_id, day)
     history = []
-    for version, record_hash in store.history(entity_id):
+    for version, record_hash in base.history(entity_id):
         status = "absent" if record_hash is None else "present"
         history.append(f"v{version.number} {version.effective_date} {status}")
+    node = view.node_for(entity_id) if view is not None else None
+    derived = next((m for m in party if m.id in view.entities), None) if view else None
     if as_json:
-        console.print_json(
-            json.dumps({"entity": entity.to_dict(), "party": [m.to_dict() for m in party]})
-        )
+        data: dict[str, Any] = {"entity": entity.to_dict(), "party": [m.to_dict() for m in party]}
+        if view is not None and node is not None:
+            data["ownership"] = {
+                "owners": [h.__dict__ for h in view.owners_of(node)],
+                "holdings": [h.__dict__ for h in view.holdings_of(node)],
+                "derived": derived.properties if derived is not None else None,
+            }
+        console.print_json(json.dumps(data))
         return
-    console.print(party_view(entity, party, history))
+    console.print(
+        party_view(entity, party, [] if entity.id in (view.entities if view else {}) else history)
+    )
+    if view is not None and node is not None:
+        console.print(ownership_lines(view, node, derived))
 
 
 def diff_command(
@@ -220,14 +283,25 @@ def load_command(
         str | None,
         typer.Option(help="Publication date for files that carry none (OFAC CSVs), YYYY-MM-DD"),
     ] = None,
+    wait: Annotated[
+        bool,
+        typer.Option(help="Wait while another load writes to the store (--no-wait: give up)."),
+    ] = True,
 ) -> None:
     """Load local official files as a new list version.
 
     The files are read in full and validated first; a bad file loads nothing.
+    Ownership data (a BODS 0.4 package, FollowTheMoney Ownership entities, or a CSV/XLSX
+    with owner,owned,percent,start_date,end_date,source) loads as a versioned user list
+    of its own (`--list ID`); its owners are then linked to the listed parties.
     """
     published_on = _as_of(published)
     store = state.store(autoload=False)
+    store.writer_timeout = None if wait else 0.0
     groups: dict[str, dict[str, Path]] = {}
+    named = list_id is not None and not any(identify_file(p) for p in paths)
+    if named and _load_ownership(paths, list_id or "", force, published_on):
+        return
     for path in paths:
         known = identify_file(path)
         if known is None and list_id is None:
@@ -241,6 +315,7 @@ def load_command(
             result = load_list_files(target, files)
             if published_on is not None and result.published is None:
                 result.published = published_on.isoformat()
+                result.date_source = "operator"
             source_files = [
                 SourceFile.from_bytes(role, p.name.removesuffix(".gz"), read_source(p))
                 for role, p in files.items()
@@ -252,18 +327,20 @@ def load_command(
                 "file",
                 force=force,
             )
-        except (ListFormatError, VersionRejected) as exc:
-            store.log(target, ", ".join(str(p) for p in files.values()), "rejected", str(exc))
+        except Exception as exc:  # refused files, or a fault: one line, and the next list goes on
+            refused = isinstance(exc, ListFormatError | VersionRejected)
+            outcome_text, message = ("rejected" if refused else "failed"), one_line_error(exc)
+            store.log(target, ", ".join(str(p) for p in files.values()), outcome_text, message)
             audit(
                 "list.update",
                 {
                     "list": target,
-                    "result": "rejected",
+                    "result": outcome_text,
                     "source": [str(p) for p in files.values()],
-                    "message": str(exc),
+                    "message": message,
                 },
             )
-            err_console.print(f"[red]{target}: not loaded: {escape(str(exc))}[/red]")
+            err_console.print(f"[red]{target}: not loaded: {escape(message)}[/red]")
             failed = True
             continue
         audit(
@@ -289,6 +366,86 @@ def load_command(
         )
     if failed:
         raise typer.Exit(1)
+
+
+def _load_ownership(paths: list[Path], list_id: str, force: bool, published: date | None) -> bool:
+    """Load ownership files (True), or say they are not ownership data (False)."""
+    from clearance.ownership.loading import load_ownership_file
+    from clearance.ownership.reading import ownership_format
+    from clearance.ownership.storage import ownership_versions_of
+
+    formats = {path: ownership_format(path) for path in paths}
+    if any(formats.values()) and not is_user_list(list_id):
+        err_console.print(
+            f"[red]{list_id}: not loaded: {list_id!r} is an official list; ownership data "
+            "needs a list id of its own[/red]"
+        )
+        raise typer.Exit(1)
+    if not any(formats.values()):
+        if ownership_versions_of(state.store(autoload=False).engine, list_id):
+            err_console.print(
+                f"[red]{list_id}: not loaded: {list_id!r} is an ownership list and "
+                f"{', '.join(str(p) for p in paths)} holds no ownership data[/red]"
+            )
+            raise typer.Exit(1)
+        return False
+    if len(paths) != 1:
+        err_console.print("[red]load one ownership file at a time[/red]")
+        raise typer.Exit(2)
+    path = paths[0]
+    store = state.store()  # owners are linked to the lists: they must be there
+    try:
+        report = load_ownership_file(store, path, list_id, force=force, published=published)
+    except (ListFormatError, StoreError) as exc:
+        store.log(list_id, str(path), "rejected", str(exc))
+        audit(
+            "ownership.load",
+            {"list": list_id, "result": "rejected", "source": [str(path)], "message": str(exc)},
+        )
+        err_console.print(f"[red]{list_id}: not loaded: {escape(str(exc))}[/red]")
+        raise typer.Exit(1) from exc
+    outcome = report.load
+    audit(
+        "ownership.load",
+        {
+            "list": list_id,
+            "result": outcome.result,
+            "source": [str(path)],
+            "format": outcome.version.format,
+            "version": outcome.version.number,
+            "load_id": outcome.version.id,
+            "sha256": outcome.version.sha256,
+            "edges": outcome.version.edge_count,
+            "parties": outcome.version.party_count,
+            "added": outcome.added,
+            "removed": outcome.removed,
+            "changed": outcome.changed,
+            "links": [
+                {
+                    "party": link.party_key,
+                    "entity_id": link.entity_id,
+                    "method": link.method,
+                    "score": link.score,
+                }
+                for link in report.links
+                if link.entity_id
+            ],
+        },
+    )
+    for warning in outcome.warnings:
+        err_console.print(f"[yellow]{list_id}: {escape(warning)}[/yellow]")
+    version = outcome.version
+    console.print(
+        f"{list_id}: {outcome.result} v{version.number} ownership, {version.format} "
+        f"({version.edge_count:,} edges between {version.party_count:,} parties; "
+        f"+{outcome.added} -{outcome.removed} ~{outcome.changed})"
+    )
+    console.print(f"  {report.summary()}")
+    for link in report.links:
+        if link.entity_id:
+            score = f" {link.score:.2f}" if link.method == "name" else ""
+            console.print(Text(f"  {link.party_key} -> {link.entity_id} by {link.method}{score}"))
+    return True
 
 
 def export_command(

@@ -62,6 +62,10 @@ def update_command(
         int,
         typer.Option(min=1, max=10, help="Attempts per file on timeouts, cut connections, 5xx."),
     ] = DEFAULT_TRIES,
+    wait: Annotated[
+        bool,
+        typer.Option(help="Wait while another load writes to the store (--no-wait: give up)."),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Download the lists from the official sources.
@@ -74,6 +78,7 @@ def update_command(
     from clearance.update import UpdateUsageError, update_lists
 
     store = state.store(autoload=False)
+    store.writer_timeout = None if wait else 0.0
     try:
         outcomes = update_lists(
             store,

@@ -63,18 +63,21 @@ def _as_of(value: str | None) -> date | None:
 
 def lists_used(lists: list[str] | None, day: date | None) -> ListsInForce:
     """The versions a command will screen against, with their age (see `report_lists_used`)."""
+    from clearance.ownership.storage import ownership_lists_in_force
     from clearance.store.freshness import lists_in_force
 
-    return lists_in_force(state.store(), lists, day, state.stale_days)
+    store = state.store()
+    owned = ownership_lists_in_force(store.engine, lists, day)
+    return lists_in_force(store, lists, day, state.stale_days, ownership=owned)
 
 
 def load_screener(lists: list[str] | None, as_of: date | None) -> Any:
-    """The matcher over the store's lists in force on `as_of`; its index is cached."""
-    from clearance.matching import Screener, cached_index
+    """The screener over the store's lists in force on `as_of` (its index is cached), with
+    the derived listings of the ownership lists in force; `.matcher` and `.store` are what
+    the workflows take."""
+    from clearance.workflows.screening import Screener
 
-    store = state.store()
-    key = store.screening_key(lists, as_of)
-    return Screener(cached_index(key, lambda: list(store.entities(lists, as_of))))
+    return Screener.load(lists, as_of, store=state.store())
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -158,6 +161,13 @@ def screen_command(
     report: Annotated[
         Path | None, typer.Option(help="Write a self-contained HTML report here.")
     ] = None,
+    keep_formulas: Annotated[
+        bool,
+        typer.Option(
+            help="Copy cells such as =HYPERLINK(…) raw into CSV/TSV/Excel output "
+            "(default: written as text, so a spreadsheet does not run them)."
+        ),
+    ] = False,
     workers: Annotated[int, typer.Option(help="Processes matching in parallel.")] = 2,
     chunk_size: Annotated[int, typer.Option(help="Rows per commit.", hidden=True)] = 4096,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
@@ -184,6 +194,7 @@ def screen_command(
         threshold=threshold,
         workers=max(1, workers),
         chunk_size=max(1, chunk_size),
+        keep_formulas=keep_formulas,
     )
     if not input_path.exists():
         raise _fail(f"{input_path}: cannot open: no such file")
@@ -216,7 +227,7 @@ def screen_command(
             fail_on_hit=fail_on_hit,
         )
     screener = load_screener(lists, day)
-    store = state.store()
+    store = screener.store
     show_bar = err_console.is_terminal and not quiet
     progress = Progress(
         TextColumn("screening"),
@@ -247,7 +258,7 @@ def screen_command(
     try:
         with progress:
             result = screen_file(
-                screener,
+                screener.matcher,
                 input_path,
                 output,
                 input_format=input_format,
@@ -390,7 +401,12 @@ def scan_command(
         report_lists_used(used, as_json)
     screener = load_screener(lists, day)
     result = scan_text(
-        screener, text, activity=activity, as_of=day, threshold=threshold, store=state.store()
+        screener.matcher,
+        text,
+        activity=activity,
+        as_of=day,
+        threshold=threshold,
+        store=screener.store,
     )
     audit(  # the text by its hash and length: the document stays with whoever holds it
         "screening.scan",
@@ -450,14 +466,14 @@ def portfolio_command(
     screener = load_screener(None, day)
     try:
         summary, flagged = screen_portfolio(
-            screener,
+            screener.matcher,
             holdings,
             output,
             output_format=output_format,
             options=PortfolioOptions(
                 as_of=day, threshold=threshold, isin_col=isin_col, issuer_col=issuer_col
             ),
-            store=state.store(),
+            store=screener.store,
             sheet=sheet,
             write_rows=False,  # stdout holds the table or the JSON document, nothing else
         )

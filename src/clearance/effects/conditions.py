@@ -84,6 +84,13 @@ def program(pattern: str) -> Condition:
     )
 
 
+def derived(rule_id: str) -> Condition:
+    """A derived listing whose owners meet (or may meet) the ownership test of `rule_id`."""
+    return Condition(
+        f"owned as {rule_id} requires (or may be)", lambda f: f.derived_status(rule_id) is not None
+    )
+
+
 def schema(*names: str) -> Condition:
     return Condition(f"the party is a {' or '.join(names)}", lambda f: f.entity.schema in names)
 

@@ -79,5 +79,9 @@ class EffectKind(StrEnum):
     TRAVEL_BAN = "travel_ban"  # UN
     ARMS_EMBARGO = "arms_embargo"  # UN targeted arms embargoes
     SHIP_RESTRICTIONS = "ship_restrictions"  # UK specified ships
+    # Derived from ownership data, never a government's listing of the party itself.
+    BLOCKED_BY_OWNERSHIP = "blocked_by_ownership"  # OFAC 50 Percent Rule
+    ASSET_FREEZE_BY_OWNERSHIP = "asset_freeze_by_ownership"  # UK / EU ownership and control
+    LICENCE_BY_OWNERSHIP = "export_licence_by_ownership"  # BIS Affiliates Rule
     OTHER_LISTING = "other_listing"  # an official list we do not know the effect of
     USER_LIST = "user_list"  # a list the user loaded (FtM, own watch list)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from clearance.model import Entity, IdentifierType, Listing
+from clearance.model import OWNERSHIP_SUB_LIST, Entity, IdentifierType, Listing
 
 # Canonical families. US CSL abbreviations are used where one exists.
 SDN = "SDN"
@@ -37,6 +37,7 @@ EU = "EU"
 NONSDN_OTHER = "NONSDN_OTHER"  # an OFAC non-SDN record we cannot place on a sub-list
 CSL_OTHER = "CSL_OTHER"  # a CSL source we do not know
 USER = "USER"  # any list id we do not know: the user's own lists, FtM imports
+OWNED = OWNERSHIP_SUB_LIST  # a derived listing: owned by listed parties, not listed
 
 # Every spelling of a sub-list seen in the OFAC and CSL publications, upper-cased.
 _SUB_LIST_ALIASES: dict[str, str] = {
@@ -71,6 +72,7 @@ _SUB_LIST_ALIASES: dict[str, str] = {
     "NS-MBS LIST": MBS,
     "FSE": FSE,
     "NS-ISA": MBS,  # the Iran Sanctions Act list, folded into NS-MBS in 2018
+    OWNERSHIP_SUB_LIST: OWNED,  # derived listings (never an official list's sub-list)
 }
 
 _PARENTHESISED = re.compile(r"\(([^()]+)\)")
@@ -259,6 +261,8 @@ def listing_families(
     (the OFAC non-SDN loader keeps them in `Entity.properties["subLists"]`).
     """
     list_id = listing.list_id.lower()
+    if listing.sub_list == OWNERSHIP_SUB_LIST and list_id not in _OFFICIAL_LISTS:
+        return frozenset({OWNED})
     if list_id in _OFFICIAL_LISTS:
         return frozenset({_OFFICIAL_LISTS[list_id]})
     if list_id in ("us-csl", "ofac-nonsdn"):
@@ -337,6 +341,16 @@ class ListingFacts:
         for key, value in self.dated_labels.items():
             if key.lower() == wanted:
                 return value
+        return None
+
+    def derived_status(self, rule_id: str) -> str | None:
+        """For a derived listing: "is" or "may be" owned as `rule_id` requires, else None."""
+        if OWNED not in self.families:
+            return None
+        if rule_id in self.entity.properties.get("ownershipRules", ()):
+            return "is"
+        if rule_id in self.entity.properties.get("ownershipMayBe", ()):
+            return "may be"
         return None
 
     def secondary_sanctions_note(self) -> str | None:

@@ -17,6 +17,7 @@ Templates may use these fields (filled in `verdict.effects_for`):
   {since} {effective_on} {divestment_on} {until}  dates of the listing
   {programs} {legal_basis} {isins} {quotes}     the source's own fields
   {us_regulations} {un_regime} {un_resolutions} {uk_law} {eu_basis}
+  {ownership}                                   derived listings: who owns how much, and why
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from clearance.effects.conditions import (
     N,
     P,
     Says,
+    derived,
     directive,
     mentions,
     schema,
@@ -55,6 +57,7 @@ from clearance.effects.listing_facts import (
     MBS,
     MEU,
     NONSDN_OTHER,
+    OWNED,
     PLC,
     SDN,
     SSI,
@@ -63,6 +66,12 @@ from clearance.effects.listing_facts import (
     USER,
     UVL,
     ListingFacts,
+)
+from clearance.effects.ownership_tests import (
+    EAR_744_8_PROGRAMMES,
+    OwnerListing,
+    OwnershipTest,
+    RulePeriod,
 )
 
 # OFAC and CSL families that can carry Treasury directives.
@@ -98,6 +107,10 @@ class EffectRule:
     # When the source gives no effective / divestment date: days after the listing date.
     effective_after_days: int | None = None
     divestment_after_days: int | None = None
+    # A derived listing: the owners' listings and shares that make it (see ownership_tests).
+    ownership: OwnershipTest | None = None
+    # Periods the rule itself is in force (empty: always); outside them it does not apply.
+    in_force: tuple[RulePeriod, ...] = ()
 
     def says(self, activity: Activity) -> Says:
         return {
@@ -794,6 +807,186 @@ RULES: tuple[EffectRule, ...] = (
         export=P("supplying goods to the party makes economic resources available to it."),
         import_=P("paying the party for goods makes funds available to it."),
         invest=P("EU persons may not deal in the party's funds or securities."),
+    ),
+    # ---------------------------------------------------------------- derived from ownership
+    # Not listings: parties no government named, reached by the listings of their owners
+    # (ownership data loaded as a user list, aggregated by clearance.ownership). "May be"
+    # (only the top of a share range reaches the threshold) caps every outcome at CAUTION.
+    EffectRule(
+        id="ofac-50-percent",
+        families=(OWNED,),
+        when=derived("ofac-50-percent"),
+        ownership=OwnershipTest(
+            name="OFAC 50 Percent Rule",
+            owners=(OwnerListing("sdn-blocked"), OwnerListing("isn-eo13382-blocked")),
+            threshold=50,
+            strict=False,
+            aggregates=True,
+            interests=("shares",),
+        ),
+        kind=EffectKind.BLOCKED_BY_OWNERSHIP,
+        list_name="OFAC 50 Percent Rule (blocked by ownership; not on any list)",
+        authority=(
+            "OFAC, Revised Guidance on Entities Owned by Persons Whose Property and Interests in "
+            "Property Are Blocked (2014-08-13), and the blocking owners' programmes{us_regulations}"
+        ),
+        binds="US persons wherever located, and anyone acting within the US",
+        effect=(
+            "not listed; blocked by ownership: {ownership}. An entity owned 50 % or more, "
+            "directly or indirectly, individually or in the aggregate, by blocked persons is "
+            "blocked itself, listed or not"
+        ),
+        transact=P(
+            "not listed; blocked by ownership: {ownership}. US persons may not pay, be paid by, "
+            "contract with or provide services to it; its property must be blocked and reported "
+            "(31 CFR 501.603)."
+        ),
+        export=P(
+            "not listed; blocked by ownership: {ownership}. Exporting to it from the US or by US "
+            "persons is a dealing in blocked property."
+        ),
+        import_=P(
+            "not listed; blocked by ownership: {ownership}. Buying its goods is a dealing in "
+            "blocked property."
+        ),
+        invest=P(
+            "not listed; blocked by ownership: {ownership}. Its securities and debt are blocked "
+            "property."
+        ),
+    ),
+    EffectRule(
+        id="uk-ownership-control",
+        families=(OWNED,),
+        when=derived("uk-ownership-control"),
+        ownership=OwnershipTest(
+            name="UK ownership and control",
+            owners=(OwnerListing("uk-asset-freeze"),),
+            threshold=50,
+            strict=True,
+            aggregates=False,
+            interests=("shares", "votes", "control"),
+            consequence="frozen",
+        ),
+        kind=EffectKind.ASSET_FREEZE_BY_OWNERSHIP,
+        list_name="UK ownership and control (asset freeze by ownership; not on any list)",
+        authority=(
+            "the regime's regulations under the Sanctions and Anti-Money Laundering Act 2018 "
+            "(owned or controlled directly or indirectly: more than 50 % of the shares or voting "
+            "rights, or control, e.g. the Russia (Sanctions) (EU Exit) Regulations 2019 reg. 7); "
+            "OFSI General Guidance ch. 4 (holdings of different designated persons are not "
+            "simply aggregated)"
+        ),
+        binds="UK persons anywhere, and anyone in the UK",
+        effect=(
+            "not listed; owned or controlled by a designated person: {ownership}. The asset "
+            "freeze of the owner reaches it: its funds and economic resources are frozen and "
+            "none may be made available to it without an OFSI licence"
+        ),
+        transact=P(
+            "not listed; frozen by ownership: {ownership}. UK persons may not make funds or "
+            "economic resources available to it."
+        ),
+        export=P(
+            "not listed; frozen by ownership: {ownership}. Supplying goods to it makes economic "
+            "resources available to a designated person's entity."
+        ),
+        import_=P("not listed; frozen by ownership: {ownership}. Paying it makes funds available."),
+        invest=P(
+            "not listed; frozen by ownership: {ownership}. Its funds and securities may not be "
+            "dealt with without an OFSI licence."
+        ),
+    ),
+    EffectRule(
+        id="eu-ownership-control",
+        families=(OWNED,),
+        when=derived("eu-ownership-control"),
+        ownership=OwnershipTest(
+            name="EU ownership and control",
+            owners=(OwnerListing("eu-asset-freeze"),),
+            threshold=50,
+            strict=True,
+            aggregates=True,
+            interests=("shares", "votes", "control"),
+            consequence="frozen",
+        ),
+        kind=EffectKind.ASSET_FREEZE_BY_OWNERSHIP,
+        list_name="EU ownership and control (asset freeze by ownership; not on any list)",
+        authority=(
+            "Article 2 of the regime's Council Regulation (funds owned, held or controlled by "
+            "listed persons); EU Best Practices for the effective implementation of restrictive "
+            "measures (ownership: more than 50 % of the proprietary rights; control); Commission "
+            "FAQ on Regulation 269/2014 (8 April 2022: listed persons' holdings are aggregated)"
+        ),
+        binds="EU nationals and companies anywhere, and anyone in the EU or doing business there",
+        effect=(
+            "not listed; owned or controlled by listed persons: {ownership}. Funds and economic "
+            "resources may not be made available to it, since they would benefit its owners"
+        ),
+        transact=P(
+            "not listed; frozen by ownership: {ownership}. EU persons may not make funds or "
+            "economic resources available to it."
+        ),
+        export=P(
+            "not listed; frozen by ownership: {ownership}. Supplying goods to it makes economic "
+            "resources available to its listed owners."
+        ),
+        import_=P("not listed; frozen by ownership: {ownership}. Paying it makes funds available."),
+        invest=P("not listed; frozen by ownership: {ownership}. EU persons may not deal in it."),
+    ),
+    EffectRule(
+        id="bis-affiliates-rule",
+        families=(OWNED,),
+        when=derived("bis-affiliates-rule"),
+        ownership=OwnershipTest(
+            name="BIS Affiliates Rule",
+            owners=(
+                OwnerListing("entity-list-licence"),
+                OwnerListing("military-end-user"),
+                OwnerListing("sdn-blocked", EAR_744_8_PROGRAMMES),
+            ),
+            threshold=50,
+            strict=False,
+            aggregates=True,
+            interests=("shares",),
+            consequence="covered",
+        ),
+        in_force=(
+            RulePeriod(
+                "2025-09-29",
+                "2025-11-09",
+                "interim final rule 'Expansion of End-User Controls To Cover Affiliates of "
+                "Certain Listed Entities', 90 FR 47201, 2025-09-30, effective 2025-09-29; "
+                "stayed from 2025-11-10 by 90 FR 50857",
+            ),
+            RulePeriod(
+                "2026-11-10",
+                None,
+                "the one-year suspension, 90 FR 50857 (2025-11-12), ends on 2026-11-09 absent a "
+                "further extension: check the Federal Register",
+            ),
+        ),
+        kind=EffectKind.LICENCE_BY_OWNERSHIP,
+        list_name="BIS Affiliates Rule (licence requirement by ownership; not on any list)",
+        authority=(
+            "EAR §744.11(a)(1), §744.21 and §744.8 as amended by 90 FR 47201 (2025-09-30; "
+            "effective 2025-09-29), suspended from 2025-11-10 to 2026-11-09 by 90 FR 50857 "
+            "(2025-11-12)"
+        ),
+        binds="anyone exporting, reexporting or transferring items subject to the EAR, anywhere",
+        effect=(
+            "not listed; licence required by ownership: {ownership}. An entity owned 50 % or "
+            "more, directly or indirectly, individually or in the aggregate, by Entity List, MEU "
+            "List or §744.8 SDN parties takes on their licence requirement ({requirement_scope}); "
+            "licence policy: {policy}"
+        ),
+        transact=C(f"not listed; owned by listed parties ({{ownership}}); {GP10}"),
+        export=L(
+            "not listed; licence required by ownership: {ownership}. A BIS licence is required "
+            "to export, reexport or transfer (in-country) {requirement_scope} to it, as to its "
+            "listed owner; licence policy: {policy}"
+        ),
+        import_=N("the Affiliates Rule restricts exports to the party, not purchases from it."),
+        invest=N("the Affiliates Rule does not restrict investing in the party."),
     ),
     # ---------------------------------------------------------------- user lists, catch-all
     EffectRule(

@@ -19,6 +19,7 @@ from typing import Any
 from clearance.effects.authorities import US_PROGRAMME_REGULATIONS, uk_law, un_regime
 from clearance.effects.kinds import Activity, EffectKind, Outcome, Verdict
 from clearance.effects.listing_facts import ListingFacts, measure_quotes, parse_iso
+from clearance.effects.ownership_tests import RulePeriod
 from clearance.effects.rules import EffectRule, matching_rules
 from clearance.model import Entity
 
@@ -55,12 +56,16 @@ class Effect:
     end_on: str | None = None
     source_url: str | None = None
     warnings: tuple[str, ...] = ()  # e.g. secondary sanctions risk, derived dates
+    in_force: tuple[RulePeriod, ...] = ()  # the rule's own periods of force (empty: always)
 
     def outcome(self, activity: Activity) -> Outcome:
         return self.outcomes[activity]
 
     def status(self, as_of: date) -> str | None:
         """None when in force on `as_of`, else why not."""
+        if self.in_force and not any(p.holds(as_of) for p in self.in_force):
+            periods = "; ".join(str(p) for p in self.in_force)
+            return f"the rule is not in force on {as_of.isoformat()}: in force {periods}"
         listed = parse_iso(self.listed_on)
         if listed and listed > as_of:
             return f"not yet listed on {as_of.isoformat()} (listed on {self.listed_on})"
@@ -123,6 +128,9 @@ class Effect:
             "end_on": self.end_on,
             "source_url": self.source_url,
             "warnings": list(self.warnings),
+            "in_force": [
+                {"start": p.start, "end": p.end, "source": p.source} for p in self.in_force
+            ],
         }
 
 
@@ -256,12 +264,15 @@ def _template_values(
     listing = facts.listing
     requirement = _clean(listing.license_requirement)
     policy = _clean(listing.license_policy)
-    programs = ", ".join(listing.programs)
+    own_programs = tuple(listing.programs)
+    if rule.ownership is not None:  # a derived listing: its owners' programmes
+        own_programs = tuple(facts.entity.properties.get(f"ownershipPrograms:{rule.id}", ()))
+    programs = ", ".join(own_programs)
     regime = un_regime(facts)
     quotes = measure_quotes(facts.fragments)
     regulations = [
         f"{p}: {US_PROGRAMME_REGULATIONS[p.upper()]}"
-        for p in listing.programs
+        for p in own_programs
         if p.upper() in US_PROGRAMME_REGULATIONS
     ]
     isins = facts.isins
@@ -283,12 +294,36 @@ def _template_values(
         uk_law=uk_law(programs),
         eu_basis=f" ({'; '.join(listing.legal_basis)})" if listing.legal_basis else "",
         list_id=listing.list_id,
+        ownership="; ".join(facts.entity.properties.get(f"ownership:{rule.id}", ()))
+        or "owners not recorded",
     )
+
+
+def _may_be(rule: EffectRule, values: _Strict) -> dict[Activity, tuple[Outcome, str]]:
+    """A derived listing only the top of a share range reaches: CAUTION, saying what to check."""
+    assert rule.ownership is not None
+    test = rule.ownership
+    cells = {}
+    for activity in Activity:
+        says = rule.says(activity)
+        outcome = min(says.outcome, Outcome.CAUTION)
+        note = (
+            f"not listed; may be {test.consequence} by ownership ({test.name}): "
+            f"{values['ownership']}. Only the upper end of the shares reaches "
+            f"{test.threshold_text}: establish the actual shares before going ahead."
+        )
+        if says.outcome is Outcome.NONE:
+            note = _sentence(says.note.format_map(values))
+        cells[activity] = (outcome, note)
+    return cells
 
 
 def _render(rule: EffectRule, facts: ListingFacts) -> Effect:
     dates, warnings = _dates(rule, facts)
     values = _template_values(rule, facts, dates)
+    programs = tuple(facts.listing.programs)
+    if rule.ownership is not None:
+        programs = tuple(facts.entity.properties.get(f"ownershipPrograms:{rule.id}", ()))
     list_name = rule.list_name.format_map(values)
     header = _header(rule, list_name, facts, dates)
     secondary = facts.secondary_sanctions_note()
@@ -297,6 +332,11 @@ def _render(rule: EffectRule, facts: ListingFacts) -> Effect:
             f"Non-US persons: the listing warns of {secondary[0].lower()}{secondary[1:]}."
         )
     summary = f"{header}: {_sentence(rule.effect.format_map(values))}"
+    cells = {
+        a: (rule.says(a).outcome, _sentence(rule.says(a).note.format_map(values))) for a in Activity
+    }
+    if rule.ownership is not None and facts.derived_status(rule.id) == "may be":
+        cells = _may_be(rule, values)
     return Effect(
         kind=rule.kind,
         rule_id=rule.id,
@@ -304,20 +344,21 @@ def _render(rule: EffectRule, facts: ListingFacts) -> Effect:
         caption=facts.entity.caption,
         list_id=facts.listing.list_id,
         sub_list=facts.listing.sub_list,
-        programs=tuple(facts.listing.programs),
+        programs=programs,
         list_name=list_name,
         header=header,
         authority=rule.authority.format_map(values),
         binds=rule.binds,
         summary=summary,
-        outcomes={a: rule.says(a).outcome for a in Activity},
-        notes={a: _sentence(rule.says(a).note.format_map(values)) for a in Activity},
+        outcomes={a: cells[a][0] for a in Activity},
+        notes={a: cells[a][1] for a in Activity},
         listed_on=dates["listed_on"],
         effective_on=dates["effective_on"],
         divestment_on=dates["divestment_on"],
         end_on=dates["end_on"],
         source_url=facts.listing.source_url,
         warnings=tuple(warnings),
+        in_force=rule.in_force,
     )
 
 

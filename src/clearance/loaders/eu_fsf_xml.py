@@ -441,5 +441,8 @@ def _element_dict(element: etree._Element) -> dict[str, Any]:
     for child in element:
         if not isinstance(child.tag, str):
             continue  # comments, processing instructions
-        data.setdefault(etree.QName(child).localname, []).append(_element_dict(child))
+        tag = etree.QName(child).localname
+        if not isinstance(data.get(tag, []), list):  # an attribute (or the text) of that name
+            tag += "[]"  # found by bench/fuzz_loaders.py: no attribute name holds brackets
+        data.setdefault(tag, []).append(_element_dict(child))
     return data

@@ -15,7 +15,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from clearance.loaders.ftm_schema import ID_PROPS, LINK_SCHEMAS, MAPPED_PROPS
-from clearance.model import CountryRole, Entity, Identifier, IdentifierType, NameKind, Relation
+from clearance.model import (
+    OWNERSHIP_SUB_LIST,
+    CountryRole,
+    Entity,
+    Identifier,
+    IdentifierType,
+    NameKind,
+    Relation,
+)
 
 _THING_PROPS = {
     "name", "alias", "weakAlias", "previousName", "country", "notes", "summary", "description",
@@ -201,7 +209,8 @@ def _export_entity(entity: Entity, emitted_links: set[str]) -> Iterator[dict[str
         "target": True,
     }
     yield from addresses
-    yield _sanction(entity, thing_id)
+    if entity.listing.sub_list != OWNERSHIP_SUB_LIST:  # a derived listing is no Sanction
+        yield _sanction(entity, thing_id)
     for identifier in documents:
         yield _document(thing_id, identifier)
     for relation in entity.relations:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,15 +82,14 @@ def _script(value: str) -> str | None:
     return None if script in (None, "Latn") else script
 
 
-def load_ftm_json(path: Path, list_id: str = "ftm") -> LoadResult:
-    """Import a FollowTheMoney JSON-lines file as the user-defined list `list_id`."""
+def ftm_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, entity) for each FtM JSON line of a file; ListFormatError at the first
+    line that is not an entity (the ownership reader reads FtM through this too)."""
     name = path.name
     text = decode_text(read_source(path), name, ("utf-8-sig",))
     if not text.strip():
         raise ListFormatError(name, "empty file, expected FollowTheMoney JSON lines")
     refuse_html(text, name)
-    records: dict[str, dict[str, Any]] = {}
-    lines: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -108,6 +108,15 @@ def load_ftm_json(path: Path, list_id: str = "ftm") -> LoadResult:
             raise ListFormatError(
                 name, 'expected {"id": str, "schema": str, "properties": {...}}', line=number
             )
+        yield number, data
+
+
+def load_ftm_json(path: Path, list_id: str = "ftm") -> LoadResult:
+    """Import a FollowTheMoney JSON-lines file as the user-defined list `list_id`."""
+    name = path.name
+    records: dict[str, dict[str, Any]] = {}
+    lines: dict[str, int] = {}
+    for number, data in ftm_lines(path):
         known = records.get(data["id"])
         if known is None:
             records[data["id"]] = data

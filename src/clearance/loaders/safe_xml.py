@@ -14,8 +14,9 @@ from defusedxml import ElementTree as SafeET
 from lxml import etree
 
 from clearance.loaders.errors import ListFormatError
+from clearance.loaders.source_files import MAX_UNZIPPED_BYTES
 
-MAX_XML_BYTES = 512 * 1024 * 1024
+MAX_XML_BYTES = MAX_UNZIPPED_BYTES
 
 
 def parse_xml(source: Path | IO[bytes], name: str) -> etree._Element:

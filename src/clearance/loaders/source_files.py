@@ -3,66 +3,168 @@
 Bundled snapshot files are gzip-compressed; downloads are not. Loaders call
 `read_source` and never care which. CSV readers report the physical line of
 each record so an error can point at it.
+
+Compressed data is inflated 64 KiB at a time and counted as it comes: a file is
+refused as soon as what it has inflated to passes MAX_UNZIPPED_BYTES, or passes
+MAX_ZIP_RATIO times the compressed bytes read so far, whatever its headers claim. (A
+600 KB zip whose header lied about its member once reached 1.1 GB before refusal, a
+9 MB gzip bomb 600 MB: zipfile and gzip inflate a whole `read(n)` at once.)
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, Protocol
 
 from clearance.loaders.errors import ListFormatError
 
-# A zip member may not inflate beyond this, nor by more than this ratio (zip bombs).
-MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
-MAX_ZIP_RATIO = 200
+# No list inflates beyond this (OFAC's SDN_ADVANCED.XML, the largest, is about 110 MB).
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+# Nor by more than this ratio to its compressed bytes, once past RATIO_FREE_BYTES (the
+# official files compress 2.5-17 times; a bomb of zeros a thousand times).
+MAX_ZIP_RATIO = 100
+RATIO_FREE_BYTES = 8 * 1024 * 1024
+# Small reads keep the compressed bytes read in step with the output (zipfile and gzip
+# fetch compressed input only as a read needs it), so the ratio check bites early.
+INFLATE_CHUNK = 64 * 1024
+# What a corrupt or hostile archive makes zipfile, gzip and zlib raise.
+ARCHIVE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,  # a compression method zipfile does not know
+    RuntimeError,  # an encrypted member
+    ValueError,
+)
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def inflate_bounded(
+    stream: Readable,
+    name: str,
+    compressed_bytes: Callable[[], int],
+    what: str = "file",
+    *,
+    keep: bool = True,
+) -> bytes:
+    """All of `stream` (a decompressing reader), refused past the size or ratio limits.
+
+    `compressed_bytes()` says how many compressed bytes have been read so far (or an
+    upper bound), for the ratio check. `keep=False` only checks (and returns b"").
+    """
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := stream.read(INFLATE_CHUNK):
+        total += len(chunk)
+        if total > MAX_UNZIPPED_BYTES:
+            raise ListFormatError(
+                name, f"{what} inflates to more than {MAX_UNZIPPED_BYTES:,} bytes; refused"
+            )
+        if total > RATIO_FREE_BYTES and total > MAX_ZIP_RATIO * max(1, compressed_bytes()):
+            raise ListFormatError(
+                name,
+                f"{what} inflates more than {MAX_ZIP_RATIO} times its compressed size "
+                f"({total:,} bytes from {compressed_bytes():,}); refused as a decompression bomb",
+            )
+        if keep:
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def read_source(path: Path) -> bytes:
     """The file's bytes, gunzipped when the name ends in .gz."""
     name = path.name
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ListFormatError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
-    if name.endswith(".gz"):
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-                data = gz.read(MAX_UNZIPPED_BYTES + 1)
-        except (OSError, EOFError) as exc:
-            raise ListFormatError(name, f"corrupt or truncated gzip data: {exc}") from exc
-        if len(data) > MAX_UNZIPPED_BYTES:
-            raise ListFormatError(name, f"decompresses to more than {MAX_UNZIPPED_BYTES} bytes")
-    return data
+        size = path.stat().st_size
+        if size > MAX_UNZIPPED_BYTES:
+            raise ListFormatError(
+                name, f"{size:,} bytes: larger than any list ({MAX_UNZIPPED_BYTES:,}); refused"
+            )
+        if not name.endswith(".gz"):
+            return path.read_bytes()
+        with path.open("rb") as raw, gzip.GzipFile(fileobj=raw) as gz:
+            return inflate_bounded(gz, name, raw.tell, "gzip data")
+    except ListFormatError:
+        raise
+    except (OSError, EOFError, zlib.error) as exc:
+        if isinstance(exc, OSError) and (exc.filename is not None or not name.endswith(".gz")):
+            raise ListFormatError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+        raise ListFormatError(name, f"corrupt or truncated gzip data: {exc}") from exc
 
 
 def read_zip_member(path: Path, suffix: str) -> tuple[str, bytes]:
     """The first member of a zip whose name ends with `suffix`, refusing zip bombs."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(read_source(path)))
-    except zipfile.BadZipFile as exc:
+    except ARCHIVE_ERRORS as exc:
         raise ListFormatError(path.name, f"not a zip archive: {exc}") from exc
     with archive:
         for info in archive.infolist():
             if not info.filename.lower().endswith(suffix.lower()):
                 continue
-            if info.file_size > MAX_UNZIPPED_BYTES or (
-                info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO
-            ):
+            check_zip_member_claims(info, path.name)
+            try:
+                with archive.open(info) as member:
+                    data = inflate_bounded(
+                        member,
+                        path.name,
+                        functools.partial(_zip_consumed, member, info),
+                        f"member {info.filename}",
+                    )
+            except ARCHIVE_ERRORS as exc:
                 raise ListFormatError(
-                    path.name,
-                    f"member {info.filename} would inflate from {info.compress_size} to "
-                    f"{info.file_size} bytes; refused as a zip bomb",
-                )
-            with archive.open(info) as member:
-                data = member.read(MAX_UNZIPPED_BYTES + 1)
-            if len(data) > MAX_UNZIPPED_BYTES:
-                raise ListFormatError(path.name, f"member {info.filename} inflates too far")
+                    path.name, f"member {info.filename} is corrupt or truncated: {exc}"
+                ) from exc
             return info.filename, data
     raise ListFormatError(path.name, f"no member ending in {suffix} in the archive")
+
+
+def _zip_consumed(member: Any, info: zipfile.ZipInfo) -> int:
+    """Compressed bytes zipfile has read of a member (an upper bound if it cannot tell)."""
+    return int(info.compress_size - getattr(member, "_compress_left", 0))
+
+
+def check_zip_member_claims(info: zipfile.ZipInfo, name: str) -> None:
+    """Refuse a member whose own header announces a bomb (the running check catches liars)."""
+    if info.file_size > MAX_UNZIPPED_BYTES or (
+        info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO
+    ):
+        raise ListFormatError(
+            name,
+            f"member {info.filename} would inflate from {info.compress_size} to "
+            f"{info.file_size} bytes; refused as a zip bomb",
+        )
+
+
+def check_zip_members(data: bytes, name: str) -> None:
+    """Inflate every member of a zip a chunk at a time (discarding it), checking its CRC.
+
+    zipfile stops a member at the size its header claims (checked here against the
+    limits) and a member that inflates to anything else fails its CRC: after this, a
+    reader that trusts the headers (openpyxl) reads no more than they claim.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                check_zip_member_claims(info, name)
+                with archive.open(info) as member:
+                    consumed = functools.partial(_zip_consumed, member, info)
+                    inflate_bounded(member, name, consumed, f"part {info.filename}", keep=False)
+    except ListFormatError:
+        raise
+    except ARCHIVE_ERRORS as exc:
+        raise ListFormatError(name, f"not a readable zip file, truncated? ({exc})") from exc
 
 
 def decode_text(
@@ -105,6 +207,8 @@ def iter_csv_records(
     if eof_marker is not None:
         stripped = text.rstrip("\r\n ")
         if not stripped.endswith(eof_marker):
+            if columns is not None:  # another file altogether, rather than a cut one?
+                _check_first_record(text, name, columns, delimiter)
             raise ListFormatError(
                 name,
                 f"file does not end with the end-of-file marker {eof_marker!r}: "
@@ -128,6 +232,21 @@ def iter_csv_records(
         if columns is not None and len(row) != columns:
             raise ListFormatError(name, f"expected {columns} columns, found {len(row)}", line=start)
         yield start, row
+
+
+def _check_first_record(text: str, name: str, columns: int, delimiter: str) -> None:
+    """The first record's shape, so a file of another format is not called truncated."""
+    first = text[: 64 * 1024].split("\n", 1)[0]
+    try:
+        fields = next(csv.reader([first], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return
+    if len(fields) != columns:
+        raise ListFormatError(
+            name,
+            f"expected {columns} columns, found {len(fields)}: not this list's file format",
+            line=1,
+        )
 
 
 def check_csv_header(fields: list[str], expected: tuple[str, ...], what: str, name: str) -> None:

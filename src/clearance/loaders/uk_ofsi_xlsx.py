@@ -21,12 +21,7 @@ from xml.etree.ElementTree import ParseError
 
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.result import LoadResult
-from clearance.loaders.source_files import (
-    MAX_UNZIPPED_BYTES,
-    MAX_ZIP_RATIO,
-    read_source,
-    refuse_html,
-)
+from clearance.loaders.source_files import check_zip_members, read_source, refuse_html
 from clearance.loaders.uk_ofsi_entities import build_result
 
 
@@ -37,25 +32,9 @@ def load_uk_ofsi_xlsx(path: Path) -> LoadResult:
     if not data.strip():
         raise ListFormatError(name, "empty file, expected an OFSI ConList.xlsx workbook")
     refuse_html(data[:512].decode("latin-1"), name)
-    _check_zip(data, name)
+    check_zip_members(data, name)  # truncation and zip bombs, before openpyxl inflates it
     sheet, rows = _open_xlsx(data, name)
     return build_result(rows, name, unit="row", where=f"sheet {sheet!r}, ")
-
-
-def _check_zip(data: bytes, name: str) -> None:
-    """Refuse a truncated workbook or a zip bomb before openpyxl inflates it."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ListFormatError(name, f"not a readable xlsx (zip) file, truncated? ({exc})") from exc
-    with archive:
-        for info in archive.infolist():
-            if info.file_size > MAX_UNZIPPED_BYTES or (
-                info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO
-            ):
-                raise ListFormatError(
-                    name, f"workbook part {info.filename} inflates too far; refused as a zip bomb"
-                )
 
 
 def _cell_text(value: Any) -> str | None:

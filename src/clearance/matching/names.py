@@ -20,6 +20,7 @@ from clearance.matching.vocabulary import (
     LEGAL_START_OR_END,
     canonical_word,
 )
+from clearance.model.text import strip_format_characters
 
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bb\u00b4\u2032]")
 _DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){2,})")
@@ -115,8 +116,9 @@ def _canonical_words(items: list[_Item]) -> list[_Item]:
 @functools.lru_cache(maxsize=131072)
 def tokenize_name(text: str) -> NameTokens:
     """Tokens of one name in any script; legal forms become "#llc", "#jsc" …, other
-    words their canonical form ("natl" -> "national", "III" -> "3")."""
-    text = unicodedata.normalize("NFKC", text).replace(",", " ")
+    words their canonical form ("natl" -> "national", "III" -> "3"); invisible format
+    characters are removed first."""
+    text = unicodedata.normalize("NFKC", strip_format_characters(text)).replace(",", " ")
     items = _canonical_words(_legal_forms(_latin_tokens(text)))
     return NameTokens(
         tuple(t for t, _, _, _ in items),

@@ -7,6 +7,7 @@ dataclasses: fast to build for 40,000 listed parties and easy to type-check.
 from clearance.model.countries import CountryRole, to_country_code
 from clearance.model.dates import PartialDate, parse_partial_date
 from clearance.model.entity import (
+    OWNERSHIP_SUB_LIST,
     SCHEMAS,
     Address,
     Country,
@@ -21,6 +22,7 @@ from clearance.model.entity import (
 from clearance.model.identifiers import IdentifierType
 
 __all__ = [
+    "OWNERSHIP_SUB_LIST",
     "SCHEMAS",
     "Address",
     "Country",

@@ -20,6 +20,9 @@ from clearance.model.dates import PartialDate
 from clearance.model.identifiers import IdentifierType
 
 SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
+# The sub-list of a *derived* listing (clearance.ownership): a party no government listed,
+# reached by its owners' listings. Never an official list's sub-list.
+OWNERSHIP_SUB_LIST = "OWNERSHIP"
 
 
 def _fields(obj: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, select, update
 
 from clearance.audit.trail import append, canonical_json
+from clearance.matching.secondary import normalize_schema
+from clearance.model.text import is_blank_name
 from clearance.monitoring.tables import counterparties, monitor_hits, suppressions
 from clearance.workflows.columns import find_column, map_columns, schema_from_text
 from clearance.workflows.tables import TableError, open_table
@@ -66,15 +68,22 @@ class Counterparty:
         name = str(values.get("name") or "").strip()
         if not cid:
             raise CounterpartyMissing("a counterparty needs an id")
-        if not name:
+        if is_blank_name(name):
             raise CounterpartyMissing(f"counterparty {cid!r} has no name")
         ids = values.get("identifiers") or []
         if isinstance(ids, str):
             ids = [ids]
+        raw_schema = values.get("schema") or None
+        schema = schema_from_text(raw_schema) or raw_schema
+        if schema is not None:
+            try:  # a type the screening would refuse at every run is refused now, once
+                normalize_schema(str(schema))
+            except ValueError as exc:
+                raise CounterpartyError(f"counterparty {cid!r}: {exc}") from None
         return cls(
             id=cid,
             name=name,
-            schema=schema_from_text(values.get("schema")) or values.get("schema") or None,
+            schema=schema,
             country=values.get("country") or None,
             birth_date=values.get("birth_date") or None,
             identifiers=tuple(str(i) for i in ids),

@@ -36,8 +36,11 @@ from clearance.monitoring.tables import (
     webhook_deliveries,
     webhooks,
 )
+from clearance.ownership.screening import WithDerivedParties, view_on
 from clearance.store import ListStore
 from clearance.workflows.screening import Screener, ScreeningHit
+
+OWNERSHIP_PREFIX = "ownership:"  # ownership list versions among a run's versions
 
 # How far below the threshold the small index of changed entities still calls a
 # counterparty a candidate; candidates are re-screened in full, so this only costs time.
@@ -215,6 +218,13 @@ def _run(
         hit_rows = conn.execute(select(monitor_hits)).all()
         sup_rows = {(r.counterparty_id, r.party_key): r for r in conn.execute(select(suppressions))}
     current = {lid: v.id for lid, v in store.current_versions().items()}
+    # Ownership lists in force, and the derived listings they give today.
+    view = view_on(store)
+    party_source: ListStore = WithDerivedParties(store, view) if view is not None else store
+    current.update(
+        {f"{OWNERSHIP_PREFIX}{lid}": v.id for lid, v in (view.versions if view else {}).items()}
+    )
+    derived_now = {eid: e.content_hash()[:16] for eid, e in view.entities.items()} if view else {}
 
     # -- what changed on the lists since the baseline
     list_updates: list[dict[str, Any]] = []
@@ -224,7 +234,7 @@ def _run(
     dropped_lists = {lid for lid in baseline if lid not in current}
     if base_run is not None:
         for lid, vid in sorted(current.items()):
-            if baseline.get(lid) == vid:
+            if baseline.get(lid) == vid or lid.startswith(OWNERSHIP_PREFIX):
                 continue
             if lid in baseline:
                 delta = store.diff_versions(baseline[lid], vid)
@@ -247,6 +257,32 @@ def _run(
                 }
             )
 
+        # An ownership file, a list update or the date moved an aggregate: the derived
+        # listings that appeared, changed or went are changed entities like any other.
+        derived_before = _derived_baseline(engine, base_run)
+        added_derived = [e for e in derived_now if e not in derived_before]
+        changed_derived = [
+            e for e in derived_now if e in derived_before and derived_before[e] != derived_now[e]
+        ]
+        removed_derived = [e for e in derived_before if e not in derived_now]
+        fresh_ids.update(added_derived, changed_derived)
+        gone_ids.update(removed_derived, changed_derived)
+        changed_lists = {k for k in set(current) | set(baseline) if k.startswith(OWNERSHIP_PREFIX)}
+        if added_derived or changed_derived or removed_derived:
+            list_updates.append(
+                {
+                    "list": "derived listings (ownership)",
+                    "ownership_versions": {
+                        k: [baseline.get(k), current.get(k)]
+                        for k in sorted(changed_lists)
+                        if baseline.get(k) != current.get(k)
+                    },
+                    "added": len(added_derived),
+                    "removed": len(removed_derived),
+                    "changed": len(changed_derived),
+                }
+            )
+
     # -- which counterparties to re-screen in full
     old_hits: dict[str, dict[str, HitState]] = {}
     for row in hit_rows:
@@ -256,7 +292,7 @@ def _run(
     touched = set(gone_ids)
     if fresh_ids and len(fresh_ids) <= PARTY_EXPANSION_LIMIT:
         for eid in sorted(fresh_ids):  # a new record may join an existing party
-            touched.update(e.id for e in store.party(eid))
+            touched.update(e.id for e in party_source.party(eid))
     for cid, parties in old_hits.items():
         for hit in parties.values():
             if touched.intersection(hit.records) or any(
@@ -269,7 +305,7 @@ def _run(
         near, near_info = near_counterparties(
             store.url,
             cp_rows,
-            store.get_entities(sorted(fresh_ids)),
+            party_source.get_entities(sorted(fresh_ids)),
             max(threshold - CANDIDATE_MARGIN, 0.0),
             skip=frozenset(to_screen),
         )
@@ -382,6 +418,7 @@ def _run(
             "screened": len(screened_rows),
             "alerts": len(pending_alerts),
             "suppressed": suppressed,
+            "derived": derived_now,  # the next run's baseline of derived listings
         }
         run_id = conn.execute(
             insert(monitor_runs).values(
@@ -480,7 +517,7 @@ def _run(
                     if states
                 },
                 "alerts": alert_ids,
-                "stats": {k: v for k, v in stats.items() if k != "list_updates"},
+                "stats": {k: v for k, v in stats.items() if k not in ("list_updates", "derived")},
             },
         )
     return RunOutcome(
@@ -495,6 +532,17 @@ def _run(
         seconds=(datetime.now(UTC) - clock).total_seconds(),
         stats=stats,
     )
+
+
+def _derived_baseline(engine: Any, run_id: int | None) -> dict[str, str]:
+    """The derived listings (id -> content hash) the run `run_id` left."""
+    if run_id is None:
+        return {}
+    with engine.connect() as conn:
+        stats = conn.execute(
+            select(monitor_runs.c.stats).where(monitor_runs.c.id == run_id)
+        ).scalar()
+    return dict((stats or {}).get("derived") or {})
 
 
 def _full_rows(engine: Any, ids: list[str]) -> list[Any]:

@@ -57,6 +57,7 @@ def _parse(entry: SnapshotList) -> LoadResult:
     result = load_list_files(entry.list_id, entry.paths())
     if result.published is None:
         result.published = entry.date
+        result.date_source = "manifest"
     return result
 
 

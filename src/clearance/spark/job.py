@@ -81,9 +81,13 @@ def read_input(spark: Any, path: str | Path, fmt: str) -> Any:
         raise TableError(str(path), f"Spark cannot read it as {fmt}: {exc}") from exc
 
 
-def write_output(df: Any, path: str | Path, fmt: str) -> None:
-    """Spark's output folder; in CSV a hit reads yes/no as in the local engine's CSV."""
+def write_output(df: Any, path: str | Path, fmt: str, keep_formulas: bool = False) -> None:
+    """Spark's output folder; in CSV a hit reads yes/no as in the local engine's CSV, and
+    text a spreadsheet would run as a formula is written as text (formulas.py)."""
     from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
+
+    from clearance.workflows.formulas import SPARK_FORMULA_PATTERN, SPARK_NUMBER_PATTERN
 
     if fmt == "parquet":
         df.write.mode("overwrite").parquet(str(path))
@@ -91,6 +95,15 @@ def write_output(df: Any, path: str | Path, fmt: str) -> None:
     if "screen_hit" in df.columns:
         flag = F.when(F.col("screen_hit"), "yes").when(~F.col("screen_hit"), "no")
         df = df.withColumn("screen_hit", flag)
+    if not keep_formulas:
+        cells = []
+        for column in df.schema:
+            value = F.col(f"`{column.name}`")
+            if isinstance(column.dataType, StringType):
+                risky = value.rlike(SPARK_FORMULA_PATTERN) & ~value.rlike(SPARK_NUMBER_PATTERN)
+                value = F.when(risky, F.concat(F.lit("'"), value)).otherwise(value)
+            cells.append(value.alias(column.name))
+        df = df.select(*cells)
     (
         df.write.mode("overwrite")
         .option("header", True)
@@ -144,7 +157,7 @@ def run_screen_job(
         limit=options.limit,
         store=store,
     )
-    write_output(screened, output_path, out_fmt)
+    write_output(screened, output_path, out_fmt, options.keep_formulas)
     written = read_input(spark, output_path, out_fmt)
     hit = F.col("screen_hit")
     hit_flag = hit if out_fmt == "parquet" else hit == F.lit("yes")

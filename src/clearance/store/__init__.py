@@ -6,6 +6,7 @@ from datetime import date
 
 from clearance.model import Entity
 from clearance.store.changes import EntityChange, ListDiff
+from clearance.store.errors import StoreBusy
 from clearance.store.list_store import (
     ListStore,
     ListVersion,
@@ -22,6 +23,7 @@ __all__ = [
     "ListVersion",
     "LoadOutcome",
     "SourceFile",
+    "StoreBusy",
     "StoreError",
     "VersionRejected",
     "load_entities_for_screening",

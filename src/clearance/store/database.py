@@ -7,14 +7,23 @@ may give a path or any SQLAlchemy URL (``postgresql+psycopg://…``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0007"
+IN_CHUNK = 500  # values per SQL IN (...) list: within every driver's parameter limit
+
+
+def in_chunks(items: list[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
+    """`items` in slices of `size`, for IN (...) lists a driver accepts."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def utc(value: datetime) -> datetime:

@@ -9,7 +9,7 @@ every answer, not only in `clearance lists`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -26,6 +26,19 @@ class VersionSource(Protocol):
     ) -> dict[str, ListVersion]: ...
 
     def versions(self, list_id: str | None = None) -> list[ListVersion]: ...
+
+
+class NumberedVersion(Protocol):
+    """A version of some list: a `ListVersion`, or one of ownership data."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def effective_date(self) -> date: ...
+    @property
+    def date_known(self) -> bool: ...
 
 
 def stale_after_days(value: int | str | None = None) -> int:
@@ -50,12 +63,14 @@ class ListAge:
     list_id: str
     number: int  # the list's own version number
     load_id: int  # the store-wide id other records refer to
-    date: date
-    age_days: int
+    date: date  # its publication date; when that is unknown, the day it was loaded
+    age_days: int | None  # None: the publication date is unknown (an OFAC CSV file)
     stale: bool
 
     @property
     def label(self) -> str:
+        if self.age_days is None:
+            return f"{self.list_id} v{self.number} of unknown date (loaded {self.date.isoformat()})"
         return f"{self.list_id} v{self.number} of {self.date.isoformat()} ({self.age_days} days)"
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,7 +78,7 @@ class ListAge:
             "list": self.list_id,
             "version": self.number,
             "load_id": self.load_id,
-            "date": self.date.isoformat(),
+            "date": self.date.isoformat() if self.age_days is not None else None,
             "age_days": self.age_days,
             "stale": self.stale,
         }
@@ -79,6 +94,9 @@ class ListsInForce:
     missing: tuple[str, ...]  # list ids asked for that have no version in force
     stale_after_days: int
     earliest: ListVersion | None = None  # the first version in the store, for the message
+    # Ownership data used for derived listings: never stale (the user's own), and no list
+    # to screen against by itself (it names no listed party).
+    ownership: tuple[ListAge, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -88,6 +106,11 @@ class ListsInForce:
     @property
     def stale(self) -> list[str]:
         return [age.list_id for age in self.lists if age.stale]
+
+    @property
+    def undated(self) -> list[str]:
+        """Lists whose publication date is unknown: how old they are cannot be told."""
+        return [age.list_id for age in self.lists if age.age_days is None]
 
     def warnings(self) -> list[str]:
         found: list[str] = []
@@ -111,13 +134,21 @@ class ListsInForce:
                 f"{', '.join(self.stale)} older than {self.stale_after_days} days on "
                 f"{self.on.isoformat()}; run `clearance update`."
             )
+        if self.undated:
+            found.append(
+                f"{', '.join(self.undated)}: publication date unknown, so whether "
+                f"{'it is' if len(self.undated) == 1 else 'they are'} out of date cannot be "
+                "told; run `clearance update`, or load the files with --published YYYY-MM-DD."
+            )
         return found
 
     def summary(self) -> str:
         """One line naming every list version used and its age."""
         if self.empty:
             return "Lists used: none."
-        return "Lists used: " + "; ".join(age.label for age in self.lists) + "."
+        used = [age.label for age in self.lists]
+        used += [f"ownership data {age.list_id} v{age.number}" for age in self.ownership]
+        return "Lists used: " + "; ".join(used) + "."
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +156,7 @@ class ListsInForce:
             "stale_after_days": self.stale_after_days,
             "versions": [age.to_dict() for age in self.lists],
             "missing": list(self.missing),
+            "ownership": [age.to_dict() for age in self.ownership],
             "warnings": self.warnings(),
         }
 
@@ -145,15 +177,17 @@ def lists_in_force(
     as_of: date | None = None,
     stale_after: int | None = None,
     today: date | None = None,
+    ownership: Mapping[str, NumberedVersion] | None = None,
 ) -> ListsInForce:
-    """The versions of `lists` (None: all) in force on `as_of`, each with its age then."""
+    """The versions of `lists` (None: all) in force on `as_of`, each with its age then;
+    `ownership`: the ownership data in force for the same screening, by list id."""
     wanted = list(dict.fromkeys(lists)) if lists is not None else None
     current = store.current_versions(wanted, as_of)
     earliest = None
     if not current:
         known = [v for v in store.versions() if v.status == "ok"]
         earliest = min(known, key=lambda v: (v.effective_date, v.id), default=None)
-    return ages_of(current, wanted, as_of, stale_after, today, earliest)
+    return ages_of(current, wanted, as_of, stale_after, today, earliest, ownership)
 
 
 def ages_of(
@@ -163,15 +197,20 @@ def ages_of(
     stale_after: int | None = None,
     today: date | None = None,
     earliest: ListVersion | None = None,
+    ownership: Mapping[str, NumberedVersion] | None = None,
 ) -> ListsInForce:
     """`ListsInForce` of versions already looked up (a server keeps them per index)."""
     on = as_of or today or date.today()
     limit = stale_after_days(stale_after)
-    ages = []
-    for list_id, version in sorted(current.items()):
-        age = (on - version.effective_date).days
-        ages.append(
-            ListAge(list_id, version.number, version.id, version.effective_date, age, age > limit)
-        )
-    missing = tuple(sorted(set(wanted) - set(current))) if wanted is not None else ()
-    return ListsInForce(on, as_of, tuple(ages), missing, limit, earliest)
+    ages = [_age(list_id, v, on, limit) for list_id, v in sorted(current.items())]
+    owned = [_age(list_id, v, on, None) for list_id, v in sorted((ownership or {}).items())]
+    found = set(current) | set(ownership or {})
+    missing = tuple(sorted(set(wanted) - found)) if wanted is not None else ()
+    return ListsInForce(on, as_of, tuple(ages), missing, limit, earliest, tuple(owned))
+
+
+def _age(list_id: str, version: NumberedVersion, on: date, limit: int | None) -> ListAge:
+    """A version's age on `on`; stale past `limit` days (None: never)."""
+    age = (on - version.effective_date).days if version.date_known else None
+    stale = limit is not None and age is not None and age > limit
+    return ListAge(list_id, version.number, version.id, version.effective_date, age, stale)

@@ -11,7 +11,7 @@ import builtins
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,8 +21,20 @@ from sqlalchemy import Engine, and_, func, insert, select
 from clearance.loaders.result import LoadResult
 from clearance.model import Entity
 from clearance.store.changes import ListDiff, compare_versions
-from clearance.store.database import create_store_engine, default_database_url, migrate, utc
-from clearance.store.parties import key_memberships, parties_joined, party_members
+from clearance.store.database import (
+    create_store_engine,
+    default_database_url,
+    in_chunks,
+    migrate,
+    utc,
+)
+from clearance.store.errors import StoreError, VersionRejected
+from clearance.store.parties import (
+    MAX_PARTY_RECORDS,
+    key_memberships,
+    parties_joined,
+    party_groups,
+)
 from clearance.store.party_keys import party_keys
 from clearance.store.schema import (
     entity_keys,
@@ -31,17 +43,9 @@ from clearance.store.schema import (
     update_log,
     version_entities,
 )
+from clearance.store.writer_lock import WriterInfo, writer_lock
 
 MAX_COUNT_DROP = 0.20  # a new version may not lose more than this share of entities
-_CHUNK = 500
-
-
-class StoreError(Exception):
-    """A store operation refused, with a message for the operator."""
-
-
-class VersionRejected(StoreError):
-    """A new version failed a plausibility check; the current version stays."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class ListVersion:
     warnings: list[str]
     stats: dict[str, int]
     number: int = 0
+    date_source: str | None = None  # file | last-modified | operator | manifest; None: unknown
 
     @property
     def label(self) -> str:
@@ -87,7 +92,16 @@ class ListVersion:
             return date.fromisoformat(self.published)
         return self.retrieved_at.date()
 
-    def age_days(self, today: date | None = None) -> int:
+    @property
+    def date_known(self) -> bool:
+        """Whether the list's own date is known (else only when it was loaded)."""
+        return self.published is not None
+
+    def age_days(self, today: date | None = None) -> int | None:
+        """Days since publication; None when the publication date is unknown (an OFAC CSV
+        loaded without --published once showed as published the day it was loaded)."""
+        if not self.date_known:
+            return None
         return ((today or date.today()) - self.effective_date).days
 
 
@@ -117,11 +131,6 @@ def _decode(blob: bytes) -> Entity:
     return Entity.from_dict(json.loads(zlib.decompress(blob)))
 
 
-def _chunks(items: list[Any], size: int = _CHUNK) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _as_of_date(as_of: date | str | None) -> date | None:
     if as_of is None or isinstance(as_of, date):
         return as_of
@@ -134,6 +143,10 @@ class ListStore:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._versions_cache: tuple[tuple[Any, ...], list[ListVersion]] | None = None
+        # A load waits this long for another process's load to finish (None: as long
+        # as it takes), telling `on_writer_wait` once who it waits for.
+        self.writer_timeout: float | None = None
+        self.on_writer_wait: Callable[[WriterInfo | None], None] | None = None
         migrate(engine)
 
     @classmethod
@@ -164,6 +177,7 @@ class ListStore:
             warnings=list(row.warnings),
             stats=dict(row.stats),
             number=row.number,
+            date_source=row.date_source,
         )
 
     def is_empty(self) -> bool:
@@ -282,100 +296,116 @@ class ListStore:
 
         Refuses (VersionRejected) a version that drops more than 20 % of the
         entities of the current one unless `force`: the usual sign of a partial
-        download that still parsed.
+        download that still parsed. One load at a time per store (writer_lock.py):
+        a second waits, or raises StoreBusy past `writer_timeout`.
         """
-        list_id = result.list_id
-        digest = combined_sha256(files)
-        known = self.version_with_sha256(list_id, digest)
-        if known is not None:
-            return self.record_unchanged(known, source)
-
-        entities: dict[str, Entity] = {}
-        warnings = list(result.warnings)
-        duplicates = 0
-        for entity in result.entities:
-            if entity.id in entities:
-                duplicates += 1
-                continue
-            entities[entity.id] = entity
-        if duplicates:
-            warnings.append(f"{duplicates} duplicate entity ids in the source; first kept")
-
-        current = self.current_versions([list_id]).get(list_id)
-        when = retrieved_at or datetime.now(UTC)
-        effective = date.fromisoformat(result.published) if result.published else when.date()
-        if (
-            current is not None
-            and not force
-            and effective >= current.effective_date  # only a version that would become current
-            and len(entities) < current.entity_count * (1 - MAX_COUNT_DROP)
+        with writer_lock(
+            self.engine,
+            result.list_id,
+            timeout=self.writer_timeout,
+            on_wait=self.on_writer_wait,
         ):
-            message = (
-                f"{list_id}: new file has {len(entities)} entities against "
-                f"{current.entity_count} in the current version {current.id} "
-                f"(a drop of more than {MAX_COUNT_DROP:.0%}); refused, use --force to accept"
-            )
-            self.log(list_id, source, "rejected", message)
-            raise VersionRejected(message)
+            list_id = result.list_id
+            digest = combined_sha256(files)
+            known = self.version_with_sha256(list_id, digest)
+            if known is not None:
+                return self.record_unchanged(known, source)
 
-        encoded = {eid: _encode(e) for eid, e in entities.items()}
-        with self.engine.begin() as conn:
-            hashes = [h for h, _ in encoded.values()]
-            existing: set[str] = set()
-            for chunk in _chunks(hashes):
-                existing.update(
-                    conn.execute(
-                        select(entity_records.c.hash).where(entity_records.c.hash.in_(chunk))
-                    ).scalars()
-                )
-            new_records = []
-            new_keys: list[dict[str, str]] = []
-            seen: set[str] = set()
-            for eid, (h, blob) in encoded.items():
-                if h in existing or h in seen:
+            entities: dict[str, Entity] = {}
+            warnings = list(result.warnings)
+            duplicates = 0
+            for entity in result.entities:
+                if entity.id in entities:
+                    duplicates += 1
                     continue
-                seen.add(h)
-                new_records.append({"hash": h, "entity_id": eid, "data": blob})
-                new_keys.extend({"hash": h, "key": k[:400]} for k in party_keys(entities[eid]))
-            for chunk in _chunks(new_records):
-                conn.execute(insert(entity_records), chunk)
-            for chunk in _chunks(new_keys, 2000):
-                conn.execute(insert(entity_keys), chunk)
-            last_number = conn.execute(
-                select(func.max(list_versions.c.number)).where(list_versions.c.list_id == list_id)
-            ).scalar()
-            version_id = conn.execute(
-                insert(list_versions).values(
-                    list_id=list_id,
-                    number=(last_number or 0) + 1,
-                    source=source,
-                    origin=origin,
-                    files=[f.__dict__ for f in files],
-                    sha256=digest,
-                    retrieved_at=when,
-                    published=result.published,
-                    entity_count=len(entities),
-                    status="ok",
-                    warnings=warnings,
-                    stats=result.stats,
+                entities[entity.id] = entity
+            if duplicates:
+                warnings.append(f"{duplicates} duplicate entity ids in the source; first kept")
+            if result.published is None:
+                warnings.append(
+                    "the files carry no publication date: recorded as unknown, and the list's "
+                    "age cannot be told (give it with --published, or update from the official "
+                    "URL, whose Last-Modified date is used)"
                 )
-            ).inserted_primary_key[0]  # type: ignore[index]
-            rows = [
-                {"version_id": version_id, "entity_id": eid, "hash": h}
-                for eid, (h, _) in encoded.items()
-            ]
-            for chunk in _chunks(rows, 2000):
-                conn.execute(insert(version_entities), chunk)
-        version = self.version(version_id)
-        self.log(list_id, source, "loaded", f"{len(entities)} entities", version_id)
-        outcome = LoadOutcome(list_id, "loaded", version, warnings=warnings)
-        if current is not None:
-            delta = self.diff_versions(current, version)
-            outcome.added, outcome.removed = len(delta.added), len(delta.removed)
-            outcome.changed = len(delta.changed)
-        else:
-            outcome.added = len(entities)
-        return outcome
+
+            current = self.current_versions([list_id]).get(list_id)
+            when = retrieved_at or datetime.now(UTC)
+            effective = date.fromisoformat(result.published) if result.published else when.date()
+            if (
+                current is not None
+                and not force
+                and effective >= current.effective_date  # only a version that would become current
+                and len(entities) < current.entity_count * (1 - MAX_COUNT_DROP)
+            ):
+                message = (
+                    f"{list_id}: new file has {len(entities)} entities against "
+                    f"{current.entity_count} in the current version {current.id} "
+                    f"(a drop of more than {MAX_COUNT_DROP:.0%}); refused, use --force to accept"
+                )
+                self.log(list_id, source, "rejected", message)
+                raise VersionRejected(message)
+
+            encoded = {eid: _encode(e) for eid, e in entities.items()}
+            with self.engine.begin() as conn:
+                hashes = [h for h, _ in encoded.values()]
+                existing: set[str] = set()
+                for chunk in in_chunks(hashes):
+                    existing.update(
+                        conn.execute(
+                            select(entity_records.c.hash).where(entity_records.c.hash.in_(chunk))
+                        ).scalars()
+                    )
+                new_records = []
+                new_keys: list[dict[str, str]] = []
+                seen: set[str] = set()
+                for eid, (h, blob) in encoded.items():
+                    if h in existing or h in seen:
+                        continue
+                    seen.add(h)
+                    new_records.append({"hash": h, "entity_id": eid, "data": blob})
+                    new_keys.extend({"hash": h, "key": k[:400]} for k in party_keys(entities[eid]))
+                for chunk in in_chunks(new_records):
+                    conn.execute(insert(entity_records), chunk)
+                for chunk in in_chunks(new_keys, 2000):
+                    conn.execute(insert(entity_keys), chunk)
+                last_number = conn.execute(
+                    select(func.max(list_versions.c.number)).where(
+                        list_versions.c.list_id == list_id
+                    )
+                ).scalar()
+                version_id = conn.execute(
+                    insert(list_versions).values(
+                        list_id=list_id,
+                        number=(last_number or 0) + 1,
+                        source=source,
+                        origin=origin,
+                        files=[f.__dict__ for f in files],
+                        sha256=digest,
+                        retrieved_at=when,
+                        published=result.published,
+                        date_source=(result.date_source or "file") if result.published else None,
+                        entity_count=len(entities),
+                        status="ok",
+                        warnings=warnings,
+                        stats=result.stats,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+                rows = [
+                    {"version_id": version_id, "entity_id": eid, "hash": h}
+                    for eid, (h, _) in encoded.items()
+                ]
+                for chunk in in_chunks(rows, 2000):
+                    conn.execute(insert(version_entities), chunk)
+            version = self.version(version_id)
+            self.log(list_id, source, "loaded", f"{len(entities)} entities", version_id)
+            outcome = LoadOutcome(list_id, "loaded", version, warnings=warnings)
+            if current is not None:
+                delta = self.diff_versions(current, version)
+                outcome.added, outcome.removed = len(delta.added), len(delta.removed)
+                outcome.changed = len(delta.changed)
+            else:
+                outcome.added = len(entities)
+            return outcome
 
     def log(
         self, list_id: str, source: str, result: str, message: str, version_id: int | None = None
@@ -452,7 +482,7 @@ class ListStore:
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
         found: dict[str, Entity] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(wanted):
+            for chunk in in_chunks(wanted):
                 query = (
                     select(version_entities.c.entity_id, entity_records.c.data)
                     .join(entity_records, version_entities.c.hash == entity_records.c.hash)
@@ -474,11 +504,26 @@ class ListStore:
     def party(self, entity_id: str, as_of: date | str | None = None) -> list[Entity]:
         """The entity and every record on any list the sources tie to it (transitively)."""
         entity_id = self.canonical_id(entity_id)
+        return self.parties([entity_id], as_of).get(entity_id, [])
+
+    def parties(
+        self,
+        entity_ids: Iterable[str],
+        as_of: date | str | None = None,
+        limit: int = MAX_PARTY_RECORDS,
+    ) -> dict[str, list[Entity]]:
+        """`party` for many records at once (a few queries, not a few per record): each id
+        in force -> its record first, then the records tied to it, by id."""
         version_ids = [v.id for v in self.current_versions(as_of=as_of).values()]
         with self.engine.connect() as conn:
-            members = party_members(conn, version_ids, entity_id)
-        others = sorted(i for i in members if i != entity_id)
-        return self.get_entities([entity_id, *others], as_of) if members else []
+            groups = party_groups(conn, version_ids, entity_ids, limit)
+        records = {
+            e.id: e for e in self.get_entities({i for m in groups.values() for i in m}, as_of)
+        }
+        return {
+            eid: [records[i] for i in [eid, *sorted(members - {eid})] if i in records]
+            for eid, members in groups.items()
+        }
 
     def party_links(self, as_of: date | str | None = None) -> dict[str, tuple[int, int]]:
         """How many parties each linking rule joins in the lists in force: (parties,
@@ -549,7 +594,7 @@ class ListStore:
         """Stored records by hash, as plain dicts (what a diff compares)."""
         found: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(sorted(hashes)):
+            for chunk in in_chunks(sorted(hashes)):
                 for h, blob in conn.execute(
                     select(entity_records.c.hash, entity_records.c.data).where(
                         entity_records.c.hash.in_(chunk)

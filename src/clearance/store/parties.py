@@ -9,58 +9,63 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, select
 
+from clearance.store.database import in_chunks
 from clearance.store.party_keys import RULES, rule_of
 from clearance.store.schema import entity_keys, version_entities
 
 MAX_PARTY_RECORDS = 200  # a runaway chain of ties stops here
 
 
-def party_members(connection: Connection, version_ids: list[int], entity_id: str) -> dict[str, str]:
-    """{record id: hash} of the record and every record tied to it in these versions;
-    empty when the record is not in them."""
-    start = connection.execute(
-        select(version_entities.c.entity_id, version_entities.c.hash).where(
-            and_(
-                version_entities.c.version_id.in_(version_ids),
-                version_entities.c.entity_id == entity_id,
+def party_groups(
+    connection: Connection,
+    version_ids: list[int],
+    entity_ids: Iterable[str],
+    limit: int = MAX_PARTY_RECORDS,
+) -> dict[str, set[str]]:
+    """Each record of `entity_ids` in these versions -> its id and the ids of every record
+    tied to it, for many records in a few queries (not a few per record): keys are
+    followed for all of them at once. Records not in the versions are left out."""
+    wanted = list(dict.fromkeys(entity_ids))
+    in_force = version_entities.c.version_id.in_(version_ids)
+    group: dict[str, int] = {}  # entity id -> its party (the index of the id it started from)
+    members: list[set[str]] = []
+    frontier: dict[str, set[int]] = {}  # hash -> the parties it joined
+    for chunk in in_chunks(wanted):
+        for record_id, record_hash in connection.execute(
+            select(version_entities.c.entity_id, version_entities.c.hash).where(
+                in_force, version_entities.c.entity_id.in_(chunk)
             )
-        )
-    ).first()
-    if start is None:
-        return {}
-    members = {start[0]: start[1]}
-    frontier = {start[1]}
-    seen_keys: set[str] = set()
-    while frontier and len(members) < MAX_PARTY_RECORDS:
-        keys = (
-            set(
-                connection.execute(
-                    select(entity_keys.c.key).where(entity_keys.c.hash.in_(frontier))
-                ).scalars()
+        ):
+            if record_id not in group:
+                group[record_id] = len(members)
+                members.append({record_id})
+                frontier.setdefault(record_hash, set()).add(group[record_id])
+    seen: set[tuple[str, int]] = set()  # (key, party) already followed
+    while frontier:
+        key_parties: dict[str, set[int]] = {}
+        for chunk in in_chunks(list(frontier)):
+            for record_hash, key in connection.execute(
+                select(entity_keys.c.hash, entity_keys.c.key).where(entity_keys.c.hash.in_(chunk))
+            ):
+                fresh = {p for p in frontier[record_hash] if (key, p) not in seen}
+                if fresh:
+                    key_parties.setdefault(key, set()).update(fresh)
+                    seen.update((key, p) for p in fresh)
+        frontier = {}
+        for chunk in in_chunks(list(key_parties)):
+            rows = connection.execute(
+                select(version_entities.c.entity_id, version_entities.c.hash, entity_keys.c.key)
+                .join(entity_keys, entity_keys.c.hash == version_entities.c.hash)
+                .where(in_force, entity_keys.c.key.in_(chunk))
             )
-            - seen_keys
-        )
-        seen_keys |= keys
-        if not keys:
-            break
-        rows = connection.execute(
-            select(version_entities.c.entity_id, version_entities.c.hash)
-            .join(entity_keys, entity_keys.c.hash == version_entities.c.hash)
-            .where(
-                and_(
-                    entity_keys.c.key.in_(keys),
-                    version_entities.c.version_id.in_(version_ids),
-                )
-            )
-        ).all()
-        frontier = set()
-        for record_id, record_hash in rows:
-            if record_id not in members:
-                members[record_id] = record_hash
-                frontier.add(record_hash)
-    return members
+            for record_id, record_hash, key in rows:
+                for party in key_parties[key]:
+                    if record_id not in members[party] and len(members[party]) < limit:
+                        members[party].add(record_id)
+                        frontier.setdefault(record_hash, set()).add(party)
+    return {eid: members[group[eid]] for eid in wanted if eid in group}
 
 
 def key_memberships(connection: Connection, version_ids: list[int]) -> Iterator[tuple[str, str]]:

@@ -40,6 +40,8 @@ list_versions = Table(
     Column("status", String(16), nullable=False),  # "ok"; failed attempts go to update_log
     Column("warnings", JSON, nullable=False),
     Column("stats", JSON, nullable=False),
+    # Where `published` came from: file | last-modified | operator | manifest; NULL: unknown.
+    Column("date_source", String(16)),
 )
 Index("uq_list_versions_number", list_versions.c.list_id, list_versions.c.number, unique=True)
 
@@ -78,4 +80,15 @@ update_log = Table(
     Column("result", String(16), nullable=False),  # loaded | unchanged | rejected | failed
     Column("message", Text, nullable=False),
     Column("version_id", Integer),
+)
+
+# Who writes a list version now (one row, id 1, informational; see writer_lock.py).
+store_writer = Table(
+    "store_writer",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("list_id", String(64), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("since", DateTime(timezone=True), nullable=False),
 )

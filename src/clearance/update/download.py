@@ -17,12 +17,13 @@ from pathlib import Path
 import httpx
 from rich.progress import Progress, TaskID
 
+from clearance.loaders.source_files import MAX_UNZIPPED_BYTES
 from clearance.update.validators import Validator
 
 DEFAULT_TIMEOUT = 30.0  # seconds without progress (connect, or between two reads)
 DEFAULT_TRIES = 3
 DEFAULT_BACKOFF = 1.0  # seconds before the 2nd try; doubles for each further one
-MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024  # the loaders' own cap on a decompressed file
+MAX_DOWNLOAD_BYTES = MAX_UNZIPPED_BYTES  # the loaders' own cap on a decompressed file
 MAX_DOWNLOAD_SECONDS = 15 * 60  # a server that drips bytes forever is cut off here
 MAX_RETRY_AFTER = 30.0
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})

@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -29,7 +31,7 @@ from rich.progress import (
 from clearance.loaders.errors import ListFormatError
 from clearance.loaders.registry import LIST_SOURCES, load_list_files
 from clearance.loaders.source_files import read_source, refuse_html
-from clearance.store import ListStore, ListVersion, SourceFile, VersionRejected
+from clearance.store import ListStore, ListVersion, SourceFile, StoreBusy, VersionRejected
 from clearance.store.list_store import combined_sha256
 from clearance.update.download import (
     DEFAULT_BACKOFF,
@@ -86,6 +88,7 @@ class _Fetched:
     sha256: str
     size: int
     head: bytes  # the first KiB of the (decompressed) content
+    last_modified: str | None = None  # the download's Last-Modified header
 
     def source_file(self) -> SourceFile:
         return SourceFile(self.role, self.name, self.sha256, self.size)
@@ -100,6 +103,16 @@ def _check_content(item: _Fetched) -> None:
     if item.size == 0:
         raise ListFormatError(item.name, "empty file (0 bytes)")
     refuse_html(item.head.decode("utf-8", errors="replace"), item.name)
+
+
+def _served_date(header: str | None) -> str | None:
+    """The ISO date (UTC) of an HTTP Last-Modified header; None if absent or unreadable."""
+    if not header:
+        return None
+    try:
+        return parsedate_to_datetime(header).astimezone(UTC).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _head(path: Path) -> bytes:
@@ -179,9 +192,15 @@ class _Run:
                     ", ".join(f.name for f in files),
                     f"the files hold list {result.list_id}, not {list_id}",
                 )
+            if result.published is None:  # OFAC's CSVs: the server's date of the main file
+                served = _served_date(files[0].last_modified) if files else None
+                if served is not None:
+                    result.published, result.date_source = served, "last-modified"
             outcome = self.store.record_load(result, source_files, source, origin, force=self.force)
         except ListFormatError as exc:
             return self.fail(list_id, source, "rejected", str(exc))
+        except StoreBusy as exc:  # another process's load, and we were not to wait
+            return self.fail(list_id, source, "failed", str(exc))
         except VersionRejected as exc:  # the store has already logged it
             return UpdateOutcome(
                 list_id, "rejected", _strip_list_prefix(list_id, str(exc)), source, current
@@ -268,7 +287,15 @@ class _Run:
                     return self.fail(list_id, source, "failed", str(exc))
                 fetched[role] = (planned, got)
         files = [
-            _Fetched(role, planned.name, got.path, got.sha256, got.size, _head(got.path))
+            _Fetched(
+                role,
+                planned.name,
+                got.path,
+                got.sha256,
+                got.size,
+                _head(got.path),
+                got.last_modified,
+            )
             for role, (planned, got) in fetched.items()
             if got.path is not None
         ]

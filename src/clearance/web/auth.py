@@ -37,7 +37,8 @@ class Forbidden(Exception):
 
 
 def users_of(request: Request) -> UserStore:
-    return UserStore(request.app.state.services.store.engine)
+    services = request.app.state.services
+    return UserStore(services.store.engine, services.throttle)
 
 
 def sessions_of(request: Request) -> SessionStore:

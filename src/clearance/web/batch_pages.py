@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
+from clearance.api.downloads import content_disposition
 from clearance.api.jobs import Job
 from clearance.api.screening_routes import TABLE_SUFFIXES
 from clearance.api.tables import screen_jobs
@@ -132,7 +133,7 @@ def job_result(request: Request, job_id: str, session: Session = signed_in) -> R
     return Response(
         data,
         media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{stem}-screened.csv"'},
+        headers={"Content-Disposition": content_disposition("attachment", f"{stem}-screened.csv")},
     )
 
 
@@ -152,7 +153,6 @@ def job_report(request: Request, job_id: str, session: Session = signed_in) -> R
     html = render_html_report(summary, hits, meta)
     headers = dict(SECURITY_HEADERS)
     headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    headers["Content-Disposition"] = (
-        f'inline; filename="{Path(job.filename).stem or "screened"}-report.html"'
-    )
+    stem = Path(job.filename).stem or "screened"
+    headers["Content-Disposition"] = content_disposition("inline", f"{stem}-report.html")
     return Response(html, media_type="text/html", headers=headers)

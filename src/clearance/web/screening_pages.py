@@ -15,8 +15,10 @@ from fastapi.responses import Response
 from clearance.audit import record_screening
 from clearance.effects import Activity, effects_for_party, verdict_for
 from clearance.model import Entity
-from clearance.store.freshness import ListsInForce
+from clearance.model.text import is_blank_name
+from clearance.store.freshness import ListsInForce, lists_in_force
 from clearance.web.auth import check_csrf, signed_in
+from clearance.web.ownership_graph import chain_svg
 from clearance.web.sessions import Session
 from clearance.web.templating import error_page, render
 from clearance.workflows.party_effects import list_label
@@ -68,7 +70,7 @@ async def check(request: Request, session: Session = signed_in) -> Response:
     context: dict[str, Any] = {"form": form, "types": TYPES, "activities": ACTIVITIES}
     screener = request.app.state.services.screeners.get()
     context["lists_used"] = used = _lists_used(request, screener)
-    if not form["name"]:
+    if is_blank_name(form["name"]):
         context["error"] = "Type a name to check."
         return render(request, "check.html", session, status_code=422, **context)
     if used.empty:  # no "no match" for a screening against nothing
@@ -148,7 +150,8 @@ def _last_known(store: Any, entity_id: str) -> Entity | None:
 
 @router.get("/ui/parties/{entity_id:path}", include_in_schema=False)
 def party_page(request: Request, entity_id: str, session: Session = signed_in) -> Response:
-    store = request.app.state.services.store
+    # The screener's store also knows the derived listings of the ownership lists.
+    store = request.app.state.services.screeners.get().store
     entity = store.get_entity(entity_id) if len(entity_id) <= 300 else None
     delisted = False
     if entity is None and len(entity_id) <= 300:
@@ -161,12 +164,22 @@ def party_page(request: Request, entity_id: str, session: Session = signed_in) -
     effects = effects_for_party(records)
     today = date.today()
     verdicts = [verdict_for(effects, activity, today) for activity in Activity]
+    view: Any = getattr(store, "view", None)
+    node = view.node_for(entity_id) if view is not None else None
+    ownership = None
+    if view is not None and node is not None:
+        ownership = {
+            "graph": chain_svg(view, node),
+            "owners": view.owners_of(node),
+            "holdings": view.holdings_of(node),
+        }
     return render(
         request,
         "party.html",
         session,
         entity=entity,
         delisted=delisted,
+        ownership=ownership,
         records=[
             {"entity": r, "list": list_label(r), "history": _record_history(store, r.id)}
             for r in records
@@ -179,15 +192,19 @@ def party_page(request: Request, entity_id: str, session: Session = signed_in) -
 
 @router.get("/ui/lists", include_in_schema=False)
 def lists_page(request: Request, session: Session = signed_in) -> Response:
-    store = request.app.state.services.store
+    services = request.app.state.services
+    store = services.store
     today = date.today()
+    used = lists_in_force(store, stale_after=services.settings.stale_after_days, today=today)
+    ages = {age.list_id: age for age in used.lists}
     rows = []
     for list_id, version in sorted(store.current_versions().items()):
         rows.append(
             {
                 "list_id": list_id,
                 "version": version,
-                "age": version.age_days(today),
+                "age": ages[list_id].age_days,  # None: publication date unknown
+                "stale": ages[list_id].stale,
                 "last_update": store.last_update(list_id),
             }
         )

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from clearance.api.throttle import Throttled
 from clearance.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -80,7 +81,15 @@ def login(
 ) -> Response:
     if not login_csrf_ok(request, login_csrf):
         return _login_page(request, next, "The form expired; please sign in again.", 403)
-    user = users_of(request).authenticate(username.strip(), password)
+    address = request.client.host if request.client else None
+    try:
+        user = users_of(request).authenticate(username.strip(), password, address)
+    except Throttled as exc:
+        response = _login_page(
+            request, next, f"Too many failed sign-ins: try again in {exc.seconds} seconds.", 429
+        )
+        response.headers["Retry-After"] = str(exc.seconds)
+        return response
     if user is None:
         # One message for every failure: it does not tell which names exist.
         return _login_page(

@@ -1,15 +1,16 @@
-"""Users of the web page: names, roles and argon2id password hashes, with lock-out.
+"""Users of the web page: names, roles and argon2id password hashes, throttled sign-in.
 
-Passwords are hashed with argon2id (argon2-cffi, OWASP's first choice); a name is
-locked for a while after repeated failures so passwords cannot be guessed online.
-Every change is written to the audit trail.
+Passwords are hashed with argon2id (argon2-cffi, OWASP's first choice); repeated
+failures slow down further tries per client address and per user name (api/throttle.py:
+backoff, not a lock anyone could impose on the admin), so passwords cannot be guessed
+online. Every change is written to the audit trail.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -17,13 +18,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, insert, select, update
 
+from clearance.api.throttle import Throttle, Throttled, address_subject, user_subject
 from clearance.audit import record
 from clearance.store.database import utc
 from clearance.web.tables import web_sessions, web_users
 
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{2,100}$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A hash of nothing, checked when the user does not exist so both paths cost the same.
@@ -85,8 +85,9 @@ def check_password_strength(password: str, name: str) -> None:
 class UserStore:
     """Users in the store's database (SQLite or PostgreSQL)."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, throttle: Throttle | None = None):
         self.engine = engine
+        self.throttle = throttle or Throttle(engine)
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -130,40 +131,47 @@ class UserStore:
         with self.engine.connect() as conn:
             return [_user(r) for r in conn.execute(select(web_users).order_by(web_users.c.name))]
 
-    def authenticate(self, name: str, password: str) -> User | None:
+    def authenticate(self, name: str, password: str, address: str | None = None) -> User | None:
         """The user when name and password are right and the account is usable; else None.
 
-        Failures are counted; after MAX_FAILED_LOGINS the name is locked for LOCK_MINUTES
-        (even the right password is refused meanwhile). Every attempt is audited.
+        Raises Throttled, without looking at the password, while `address` (the client's)
+        or the name must wait after repeated failures; the name's wait does not apply at
+        an address the user signed in from before. Every attempt is audited.
         """
         now = datetime.now(UTC)
+        actor = f"user:{name[:100]}"
+        by_address, by_user = address_subject(address), user_subject(name)
+        wait = self.throttle.wait_of(by_address)
+        why = "too many failed sign-ins from this address"
+        if not wait:
+            wait = self.throttle.wait_of(by_user)
+            if wait and self.throttle.is_known_address(name, address):
+                wait = 0.0
+            why = "too many failed sign-ins for this user name"
+        if wait:
+            record(self.engine, actor, "login.failed", {"reason": "throttled", "address": address})
+            raise Throttled(wait, why)
         with self.engine.connect() as conn:
             row = conn.execute(select(web_users).where(web_users.c.name == name)).first()
-        if row is None:
-            _verify(_DUMMY_HASH, password)
-            record(self.engine, f"user:{name[:100]}", "login.failed", {"reason": "unknown"})
+        if row is None or not row.active or not _verify(row.password_hash, password):
+            if row is None or not row.active:
+                _verify(_DUMMY_HASH, password)  # the same time whether or not the name exists
+            reason = "unknown" if row is None else "disabled" if not row.active else "password"
+            self.throttle.failed(by_address)
+            self.throttle.failed(by_user)
+            if row is not None and reason == "password":
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        update(web_users)
+                        .where(web_users.c.name == name)
+                        .values(failed_logins=int(row.failed_logins) + 1)
+                    )
+            record(self.engine, actor, "login.failed", {"reason": reason, "address": address})
             return None
-        locked = _aware(row.locked_until)
-        if not row.active or (locked is not None and locked > now):
-            _verify(_DUMMY_HASH, password)
-            reason = "disabled" if not row.active else "locked"
-            record(self.engine, f"user:{name}", "login.failed", {"reason": reason})
-            return None
-        if not _verify(row.password_hash, password):
-            failures = int(row.failed_logins) + 1
-            values: dict[str, Any] = {"failed_logins": failures}
-            if failures >= MAX_FAILED_LOGINS:
-                values = {"failed_logins": 0, "locked_until": now + timedelta(minutes=LOCK_MINUTES)}
-            with self.engine.begin() as conn:
-                conn.execute(update(web_users).where(web_users.c.name == name).values(**values))
-            record(
-                self.engine,
-                f"user:{name}",
-                "login.failed",
-                {"reason": "password", "locked": "locked_until" in values},
-            )
-            return None
-        values = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+        self.throttle.succeeded(by_address)
+        self.throttle.succeeded(by_user)
+        self.throttle.remember_address(name, address)
+        values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
         if _hasher.check_needs_rehash(row.password_hash):
             values["password_hash"] = _hasher.hash(password)
         with self.engine.begin() as conn:

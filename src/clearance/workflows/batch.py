@@ -203,7 +203,9 @@ def screen_file(
         pool = CheckPool(screener, opts.workers)
         worker = RowScreener(screener, mapping, opts, store, summary, pool)
         out_columns = worker.output_columns(reader.columns)
-        writer = open_writer(output_path, out_fmt, out_columns, writer_state)
+        writer = open_writer(
+            output_path, out_fmt, out_columns, writer_state, keep_formulas=opts.keep_formulas
+        )
         crash_after = int(os.environ.get(CRASH_ENV, "0") or 0)
         started = time.monotonic()
         base_seconds = summary.seconds

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from clearance.model.text import strip_format_characters
 from clearance.workflows.tables import TableError
 
 _KEY = re.compile(r"[^a-z0-9]+")
@@ -116,8 +117,9 @@ class ColumnMap:
     def name_of(self, values: dict[str, Any]) -> str:
         if self.name is not None:
             raw = values.get(self.name)
-            return "" if raw is None else str(raw).strip()
-        pieces = [str(values.get(c) or "").strip() for c in self.name_parts]
+            return "" if raw is None else strip_format_characters(str(raw)).strip()
+        pieces = [str(values.get(c) or "") for c in self.name_parts]
+        pieces = [strip_format_characters(p).strip() for p in pieces]
         return " ".join(p for p in pieces if p)
 
     def text_of(self, values: dict[str, Any], column: str | None) -> str | None:

@@ -65,7 +65,14 @@ PORTFOLIO_COLUMNS = (
     "portfolio_error",
 )
 _ISIN_SHAPE = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
-_RESTRICTS_INVESTING = {EffectKind.INVESTMENT_BAN, EffectKind.BLOCKED, EffectKind.ASSET_FREEZE}
+_RESTRICTS_INVESTING = {
+    EffectKind.INVESTMENT_BAN,
+    EffectKind.BLOCKED,
+    EffectKind.ASSET_FREEZE,
+    # Derived from ownership: an issuer blocked or frozen through its owners.
+    EffectKind.BLOCKED_BY_OWNERSHIP,
+    EffectKind.ASSET_FREEZE_BY_OWNERSHIP,
+}
 
 
 def isin_problem(value: str) -> str | None:

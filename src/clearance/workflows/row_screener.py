@@ -62,6 +62,7 @@ class ScreenOptions:
     limit: int = 10
     workers: int = 2
     chunk_size: int = 4096  # rows per commit; the CLI's default too
+    keep_formulas: bool = False  # write cells like "=HYPERLINK(…)" raw (see formulas.py)
 
     def fingerprint(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ class ScreenOptions:
             "all_hits": self.all_hits,
             "threshold": self.threshold,
             "limit": self.limit,
+            "keep_formulas": self.keep_formulas,
         }
 
 

@@ -19,6 +19,9 @@ from clearance.effects import Activity, Effect, VerdictResult
 from clearance.matching import DEFAULT_THRESHOLD, Hit, cached_index
 from clearance.matching import Screener as NameMatcher
 from clearance.model import Entity
+from clearance.model.text import require_name
+from clearance.ownership.screening import with_derived_listings
+from clearance.ownership.storage import ownership_lists_in_force
 from clearance.store import ListStore, open_store
 from clearance.store.freshness import ListsInForce, lists_in_force
 from clearance.workflows.party_effects import PartyEffects
@@ -103,7 +106,7 @@ class Screener:
 
     def __init__(
         self,
-        matcher: NameMatcher,
+        matcher: Any,  # the name matcher, or it wrapped with derived listings
         store: ListStore | None = None,
         as_of: date | None = None,
         lists: Sequence[str] | None = None,
@@ -132,13 +135,18 @@ class Screener:
         wanted = list(lists) if lists is not None else None
         key = store.screening_key(wanted, day)
         index = cached_index(key, lambda: list(store.entities(wanted, day)))
-        return cls(NameMatcher(index), store, day, wanted)
+        # Ownership lists in force: their derived listings join the hits and the parties.
+        matcher, parties = with_derived_listings(
+            store, NameMatcher(index), key, day or date.today(), wanted
+        )
+        return cls(matcher, parties, day, wanted)
 
     def lists_in_force(self, stale_after: int | None = None) -> ListsInForce:
         """The list versions this screener screens against, their age, and warnings."""
         if self.store is None:
             raise ValueError("a screener without a store cannot say which lists it used")
-        return lists_in_force(self.store, self.lists, self.as_of, stale_after)
+        owned = ownership_lists_in_force(self.store.engine, self.lists, self.as_of)
+        return lists_in_force(self.store, self.lists, self.as_of, stale_after, ownership=owned)
 
     def check(
         self,
@@ -151,7 +159,11 @@ class Screener:
         threshold: float | None = None,
         activity: Activity | str | None = None,
     ) -> list[ScreeningHit]:
-        """Listed parties matching the query, best first, with effects (and a verdict)."""
+        """Listed parties matching the query, best first, with effects (and a verdict).
+
+        A name with nothing visible in it is refused (BlankNameError, a ValueError).
+        """
+        require_name(name)
         hits = self.matcher.check(
             name,
             schema=schema,

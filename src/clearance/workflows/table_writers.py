@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from clearance.workflows.formulas import FORMULA_STARTS, neutralise
 from clearance.workflows.tables import TableError, plain_value
+
+FORMULA_FIRST = frozenset(s[0] for s in FORMULA_STARTS)  # a cheap first look per cell
 
 
 @dataclass
@@ -100,18 +103,29 @@ class DelimitedWriter(_AppendableTextWriter):
     """CSV/TSV, appended in place on resume after cutting any uncommitted tail."""
 
     def __init__(
-        self, path: Path | None, columns: list[str], delimiter: str, resume: WriterState | None
+        self,
+        path: Path | None,
+        columns: list[str],
+        delimiter: str,
+        resume: WriterState | None,
+        keep_formulas: bool = False,
     ):
         super().__init__(path, resume, newline="")
         self.columns = columns
+        self.keep_formulas = keep_formulas
         self._csv = csv.writer(self._file, delimiter=delimiter, lineterminator="\n")
         if resume is None or path is None or resume.position == 0:
-            self._csv.writerow(columns)
+            self._csv.writerow(self._cells(columns))
+
+    def _cells(self, values: list[Any]) -> list[str]:
+        # Most cells are already text; only the rest go through _cell_text.
+        cells = [v if type(v) is str else _cell_text(v) for v in values]
+        if self.keep_formulas:
+            return cells
+        return [neutralise(c) if c[:1] in FORMULA_FIRST else c for c in cells]
 
     def write(self, row: dict[str, Any]) -> None:
-        cells = [row.get(c) for c in self.columns]
-        # Most cells are already text; only the rest go through _cell_text.
-        self._csv.writerow([v if type(v) is str else _cell_text(v) for v in cells])
+        self._csv.writerow(self._cells([row.get(c) for c in self.columns]))
 
 
 class JsonLinesWriter(_AppendableTextWriter):
@@ -134,10 +148,18 @@ class SpooledWriter(TableWriter):
     files (one per commit) beside the output, and `finish()` streams them into the
     final file. Parts keep the values' types (numbers, dates) for the final file."""
 
-    def __init__(self, path: Path, columns: list[str], kind: str, resume: WriterState | None):
+    def __init__(
+        self,
+        path: Path,
+        columns: list[str],
+        kind: str,
+        resume: WriterState | None,
+        keep_formulas: bool = False,
+    ):
         self.path = path
         self.columns = columns
         self.kind = kind
+        self.keep_formulas = keep_formulas
         self.part_dir = path.with_name(path.name + ".parts")
         self.parts: list[str] = list(resume.parts) if resume else []
         self.part_dir.mkdir(parents=True, exist_ok=True)
@@ -164,7 +186,7 @@ class SpooledWriter(TableWriter):
         if self.kind == "parquet":
             _merge_parts_to_parquet(self.part_dir, self.parts, self.columns, tmp)
         else:
-            _merge_parts_to_xlsx(self.part_dir, self.parts, self.columns, tmp)
+            _merge_parts_to_xlsx(self.part_dir, self.parts, self.columns, tmp, self.keep_formulas)
         os.replace(tmp, self.path)
         for name in self.parts:
             (self.part_dir / name).unlink(missing_ok=True)
@@ -245,17 +267,29 @@ def _merge_parts_to_parquet(
             writer.write_table(_cast_part(pq.read_table(part_dir / name), schema))
 
 
-def _merge_parts_to_xlsx(part_dir: Path, parts: list[str], columns: list[str], out: Path) -> None:
+def _merge_parts_to_xlsx(
+    part_dir: Path, parts: list[str], columns: list[str], out: Path, keep_formulas: bool
+) -> None:
     import pyarrow.parquet as pq
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("screening")
-    sheet.append(columns)
+
+    def cell(value: Any) -> Any:
+        value = _xlsx_cell(value)
+        if keep_formulas or not isinstance(value, str) or value[:1] not in FORMULA_FIRST:
+            return value
+        text = WriteOnlyCell(sheet, value)  # openpyxl would store "=…" as a formula
+        text.data_type = "s"
+        return text
+
+    sheet.append([cell(c) for c in columns])
     for name in parts:
         for batch in pq.ParquetFile(part_dir / name).iter_batches(batch_size=2048):
             for row in batch.to_pylist():
-                sheet.append([_xlsx_cell(row.get(c)) for c in columns])
+                sheet.append([cell(row.get(c)) for c in columns])
     book.save(out)
 
 
@@ -274,17 +308,22 @@ def open_writer(
     fmt: str,
     columns: list[str],
     resume: WriterState | None = None,
+    keep_formulas: bool = False,
 ) -> TableWriter:
-    """A writer for `fmt`; `path=None` writes CSV/TSV/JSONL to standard output."""
+    """A writer for `fmt`; `path=None` writes CSV/TSV/JSONL to standard output.
+
+    CSV, TSV and Excel cells that a spreadsheet would run as formulas are written as
+    text unless `keep_formulas` (see formulas.py); JSON Lines and Parquet are data.
+    """
     p = Path(path) if path is not None else None
     if p is not None and p.parent and not p.parent.exists():
         raise TableError(p, f"output folder {p.parent} does not exist")
     if fmt == "csv":
-        return DelimitedWriter(p, columns, ",", resume)
+        return DelimitedWriter(p, columns, ",", resume, keep_formulas)
     if fmt == "tsv":
-        return DelimitedWriter(p, columns, "\t", resume)
+        return DelimitedWriter(p, columns, "\t", resume, keep_formulas)
     if fmt == "jsonl":
         return JsonLinesWriter(p, columns, resume)
     if p is None:
         raise TableError("-", f"{fmt} output needs a file: give -o OUTPUT")
-    return SpooledWriter(p, columns, fmt, resume)
+    return SpooledWriter(p, columns, fmt, resume, keep_formulas)
