@@ -262,7 +262,8 @@ def alignment_features(
         if len(pq) == 1 and len(pn) == 1:
             if _short_fuzzy(query.tokens[pq[0]], name.tokens[pn[0]]):
                 x[_SHORT] += 1.0
-        elif max(max(len(query.tokens[i]) for i in pq), max(len(name.tokens[j]) for j in pn)) <= SHORT_WORD:
+        elif max(len(t) for t in [*(query.tokens[i] for i in pq),
+                                  *(name.tokens[j] for j in pn)]) <= SHORT_WORD:  # fmt: skip
             x[_SHORT] += 1.0
         # How far apart the spellings still are, whatever rule let them meet: the rules
         # let in much that only shares a consonant skeleton ("ichunja" ~ OCEANOS).
