@@ -261,6 +261,7 @@ class Screener:
                 query_schema, organisation, listed_schema
             ),
             listed_person=listed_schema in _PERSON_SCHEMAS,
+            listed_craft=listed_schema in ("Vessel", "Airplane"),
             weak_alias=kind is NameKind.WEAK,
             former_name=kind is NameKind.FORMER,
         )
