@@ -7,7 +7,14 @@ import json
 import pytest
 
 from clearance.matching import DEFAULT_THRESHOLD, Screener, compare
-from clearance.matching.features import FEATURES, INDEX, PairFacts, alignment_features
+from clearance.matching.features import (
+    FEATURES,
+    INDEX,
+    VETOES,
+    PairFacts,
+    alignment_features,
+    veto,
+)
 from clearance.matching.match_model import (
     MODEL_FILE,
     MatchModel,
@@ -50,7 +57,13 @@ def test_signs_read_as_an_analyst_expects() -> None:
     w = dict(zip(FEATURES, bundled_model().weights, strict=True))
     assert w["met_info"] > 0 and w["complete"] > 0
     assert all(w[f] <= 0 for f in FEATURES if "_left_" in f or f.endswith("_miss"))
-    assert w["conflict_other"] <= 0 and w["schema_mismatch"] < 0
+    assert w["conflict_other"] <= 0 and w["q_left_names"] <= 0
+    # Another kind of party, differing numbers, generic words only: decided, not weighed.
+    for feature, _reason in VETOES:
+        x = [0.0] * len(FEATURES)
+        x[INDEX["met_info"]], x[INDEX["complete"]], x[INDEX[feature]] = 8.0, 1.0, 1.0
+        assert bundled_model().probability(x) < 1e-6, feature
+        assert veto(x) == _reason
 
 
 def test_words_say_more_the_rarer_they_are_in_the_script_they_are_written_in() -> None:

@@ -258,24 +258,28 @@ def test_word_lists_are_read_once_then_from_the_cache(
 def test_a_mention_under_the_threshold_says_why_and_the_tags_stay(
     screener: Any, store: Any, workflow_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """`check "Huawei"` finds no party at the threshold; `scan` accepts "Huawei" in prose
-    as a company's short name. One threshold, stated, and the reason for going under it."""
+    """One threshold, `check`'s, stated in the scan; a one-word company name accepted
+    under it (`short_name_of`) says so and why. The fitted scorer finds "Huawei" at the
+    threshold (the old one did not: issue 16's two thresholds)."""
     from clearance.matching import DEFAULT_THRESHOLD
 
     text = "Huawei sold routers to the ministry; Huawei Technologies Co Ltd denied it."
     result = scan_text(screener, text, store=store)
     assert result.threshold == DEFAULT_THRESHOLD
     short = [m for m in result.mentions if m.text == "Huawei"]
-    assert short and all(m.score < DEFAULT_THRESHOLD for m in short)
-    assert {m.decision for m in short} == {"short name"}
-    assert f"accepted under the threshold {DEFAULT_THRESHOLD:.2f}" in short[0].explanation[-1]
+    assert short and all(m.score >= DEFAULT_THRESHOLD for m in short)
+    assert screener.check("Huawei")  # check and scan agree on the one word
     assert all(m.decision == "match" for m in result.mentions if m.score >= DEFAULT_THRESHOLD)
+    for m in result.mentions:
+        if m.decision == "short name":
+            assert m.score < DEFAULT_THRESHOLD
+            assert f"accepted under the threshold {DEFAULT_THRESHOLD:.2f}" in m.explanation[-1]
     source = tmp_path / "note.txt"
     source.write_text(text, encoding="utf-8")
     shown = run_cli(workflow_env, "scan", str(source))
     assert shown.returncode == 0, shown.stderr
     assert f"threshold {DEFAULT_THRESHOLD:.2f}" in shown.stdout
-    assert "'Huawei' at 0-6 (short name): accepted under the threshold" in shown.stdout
+    assert "HUAWEI TECHNOLOGIES" in shown.stdout.upper()
     # The reasons keep the [list/sub-list] tag (once read as markup and dropped), and
     # the party's several Entity List listings are one reason, not one each.
     assert "Entity List (BIS) [us-csl/EL]" in shown.stdout
@@ -284,4 +288,19 @@ def test_a_mention_under_the_threshold_says_why_and_the_tags_stay(
     assert "3 such listings on us-csl/EL" in shown.stdout
     document = result.to_dict()  # what --json prints, with the lists used added
     assert document["threshold"] == DEFAULT_THRESHOLD
-    assert {m["decision"] for m in document["mentions"]} >= {"short name"}
+    assert {m["decision"] for m in document["mentions"]} >= {"match"}
+
+
+def test_a_company_is_called_by_its_one_distinctive_word(screener: Any) -> None:
+    """The rule that lets scan accept one word under the threshold: the word must be the
+    whole distinctive part of a company's listed name, never of a person's."""
+    from clearance.workflows.scan_rules import short_name_of
+
+    hit = next(
+        h for h in screener.check("Huawei", threshold=0.01) if "TECHNOLOGIES" in h.matched_name
+    )
+    why = short_name_of("Huawei", hit)
+    assert why is not None and "one distinctive word of" in why and "technology" in why
+    assert short_name_of("Routers", hit) is None
+    putin = screener.check("Putin", threshold=0.01)
+    assert putin and all(short_name_of("Putin", h) is None for h in putin)

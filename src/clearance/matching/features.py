@@ -64,6 +64,8 @@ FEATURES: tuple[str, ...] = (
     "n_left_generic",
     "n_left_minor",
     "n_left_number",
+    "q_left_names",  # how many name words (given names, surnames) of the query are left
+    "n_left_names",  # … of the listed name (a common surname left out still says "other")
     "conflict_other",  # names or distinctive words left over on both sides (the lesser)
     "conflict_given",  # given names left over on both sides (the lesser)
     "q_share",  # share of the query's information met
@@ -90,7 +92,9 @@ FEATURES: tuple[str, ...] = (
     "q_han",  # … from Chinese characters
     "weak_alias",  # the listed name is a weak ("low quality") alias
     "former_name",
-    "q_no_name_word",  # the query has no name or distinctive word (generic words only)
+    "q_no_name_word",  # the query (or, in `compare`, either name) has no name or
+    # distinctive word: generic words, titles or initials only
+    "craft_left_names",  # name words of the query left over against a vessel or aircraft
 )
 # Rules the model does not weigh: a pair they name is no match, whatever its words.
 # Different numbers name different things (Unit 731 is not Unit 732), and a query of
@@ -101,6 +105,7 @@ VETOES: tuple[tuple[str, str], ...] = (
     ("number_conflict", "the numbers differ"),
     ("q_no_name_word", "the query has no name or distinctive word"),
     ("schema_mismatch", "the query names another kind of party"),
+    ("craft_left_names", "a vessel or aircraft is named by its whole name, and the query has more"),
 )
 SHORT_WORD = 5  # letters: a fuzzy pair of words this short is weak evidence (CNNC, CNOOC)
 MET_CAP = 8.0  # information met beyond this adds less: the name is already told apart
@@ -116,6 +121,7 @@ class PairFacts:
 
     schema_mismatch: bool = False
     listed_person: bool = False
+    listed_craft: bool = False  # a vessel or an aircraft
     weak_alias: bool = False
     former_name: bool = False
 
@@ -262,7 +268,8 @@ def alignment_features(
         if len(pq) == 1 and len(pn) == 1:
             if _short_fuzzy(query.tokens[pq[0]], name.tokens[pn[0]]):
                 x[_SHORT] += 1.0
-        elif max(max(len(query.tokens[i]) for i in pq), max(len(name.tokens[j]) for j in pn)) <= SHORT_WORD:
+        elif max(len(t) for t in [*(query.tokens[i] for i in pq),
+                                  *(name.tokens[j] for j in pn)]) <= SHORT_WORD:  # fmt: skip
             x[_SHORT] += 1.0
         # How far apart the spellings still are, whatever rule let them meet: the rules
         # let in much that only shares a consonant skeleton ("ichunja" ~ OCEANOS).
@@ -299,6 +306,8 @@ def alignment_features(
                 x[_LEFT[(is_query, TokenKind.NUMBER)]] += 1.0
                 continue
             x[_LEFT[(is_query, TokenKind(kind))]] += info_of[i]
+            if kind in _NAME_KIND_INTS:
+                x[_I_Q_LEFT_NAMES if is_query else _I_N_LEFT_NAMES] += 1.0
     if numbers_left[0] and numbers_left[1] and not x[_NUMBERS_MET]:
         x[_NUMBER_CONFLICT] = 1.0
     x[_I_CONFLICT_OTHER] = min(x[_I_Q_LEFT_OTHER], x[_I_N_LEFT_OTHER])
@@ -322,7 +331,9 @@ def alignment_features(
     x[_I_PERSON] = float(facts.listed_person)
     x[_I_WEAK] = float(facts.weak_alias)
     x[_I_FORMER] = float(facts.former_name)
-    x[_I_NO_NAME] = 1.0 if qs.name_words == 0 else 0.0
+    if facts.listed_craft:
+        x[_I_CRAFT_LEFT] = x[_I_Q_LEFT_NAMES]
+    x[_I_NO_NAME] = 1.0 if qs.name_words == 0 or ns.name_words == 0 else 0.0
     return x
 
 
@@ -359,5 +370,8 @@ _I_Q_ABJAD, _I_Q_HAN = INDEX["q_abjad"], INDEX["q_han"]
 _I_SCHEMA, _I_PERSON = INDEX["schema_mismatch"], INDEX["listed_person"]
 _I_WEAK, _I_FORMER = INDEX["weak_alias"], INDEX["former_name"]
 _I_NO_NAME = INDEX["q_no_name_word"]
+_I_Q_LEFT_NAMES, _I_N_LEFT_NAMES = INDEX["q_left_names"], INDEX["n_left_names"]
+_I_CRAFT_LEFT = INDEX["craft_left_names"]
+_NAME_KIND_INTS = frozenset({int(TokenKind.OTHER), int(TokenKind.GIVEN)})
 _CROSS_BY_CLASS = tuple(INDEX[f"cross_info_{c}"] for c in ("cyrillic", "syllabic", "abjad", "han"))
 _COMPLETE_BY_CLASS = tuple(INDEX[f"complete_{c}"] for c in ("cyrillic", "syllabic", "abjad", "han"))

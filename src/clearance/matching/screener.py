@@ -174,9 +174,7 @@ class Screener:
             self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups
         )
         for name_idx in candidates:
-            scored = self._score_name(
-                query, summary, lookups, name_idx, query_schema, organisation
-            )
+            scored = self._score_name(query, summary, lookups, name_idx, query_schema, organisation)
             e_idx = int(self.index.name_entity[name_idx])
             if scored.logit > floor and (e_idx not in best or scored.logit > best[e_idx].logit):
                 best[e_idx] = scored
@@ -209,9 +207,7 @@ class Screener:
         retrieved = set(found)
         out = []
         for name_idx in [*found, *(n for n in extra_names if n not in retrieved)]:
-            scored = self._score_name(
-                query, summary, lookups, name_idx, query_schema, organisation
-            )
+            scored = self._score_name(query, summary, lookups, name_idx, query_schema, organisation)
             entity = int(self.index.name_entity[name_idx])
             out.append(
                 ScoredName(name_idx, entity, scored.logit, scored.features, name_idx in retrieved)
@@ -265,6 +261,7 @@ class Screener:
                 query_schema, organisation, listed_schema
             ),
             listed_person=listed_schema in _PERSON_SCHEMAS,
+            listed_craft=listed_schema in ("Vessel", "Airplane"),
             weak_alias=kind is NameKind.WEAK,
             former_name=kind is NameKind.FORMER,
         )

@@ -38,7 +38,7 @@ import functools
 import os
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from clearance.matching.names import tokenize_name
@@ -183,7 +183,7 @@ def uncovered_tokens(span_text: str, listed_name: str) -> list[str]:
     return missing
 
 
-def _exact_tokens(span_tokens: list[str], listed_tokens: tuple[str, ...]) -> bool:
+def _exact_tokens(span_tokens: Sequence[str], listed_tokens: Sequence[str]) -> bool:
     return all(t in listed_tokens for t in span_tokens)
 
 
