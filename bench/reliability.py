@@ -187,7 +187,7 @@ def http_rows(db: str, cases: int) -> list[Row]:
             st.none()
             | st.booleans()
             | st.integers()
-            | st.floats(allow_nan=False)
+            | st.floats(allow_nan=False, allow_infinity=False)  # what JSON can carry
             | st.text(max_size=60),
             lambda inner: (
                 st.lists(inner, max_size=4)
