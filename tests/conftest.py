@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,21 +36,46 @@ def lists_dir() -> Path:
     return LISTS
 
 
-@pytest.fixture(scope="session")
-def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A store holding the whole bundled snapshot, loaded once per test session.
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[str], None]) -> str:
+    """A SQLite store built once per test run, even with pytest-xdist's workers: the first
+    worker to ask builds it under a lock, the others wait for it and get the same file,
+    which no test may change (copy it first). Without xdist: built in the session's temp."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        path = str(factory.mktemp(name) / "clearance.db")
+        build(path)
+        return path
+    shared = factory.getbasetemp().parent  # one folder for all workers of this run
+    path = str(shared / f"{name}.db")
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = shared / f"{name}.done"
+        if not done.exists():
+            build(path)
+            done.touch()
+    return path
 
-    Loaded through the CLI's first-use path (an empty store gets the snapshot),
-    so every test that uses it also exercises that path.
-    """
+
+def _first_use(path: str) -> None:
     from typer.testing import CliRunner
 
     from clearance.cli.main import app
 
-    path = str(tmp_path_factory.mktemp("snapshot") / "clearance.db")
     result = CliRunner().invoke(app, ["--db", path, "lists", "--json"])
     assert result.exit_code == 0, result.output
-    _copy(path, str(Path(path).with_name("pristine.db")))
+
+
+@pytest.fixture(scope="session")
+def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store holding the whole bundled snapshot, loaded once per test run.
+
+    Loaded through the CLI's first-use path (an empty store gets the snapshot),
+    so every test that uses it also exercises that path. Each xdist worker gets a
+    copy of its own, since tests add keys, users, counterparties and audit records.
+    """
+    built = built_once(tmp_path_factory, "snapshot", _first_use)
+    path = str(tmp_path_factory.mktemp("snapshot") / "clearance.db")
+    copy_store(built, path)
+    copy_store(built, str(Path(path).with_name("pristine.db")))
     return path
 
 
@@ -59,7 +86,7 @@ def pristine_db(snapshot_db: str) -> str:
     return str(Path(snapshot_db).with_name("pristine.db"))
 
 
-def _copy(source: str, target: str) -> None:
+def copy_store(source: str, target: str) -> None:
     """A consistent copy of a SQLite store (the backup API, safe under WAL), in ~0.5 s."""
     import sqlite3
 
@@ -72,7 +99,7 @@ def scratch_db(snapshot_db: str, tmp_path: Path) -> str:
     """A copy of the snapshot store that a test may change (load, monitor, keys); the
     compiled index is the snapshot's, so the in-process index cache still serves it."""
     target = str(tmp_path / "scratch.db")
-    _copy(snapshot_db, target)
+    copy_store(snapshot_db, target)
     return target
 
 

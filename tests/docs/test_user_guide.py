@@ -19,7 +19,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from clearance.cli.main import app
-from tests.conftest import _copy
+from tests.conftest import copy_store
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "user-guide.md"
@@ -142,5 +142,5 @@ def test_the_readme_quickstart_output_is_what_the_commands_print(scratch_db: str
 def scratch_db(pristine_db: str, tmp_path: Path) -> str:
     """A copy of the store as the snapshot first filled it, before other tests used it."""
     target = str(tmp_path / "guide.db")
-    _copy(pristine_db, target)
+    copy_store(pristine_db, target)
     return target

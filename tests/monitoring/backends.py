@@ -2,17 +2,19 @@
 when CLEARANCE_TEST_PG_URL names one (`.ci/postgres.sh` starts one and prints its URL).
 
 The PostgreSQL database named there is wiped before each test (its public schema is
-dropped): point it at a throwaway database only."""
+dropped): point it at a throwaway database only. Each pytest-xdist worker uses a database
+of its own beside it (`<name>_gw0` …), made on first use."""
 
 from __future__ import annotations
 
 import copy
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from clearance.loaders.result import LoadResult
 from clearance.model import Entity
@@ -21,6 +23,23 @@ from tests.conftest import skip_unless_ci
 
 PG_URL = os.environ.get("CLEARANCE_TEST_PG_URL")
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@functools.cache
+def worker_database(url: str) -> str:
+    """The database of this xdist worker (the URL's own without xdist), created if missing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if found.scalar() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_postgres(url: str) -> None:
@@ -36,8 +55,9 @@ def database_url(backend: str, tmp_path: Path) -> str:
         return str(tmp_path / "clearance.db")
     if not PG_URL:
         skip_unless_ci("CLEARANCE_TEST_PG_URL not set (run .ci/postgres.sh)")
-    reset_postgres(PG_URL)
-    return PG_URL
+    url = worker_database(PG_URL)
+    reset_postgres(url)
+    return url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -17,13 +17,19 @@ from clearance.api.throttle import ADDRESS_FREE_FAILURES, USER_FREE_FAILURES
 from clearance.store import ListStore
 from clearance.web.users import UserStore
 from tests.api.conftest import LiveServer, start_server
+from tests.conftest import copy_store
 from tests.web.conftest import PASSWORD
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str]]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, pristine_db: str
+) -> Iterator[tuple[LiveServer, str]]:
+    # Its own store, so that these counts slow no other test: a copy of the session's
+    # snapshot store (an empty one would load the whole snapshot again, ~30 s).
     db = str(tmp_path_factory.mktemp("throttle") / "store.db")
-    store = ListStore.open(db)  # its own store: these counts must not slow other tests
+    copy_store(pristine_db, db)
+    store = ListStore.open(db)
     users = UserStore(store.engine)
     users.create("root-admin", PASSWORD, "admin", "tests")
     users.create("ana", PASSWORD, "analyst", "tests")

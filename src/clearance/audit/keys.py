@@ -17,10 +17,12 @@ Where the keys come from, first found:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,18 +81,24 @@ def _parse(text: str, source: str) -> AuditKeyring:
 
 
 def _create_key_file(path: Path) -> None:
-    """A new key file with one random key, readable by its owner only (never overwritten)."""
+    """A new key file with one random key, readable by its owner only (never overwritten).
+
+    Written beside it and linked into place whole: a process starting at the same time
+    reads either no file or the whole key, never an empty file."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=".audit-keys-")  # mode 0600
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another process made it first: use theirs
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(
-            "# clearance audit trail keys (HMAC-SHA256), one a line, the last current.\n"
-            "# Keep a copy elsewhere: records signed with a lost key can no longer be verified.\n"
-            f"{secrets.token_hex(32)}\n"
-        )
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(
+                "# clearance audit trail keys (HMAC-SHA256), one a line, the last current.\n"
+                "# Keep a copy elsewhere: records signed with a lost key can no longer be "
+                "verified.\n"
+                f"{secrets.token_hex(32)}\n"
+            )
+        with contextlib.suppress(FileExistsError):  # another process made it first: theirs
+            os.link(draft, path)
+    finally:
+        os.unlink(draft)
 
 
 _cache: dict[tuple[str | None, str, float], AuditKeyring] = {}
