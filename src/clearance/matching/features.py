@@ -29,7 +29,7 @@ from rapidfuzz.distance import Levenshtein
 
 from clearance.matching.alignment import INITIAL, LEGAL, Alignment, Side
 from clearance.matching.name_statistics import TokenKind
-from clearance.matching.scripts import ABJAD, LATIN, MEDIUM, SYLLABIC
+from clearance.matching.scripts import ABJAD, MEDIUM, SYLLABIC
 from clearance.matching.similarity import EDIT, EXACT, JOINED, PHONETIC, TRANSLIT
 
 FEATURES: tuple[str, ...] = (
@@ -229,6 +229,7 @@ def alignment_features(
     ns = n_summary or summarize(name)
     x = [0.0] * len(FEATURES)
     q_info, n_info, q_kinds, q_scripts = query.info, name.info, query.kinds, query.scripts
+    n_scripts = name.scripts  # cross-script: a query word met by a word of another script
     q_met = n_met = met = 0.0
     all_exact = True
     left_over = False
@@ -242,11 +243,11 @@ def alignment_features(
         if len(pq) == 1:
             info_q = q_info[pq[0]]
             number = q_kinds[pq[0]] == _NUMBER
-            cross = q_scripts[pq[0]] != LATIN
+            cross = q_scripts[pq[0]] != n_scripts[pn[0]]
         else:
             info_q = sum(q_info[i] for i in pq)
             number = any(q_kinds[i] == _NUMBER for i in pq)
-            cross = any(q_scripts[i] != LATIN for i in pq)
+            cross = any(q_scripts[i] != n_scripts[pn[0]] for i in pq)
         info_n = n_info[pn[0]] if len(pn) == 1 else sum(n_info[j] for j in pn)
         info = info_q if info_q < info_n else info_n
         q_met += info_q
