@@ -89,7 +89,9 @@ SECTIONS: list[Section] = [
             Example("clearance check Higuision --activity export"),
             Example("clearance check Higvision --activity invest --limit 1"),
             Example('clearance check "Путин Владимир Владимирович" --limit 1'),
-            Example('clearance check "Maria Gonzalez" --type person --activity transact --near 3'),
+            Example(
+                'clearance check "Maria Gonzalez Muniz" --type person --activity transact --near 3'
+            ),
             Example('clearance check "Kim Jong Un" --as-of 2019-01-01', exit_code=3),
         ),
     ),

@@ -158,7 +158,7 @@ def test_answers_state_their_lists_and_refuse_to_screen_against_nothing(
     header = response.headers["warning"]
     assert header.startswith('299 clearance "') and "older than 30 days" in header
     assert data["near_misses"] == []  # only when asked
-    near = client.post("/check", json={"name": "Maria Gonzalez", "type": "person", "near": 2})
+    near = client.post("/check", json={"name": "Maria Gonzalez Muniz", "type": "person", "near": 2})
     misses = near.json()["near_misses"]
     assert 1 <= len(misses) <= 2
     assert all(m["below_threshold"] and m["score"] < DEFAULT_THRESHOLD for m in misses)

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, text, update
 
 from clearance.audit import export, record, record_screening, records, verify
 from clearance.audit.tables import audit_log
+from clearance.matching import DEFAULT_THRESHOLD
 from clearance.model import Entity
 from clearance.monitoring import Counterparty, add_counterparties, decide, list_alerts, run_monitor
 from clearance.store import ListStore
@@ -41,7 +42,7 @@ def test_monitoring_writes_every_action_to_the_chain(
         ("api-key:web", "screening"),
     ]
     run = trail[1].payload
-    assert run["versions_after"] == {"un-sc": v1} and run["threshold"] == 0.8
+    assert run["versions_after"] == {"un-sc": v1} and run["threshold"] == DEFAULT_THRESHOLD
     assert run["results"] == {"c1": [["un-sc:CDi.006", 1.0]]}
     assert trail[2].payload["decision"] == "confirmed" and trail[2].payload["reason"] == "same DOB"
     assert verify(store.engine).ok

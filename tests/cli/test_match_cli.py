@@ -125,8 +125,8 @@ def test_every_check_states_its_lists_and_their_age(
 
 
 def test_check_states_its_threshold_and_shows_near_misses(snapshot_db: str) -> None:
-    # "Maria Gonzalez" matches no listed person, but several Gonzalez come close.
-    args = ["Maria Gonzalez", "--type", "person"]
+    # "Maria Gonzalez Muniz" matches no listed person, but a Gonzalez Muniz comes close.
+    args = ["Maria Gonzalez Muniz", "--type", "person"]
     data = check_json(snapshot_db, *args, "--near", "3")
     assert data["threshold"] == DEFAULT_THRESHOLD
     assert all(hit["score"] >= DEFAULT_THRESHOLD for hit in data["hits"])

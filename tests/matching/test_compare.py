@@ -48,6 +48,8 @@ def test_same_party_scores_above_threshold(a: str, b: str) -> None:
         ("CORP", "CORP"),  # a lone legal form is no name
         ("Mohammed", "Mohammed Ali Hassan"),
         ("Lin Xu", "Bin Xu"),  # one changed letter in a short name is another name
+        ("SAP SE", "SPP"),  # three letters that differ are another word
+        ("SAP", "SAPA"),
     ],
 )
 def test_different_parties_score_below_threshold(a: str, b: str) -> None:

@@ -182,7 +182,7 @@ def test_check_page_warns_of_old_lists_and_shows_near_misses(
     sign_in(page, web_users.analyst, web_users.password)
     banner = page.locator("#lists-banner")  # the bundled lists are months old
     assert banner.is_visible() and "older than 30 days" in banner.inner_text()
-    page.get_by_label("Name", exact=True).fill("Maria Gonzalez")
+    page.get_by_label("Name", exact=True).fill("Maria Gonzalez Muniz")
     page.get_by_label("Type").select_option("person")
     page.get_by_role("button", name="Check").click()
     result = page.locator("section.result")

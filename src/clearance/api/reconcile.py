@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from clearance.api.ftm_shapes import MATCHABLE_SCHEMAS
 from clearance.api.security import QUERY_KEY_PARAMETER, READ_KEY, authorize
+from clearance.matching.screener import LOOKUP_THRESHOLD
 from clearance.model.text import is_blank_name
 
 router = APIRouter(prefix="/reconcile", tags=["reconciliation"])
@@ -168,7 +169,7 @@ def _preview(request: Request, entity_id: str) -> HTMLResponse:
 
 def _suggest_entity(request: Request, dataset: str | None, prefix: str) -> dict[str, Any]:
     screener = request.app.state.services.screeners.get(_lists(request, dataset))
-    hits = screener.check(prefix, limit=10, threshold=0.6)
+    hits = screener.check(prefix, limit=10, threshold=LOOKUP_THRESHOLD)
     return {
         "result": [
             {"id": h.entity_id, "name": h.name, "description": ", ".join(h.lists)} for h in hits

@@ -27,7 +27,7 @@ from clearance.api.ftm_shapes import (
     scored_entity,
 )
 from clearance.api.security import READ_KEY, authorize
-from clearance.matching.screener import DEFAULT_THRESHOLD
+from clearance.matching.screener import DEFAULT_THRESHOLD, LOOKUP_THRESHOLD
 from clearance.store.freshness import warning_header
 
 router = APIRouter()
@@ -336,7 +336,9 @@ def search(
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
     screener = request.app.state.services.screeners.get(_dataset_lists(request, dataset))
-    hits = screener.check(q, schema=query.matcher_schema, limit=offset + limit, threshold=0.6)
+    hits = screener.check(
+        q, schema=query.matcher_schema, limit=offset + limit, threshold=LOOKUP_THRESHOLD
+    )
     page = hits[offset : offset + limit]
     return {
         "results": [ftm_entity(h.entity, h.lists) for h in page],

@@ -95,7 +95,10 @@ FEATURES: tuple[str, ...] = (
     "q_no_name_word",  # the query (or, in `compare`, either name) has no name or
     # distinctive word: generic words, titles or initials only
     "craft_left_names",  # name words of the query left over against a vessel or aircraft
+    "only_tiny_fuzzy",  # every word met is a fuzzy pair, one side of three letters or fewer
+    # (SAP ~ SPP, SAP ~ SAPA)
 )
+TINY_WORD = 3  # letters: a word this short that differs from another is another word
 # Rules the model does not weigh: a pair they name is no match, whatever its words.
 # Different numbers name different things (Unit 731 is not Unit 732), and a query of
 # generic words alone ("Trading", "International Group") names no one; a query of one
@@ -105,6 +108,7 @@ VETOES: tuple[tuple[str, str], ...] = (
     ("number_conflict", "the numbers differ"),
     ("q_no_name_word", "the query has no name or distinctive word"),
     ("schema_mismatch", "the query names another kind of party"),
+    ("only_tiny_fuzzy", "the only words met are of three letters or fewer, and not exactly"),
     ("craft_left_names", "a vessel or aircraft is named by its whole name, and the query has more"),
 )
 SHORT_WORD = 5  # letters: a fuzzy pair of words this short is weak evidence (CNNC, CNOOC)
@@ -233,6 +237,7 @@ def alignment_features(
     q_met = n_met = met = 0.0
     all_exact = True
     left_over = False
+    tiny_fuzzy = met_pairs = 0
     for pair in alignment.pairs:
         match = pair.match
         how = match.how
@@ -257,6 +262,14 @@ def alignment_features(
             continue
         sim = match.sim
         met += info * sim
+        met_pairs += 1
+        if (
+            how != EXACT
+            and how != INITIAL
+            and min(sum(len(query.tokens[i]) for i in pq), sum(len(name.tokens[j]) for j in pn))
+            <= TINY_WORD
+        ):
+            tiny_fuzzy += 1
         if cross:
             x[_CROSS] += info * sim
             x[_CROSS_BY_CLASS[_script_class(query, pq[0])]] += info * sim
@@ -332,6 +345,8 @@ def alignment_features(
     x[_I_PERSON] = float(facts.listed_person)
     x[_I_WEAK] = float(facts.weak_alias)
     x[_I_FORMER] = float(facts.former_name)
+    if met_pairs and tiny_fuzzy == met_pairs:
+        x[_I_TINY] = 1.0
     if facts.listed_craft:
         x[_I_CRAFT_LEFT] = x[_I_Q_LEFT_NAMES]
     x[_I_NO_NAME] = 1.0 if qs.name_words == 0 or ns.name_words == 0 else 0.0
@@ -373,6 +388,7 @@ _I_WEAK, _I_FORMER = INDEX["weak_alias"], INDEX["former_name"]
 _I_NO_NAME = INDEX["q_no_name_word"]
 _I_Q_LEFT_NAMES, _I_N_LEFT_NAMES = INDEX["q_left_names"], INDEX["n_left_names"]
 _I_CRAFT_LEFT = INDEX["craft_left_names"]
+_I_TINY = INDEX["only_tiny_fuzzy"]
 _NAME_KIND_INTS = frozenset({int(TokenKind.OTHER), int(TokenKind.GIVEN)})
 _CROSS_BY_CLASS = tuple(INDEX[f"cross_info_{c}"] for c in ("cyrillic", "syllabic", "abjad", "han"))
 _COMPLETE_BY_CLASS = tuple(INDEX[f"complete_{c}"] for c in ("cyrillic", "syllabic", "abjad", "han"))

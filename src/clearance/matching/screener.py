@@ -43,6 +43,8 @@ from clearance.matching.similarity import TokenMatch, token_similarity
 from clearance.model import Entity, NameKind
 
 DEFAULT_THRESHOLD = bundled_model().threshold
+# Look-ups a person browses (search, suggest), not alerts: two log-odds more lenient.
+LOOKUP_THRESHOLD = probability(logit_of(DEFAULT_THRESHOLD) - 2.0)
 _PERSON_SCHEMAS = frozenset({"Person"})
 _NO_SHARES = (0.0, 0.0, 0.0, 0.0)
 

@@ -2,7 +2,7 @@
 
     from clearance.spark import screen
     screened = screen(payments, name_col="party_name", country_col="country",
-                      lists=None, activity="transact", threshold=0.8)
+                      lists=None, activity="transact", threshold=0.4)
 
 Same rows as `clearance screen`: each partition runs the local engine's row
 screening (`clearance.workflows.batch.RowScreener`) through `mapInArrow`, with the

@@ -18,6 +18,7 @@ from typing import Any
 from clearance.effects import Activity, Effect, VerdictResult
 from clearance.matching import DEFAULT_THRESHOLD, Hit, cached_index
 from clearance.matching import Screener as NameMatcher
+from clearance.matching.match_model import logit_of, probability
 from clearance.model import Entity
 from clearance.model.text import require_name
 from clearance.ownership.screening import with_derived_listings
@@ -76,9 +77,10 @@ class ScreeningHit:
         return data
 
 
-# Near misses are looked for down to this share of the threshold in use: close enough
-# to be worth a look, far enough from noise (a 0.09 "Digital" against "Hikvision Digital").
-NEAR_MISS_SHARE = 0.5
+# Near misses are looked for down to this many log-odds under the threshold in use
+# (0.40 -> 0.03): scores are calibrated probabilities, so a fixed share of the threshold
+# would mean another distance at every threshold.
+NEAR_MISS_LOG_ODDS = 3.0
 
 
 @dataclass
@@ -197,7 +199,12 @@ class Screener:
         bar = DEFAULT_THRESHOLD if threshold is None else threshold
         if near <= 0:
             return CheckResult(self.check(name, limit=limit, threshold=bar, **facts), [], bar)
-        found = self.check(name, limit=limit + near, threshold=bar * NEAR_MISS_SHARE, **facts)
+        found = self.check(
+            name,
+            limit=limit + near,
+            threshold=probability(logit_of(bar) - NEAR_MISS_LOG_ODDS),
+            **facts,
+        )
         hits = [hit for hit in found if hit.score >= bar][:limit]
         below = [hit for hit in found if hit.score < bar][:near]
         return CheckResult(hits, below, bar)
