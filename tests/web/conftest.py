@@ -88,8 +88,11 @@ def chromium_path() -> str:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Chromium for one test file. Not for the session: while Playwright's sync API is
+    open it keeps an asyncio loop running in the main thread, so any later test in the
+    same process that calls asyncio.run() fails (with xdist, files run in any order)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
