@@ -6,7 +6,8 @@ store), so benchmarks measure the matcher and nothing else.
 
 from __future__ import annotations
 
-from clearance.loaders.registry import load_list_files, reader_fingerprint
+from clearance.loaders import registry
+from clearance.loaders.registry import load_list_files
 from clearance.matching import Screener, cached_index
 from clearance.model import Entity
 from clearance.snapshot import snapshot_lists
@@ -30,7 +31,9 @@ def snapshot_key(lists: list[str] | None = None) -> str:
     for entry in snapshot_lists():
         if lists is None or entry.list_id in lists:
             parts.append(entry.list_id + "@" + ",".join(str(f["sha256"])[:12] for f in entry.files))
-    return "snapshot:" + ";".join(parts) + ":loaders@" + reader_fingerprint()
+    # An older release (bench/quality.py's baseline) has no reader fingerprint.
+    fingerprint = getattr(registry, "reader_fingerprint", lambda: "baseline")()
+    return "snapshot:" + ";".join(parts) + ":loaders@" + fingerprint
 
 
 def all_lists_screener() -> Screener:
