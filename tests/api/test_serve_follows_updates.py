@@ -78,7 +78,8 @@ def test_workers_are_replaced_by_ones_sharing_the_new_index(
         answer = httpx.post(f"{url}/match/default", content=_query(NEWCOMER), headers=auth)
         assert answer.json()["responses"]["q"]["results"] == []
 
-        newcomer = copy.deepcopy(entities[0])
+        # A person: the query says Person, and another kind of party is no match.
+        newcomer = copy.deepcopy(next(e for e in entities if e.schema == "Person"))
         newcomer.id = "un-sc:TEST.001"
         newcomer.names = [Name(NEWCOMER, NameKind.PRIMARY)]
         load_version(store, [*entities, newcomer], "b", "2026-03-06")
