@@ -60,7 +60,6 @@ def lists_command(
     ages = {age.list_id: age for age in used.lists}
     rows: list[dict[str, Any]] = []
     for list_id, version in sorted(current.items()):
-        last = store.last_update(list_id)
         rows.append(
             {
                 "list": list_id,
@@ -73,12 +72,7 @@ def lists_command(
                 "stale": ages[list_id].stale,
                 "entities": version.entity_count,
                 "source_rows": version.stats.get("source_rows", version.entity_count),
-                "origin": version.origin,
-                "source": version.source,
-                "sha256": version.sha256,
-                "warnings": version.warnings,
-                "last_update": (f"{last['result']} {last['at']:%Y-%m-%d %H:%M}" if last else None),
-                "last_update_message": last["message"] if last else None,
+                **_provenance(version, store.last_update(list_id)),
             }
         )
     rows.extend(_ownership_rows(store, day))
@@ -124,13 +118,25 @@ def lists_command(
         err_console.print(f"[yellow]Warning: {escape(warning)}[/yellow]")
 
 
+def _provenance(version: Any, last: dict[str, Any] | None) -> dict[str, Any]:
+    """Where a version came from and how its list's last load or update went: the same
+    fields for official lists and ownership data."""
+    return {
+        "origin": version.origin,
+        "source": version.source,
+        "sha256": version.sha256,
+        "warnings": version.warnings,
+        "last_update": (f"{last['result']} {last['at']:%Y-%m-%d %H:%M}" if last else None),
+        "last_update_message": last["message"] if last else None,
+    }
+
+
 def _ownership_rows(store: Any, as_of: date | None) -> list[dict[str, Any]]:
     """The ownership lists in force, as rows of `clearance lists` (kind "ownership")."""
     from clearance.ownership.storage import ownership_lists_in_force
 
     rows = []
     for list_id, version in sorted(ownership_lists_in_force(store.engine, None, as_of).items()):
-        last = store.last_update(list_id)
         rows.append(
             {
                 "list": list_id,
@@ -144,12 +150,7 @@ def _ownership_rows(store: Any, as_of: date | None) -> list[dict[str, Any]]:
                 "source_rows": version.edge_count,
                 "edges": version.edge_count,
                 "format": version.format,
-                "origin": version.origin,
-                "source": version.source,
-                "sha256": version.sha256,
-                "warnings": version.warnings,
-                "last_update": (f"{last['result']} {last['at']:%Y-%m-%d %H:%M}" if last else None),
-                "last_update_message": last["message"] if last else None,
+                **_provenance(version, store.last_update(list_id)),
                 "title": f"ownership data ({version.format}): parties and their holdings",
             }
         )

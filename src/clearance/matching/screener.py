@@ -105,6 +105,15 @@ class _Scored(NamedTuple):
     features: list[float]
 
 
+class _PreparedQuery(NamedTuple):
+    schema: str | None
+    side: Side
+    summary: SideSummary
+    lookups: list[TokenLookup]
+    organisation: bool  # its words name a body (a legal form, "group" …)
+    candidates: list[int]
+
+
 class ScoredName(NamedTuple):
     """One listed name scored against a query (Screener.scored_candidates)."""
 
@@ -162,21 +171,13 @@ class Screener:
     ) -> list[Hit]:
         """Listed parties matching `name` (and the facts given), best first."""
         threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-        query_schema = secondary.normalize_schema(schema)
-        tokens = tokenize_name(name or "")
-        self.lookup.many(query_tokens(tokens.tokens, tokens.leniency, tokens.glued))
-        lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
-        query = self._query_side(tokens)
-        summary = summarize(query)
-        organisation = secondary.names_an_organisation(tokens.tokens)
+        prepared = self._prepare(name, schema)
+        query_schema, query = prepared.schema, prepared.side
         best: dict[int, _Scored] = {}
         # Facts that agree can lift a name score up to the threshold: look lower for them.
         floor = secondary.lowest_liftable(logit_of(threshold), bool(birth_date), bool(country))
-        candidates = candidate_names(
-            self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups
-        )
-        for name_idx in candidates:
-            scored = self._score_name(query, summary, lookups, name_idx, query_schema, organisation)
+        for name_idx in prepared.candidates:
+            scored = self._score_prepared(prepared, name_idx)
             e_idx = int(self.index.name_entity[name_idx])
             if scored.logit > floor and (e_idx not in best or scored.logit > best[e_idx].logit):
                 best[e_idx] = scored
@@ -198,23 +199,44 @@ class Screener:
         """Every listed name the retrieval hands the scorer for `name` (and the names
         `extra_names`, if not among them), with features and log-odds: what
         tools/fit_scorer.py fits on and the benchmarks look into."""
-        query_schema = secondary.normalize_schema(schema)
-        tokens = tokenize_name(name or "")
-        self.lookup.many(query_tokens(tokens.tokens, tokens.leniency, tokens.glued))
-        lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
-        query = self._query_side(tokens)
-        summary = summarize(query)
-        organisation = secondary.names_an_organisation(tokens.tokens)
-        found = candidate_names(self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups)
+        prepared = self._prepare(name, schema)
+        found = prepared.candidates
         retrieved = set(found)
         out = []
         for name_idx in [*found, *(n for n in extra_names if n not in retrieved)]:
-            scored = self._score_name(query, summary, lookups, name_idx, query_schema, organisation)
+            scored = self._score_prepared(prepared, name_idx)
             entity = int(self.index.name_entity[name_idx])
             out.append(
                 ScoredName(name_idx, entity, scored.logit, scored.features, name_idx in retrieved)
             )
         return out
+
+    def _prepare(self, name: str, schema: str | None) -> _PreparedQuery:
+        """Everything about the query that every candidate's scoring reads, done once."""
+        tokens = tokenize_name(name or "")
+        self.lookup.many(query_tokens(tokens.tokens, tokens.leniency, tokens.glued))
+        lookups = [self.lookup(t, lv) for t, lv in zip(tokens.tokens, tokens.leniency, strict=True)]
+        side = self._query_side(tokens)
+        return _PreparedQuery(
+            schema=secondary.normalize_schema(schema),
+            side=side,
+            summary=summarize(side),
+            lookups=lookups,
+            organisation=secondary.names_an_organisation(tokens.tokens),
+            candidates=candidate_names(
+                self.lookup, tokens.tokens, tokens.leniency, tokens.glued, lookups
+            ),
+        )
+
+    def _score_prepared(self, prepared: _PreparedQuery, name_idx: int) -> _Scored:
+        return self._score_name(
+            prepared.side,
+            prepared.summary,
+            prepared.lookups,
+            name_idx,
+            prepared.schema,
+            prepared.organisation,
+        )
 
     def _query_side(self, tokens: NameTokens) -> Side:
         """The query's words with their information (by the script each was written in,
