@@ -1,9 +1,12 @@
 """Refit the matcher's scoring model: one command, from the repository root.
 
-    python tools/fit_scorer.py [--skip-statistics] [--rounds 2] [--population 300]
+    python tools/fit_scorer.py [--skip-statistics] [--skip-translit-costs] [--rounds 2]
+                               [--population 300]
 
 1. Name statistics (src/clearance/matching/data/name_statistics.npz): word frequencies
-   of Faker populations by script, and the bundled lists' own counts.
+   of Faker populations by script, and the bundled lists' own counts; and each script's
+   learned transliteration costs (data/translit_costs.json, tools/scorer/translit_costs.py)
+   from the train half of Wikidata's cross-script pairs.
 2. Pairs mined from the bundled lists (aliases, variants, the yente UN positives),
    Faker populations and Wikidata's cross-script names (tools/scorer/), split into
    train and validation by entity groups.
@@ -85,6 +88,7 @@ def code_hash() -> str:
 def data_hashes() -> dict[str, str]:
     files = {
         "name_statistics.npz": STATISTICS_FILE,
+        "translit_costs.json": ROOT / "src/clearance/matching/data/translit_costs.json",
         "snapshot manifest": ROOT / "src/clearance/snapshot/data/manifest.json",
         "positives_un_untreated.csv": FIXTURES / "positives_un_untreated.csv",
         "positives_un_treated.csv": FIXTURES / "positives_un_treated.csv",
@@ -205,6 +209,9 @@ def print_threshold(t: float, figures: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-statistics", action="store_true", help="keep the statistics file")
+    parser.add_argument(
+        "--skip-translit-costs", action="store_true", help="keep the transliteration costs file"
+    )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--population", type=int, default=300, help="train names per locale")
     parser.add_argument("--workers", type=int, default=2)
@@ -230,6 +237,10 @@ def main() -> None:
         return
     if not args.skip_statistics:
         build_statistics_file()
+    if not args.skip_translit_costs:
+        from tools.scorer.translit_costs import write_costs
+
+        write_costs()
     statistics = NameStatistics.load()
     index: MatchIndex = cached_index(snapshot_key(), load_all_entities)
     print(f"index: {len(index):,} entities ({time.time() - started:.0f}s)")

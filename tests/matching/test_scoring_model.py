@@ -94,6 +94,28 @@ def test_features_name_what_was_left_over_and_where() -> None:
     assert same["identical"] == 1.0 and same["q_share"] == 1.0
 
 
+def test_one_name_within_the_other_is_told_from_two_names_that_differ() -> None:
+    """A second given name on one side only is not a conflict (issue 13: extra parts)."""
+    listed_more = _features("Marisa Gonzalez Valencia", "GONZALEZ VALENCIA, Marisa Ivette")
+    assert listed_more["query_within_listed"] == 1.0 and "listed_within_query" not in listed_more
+    query_more = _features("Mohammed Ali Hassan", "Mohammed Hassan")
+    assert query_more["listed_within_query"] == 1.0 and "query_within_listed" not in query_more
+    both = _features("John Paul Smith", "John Peter Smith")
+    assert "query_within_listed" not in both and "listed_within_query" not in both
+    one_word = _features("Smith", "John Smith")  # one word met is no name within a name
+    assert "query_within_listed" not in one_word
+    w = dict(zip(FEATURES, bundled_model().weights, strict=True))
+    assert w["query_within_listed"] >= 0 and w["listed_within_query"] >= 0
+
+
+def test_words_of_another_script_are_read_with_learned_costs() -> None:
+    """Russian spells Japanese names by Polivanov (ти is "chi"): no rule of similarity.py
+    lets "итибоси" meet "ichiboshi", the learned costs of Cyrillic do."""
+    x = _features("итибоси", "Ichiboshi")
+    assert x["translit_info"] > 0 and x["cross_cost"] > 0
+    assert _features("итибоси", "Ishibashi").get("translit_info", 0.0) == 0.0
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [("Natl Iranian Oil Co", "NATIONAL IRANIAN OIL COMPANY"),

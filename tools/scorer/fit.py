@@ -22,12 +22,12 @@ from clearance.matching.match_model import VETO_LOGIT
 _POSITIVE = {
     "met_info", "met_info_more", "numbers_met", "q_share", "n_share", "identical", "complete",
     "legal_agree", "initials", "complete_cross", "complete_cyrillic", "complete_syllabic",
-    "complete_abjad", "complete_han",
+    "complete_abjad", "complete_han", "query_within_listed", "listed_within_query",
 }  # fmt: skip
 _NEGATIVE = {
     "edit_miss", "sound_miss", "translit_miss", "joined_miss", "number_conflict",
     "legal_differ", "schema_mismatch", "weak_alias", "former_name", "short_fuzzy",
-    "conflict_other", "conflict_given",
+    "conflict_other", "conflict_given", "cross_cost", "cross_cost_worst",
 }  # fmt: skip
 SIGNS = {
     name: 1 if name in _POSITIVE else -1 if name in _NEGATIVE or "_left_" in name else 0

@@ -13,14 +13,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from clearance.matching.scripts import LATIN
 from clearance.matching.similarity import (
     EXACT,
     JOINED,
     MIN_TOKEN_SIM,
     NO_MATCH,
+    TRANSLIT,
     TokenMatch,
     token_similarity,
 )
+from clearance.matching.transliteration import learned_match
 from clearance.matching.vocabulary import LEGAL_FAMILIES, LEGAL_PREFIX
 
 MAX_GLUED = 8  # syllables of one word rejoined at most ("알렉산드로브나" has seven)
@@ -99,6 +102,8 @@ def align(
     q_alone, n_alone = _alone(query), _alone(name)
     q_special = [len(t) == 1 or t[0] == LEGAL_PREFIX for t in qt]
     n_special = [len(t) == 1 or t[0] == LEGAL_PREFIX for t in nt]
+    q_latin = [s == LATIN for s in query.scripts]
+    n_latin = [s == LATIN for s in name.scripts]
 
     # (sim, tokens covered, weight, query indices, name indices, match), best first.
     candidates: list[_Candidate] = []
@@ -108,6 +113,8 @@ def align(
                 m = _special_match(a, b, q_alone[i], n_alone[j])
             else:
                 m = pair_sim(i, j)
+                if (m is None or m.sim < MIN_TOKEN_SIM) and q_latin[i] != n_latin[j]:
+                    m = _read_across(query, name, (i,), (j,)) or m
             if m is not None and m.sim >= MIN_TOKEN_SIM:
                 candidates.append((m.sim, 2, qw[i] + nw[j], (i,), (j,), m))
     if any(query.glued) or any(name.glued):
@@ -128,6 +135,23 @@ def align(
     q_unmatched = [i for i, used in enumerate(q_used) if not used]
     n_unmatched = [j for j, used in enumerate(n_used) if not used]
     return Alignment(pairs, q_unmatched, n_unmatched, legal_counted)
+
+
+def _read_across(
+    query: Side, name: Side, qs: Sequence[int], ns: Sequence[int]
+) -> TokenMatch | None:
+    """Words of another script against Latin words the rules did not let them meet,
+    read with the learned costs of their script (transliteration.py)."""
+    q_script, n_script = query.scripts[qs[0]], name.scripts[ns[0]]
+    a = "".join(query.tokens[i] for i in qs)
+    b = "".join(name.tokens[j] for j in ns)
+    if n_script == LATIN and q_script != LATIN:
+        sim = learned_match(q_script, a, b)
+    elif q_script == LATIN and n_script != LATIN:
+        sim = learned_match(n_script, b, a)
+    else:
+        return None
+    return TokenMatch(sim, TRANSLIT) if sim else None
 
 
 def _joinable(token: str) -> bool:
@@ -171,6 +195,11 @@ def _glued_joins(
                     m = similarity(t, joined, one.leniency[i], True)
                 else:
                     m = similarity(joined, t, level, True)
+                if m.sim < MIN_TOKEN_SIM and (one.scripts[i] == LATIN) != (
+                    two.scripts[start] == LATIN
+                ):
+                    qs, ns = (span, (i,)) if query_is_two else ((i,), span)
+                    m = _read_across(query, name, qs, ns) or m
                 if m.sim >= MIN_TOKEN_SIM:
                     m = TokenMatch(m.sim, JOINED, m.edits)
                     w = sum(two_w[k] for k in span) + one_w[i]

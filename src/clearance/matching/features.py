@@ -29,8 +29,9 @@ from rapidfuzz.distance import Levenshtein
 
 from clearance.matching.alignment import INITIAL, LEGAL, Alignment, Side
 from clearance.matching.name_statistics import TokenKind
-from clearance.matching.scripts import ABJAD, MEDIUM, SYLLABIC
+from clearance.matching.scripts import ABJAD, LATIN, MEDIUM, SYLLABIC
 from clearance.matching.similarity import EDIT, EXACT, JOINED, PHONETIC, TRANSLIT
+from clearance.matching.transliteration import transliteration_cost
 
 FEATURES: tuple[str, ...] = (
     "met_info",  # information met, by any way of meeting (x similarity), up to MET_CAP
@@ -97,6 +98,12 @@ FEATURES: tuple[str, ...] = (
     "craft_left_names",  # name words of the query left over against a vessel or aircraft
     "only_tiny_fuzzy",  # every word met is a fuzzy pair, one side of three letters or fewer
     # (SAP ~ SPP, SAP ~ SAPA)
+    "cross_cost",  # information x learned cost per letter of reading a word of another
+    # script as the Latin word it met (transliteration.py), over the words so met
+    "cross_cost_worst",  # the highest of those costs per letter: one word badly read
+    "query_within_listed",  # not complete, but every name word of the query met (two or
+    # more), the listed name has more: a second given name, a father's name
+    "listed_within_query",  # … every name word of the listed name met, the query has more
 )
 TINY_WORD = 3  # letters: a word this short that differs from another is another word
 # Rules the model does not weigh: a pair they name is no match, whatever its words.
@@ -182,6 +189,19 @@ def _spelling_similarity(query: Side, name: Side, qs: Sequence[int], ns: Sequenc
     return float(Levenshtein.normalized_similarity(a, b))
 
 
+def _cross_cost(query: Side, name: Side, qs: Sequence[int], ns: Sequence[int]) -> float:
+    """The learned cost per letter of reading the words of another script as the Latin
+    words they met (0 when neither side is Latin: no table for that)."""
+    q_script, n_script = query.scripts[qs[0]], name.scripts[ns[0]]
+    a = "".join(query.tokens[i] for i in qs)
+    b = "".join(name.tokens[j] for j in ns)
+    if n_script == LATIN:
+        return transliteration_cost(q_script, a, b)
+    if q_script == LATIN:
+        return transliteration_cost(n_script, b, a)
+    return 0.0
+
+
 def _short_fuzzy(a: str, b: str) -> bool:
     """A fuzzy pair of short words is weak evidence (CNNC ~ CNOOC, Omega ~ Mega), unless
     one letter is added or dropped inside the word (Jon ~ John, Ali ~ Alli)."""
@@ -237,7 +257,7 @@ def alignment_features(
     q_met = n_met = met = 0.0
     all_exact = True
     left_over = False
-    tiny_fuzzy = met_pairs = 0
+    tiny_fuzzy = met_pairs = word_pairs = 0
     for pair in alignment.pairs:
         match = pair.match
         how = match.how
@@ -263,6 +283,7 @@ def alignment_features(
         sim = match.sim
         met += info * sim
         met_pairs += 1
+        word_pairs += how != INITIAL
         if (
             how != EXACT
             and how != INITIAL
@@ -273,6 +294,10 @@ def alignment_features(
         if cross:
             x[_CROSS] += info * sim
             x[_CROSS_BY_CLASS[_script_class(query, pq[0])]] += info * sim
+            cost = _cross_cost(query, name, pq, pn)
+            x[_I_CROSS_COST] += info * cost
+            if cost > x[_I_CROSS_WORST]:
+                x[_I_CROSS_WORST] = cost
         if how == EXACT:
             continue
         all_exact = False
@@ -336,6 +361,12 @@ def alignment_features(
             x[_COMPLETE_BY_CLASS[max(range(4), key=shares.__getitem__)]] = 1.0
         else:
             x[_I_COMPLETE] = 1.0
+    elif word_pairs >= 2 and not any(numbers_left):
+        # One name inside the other: what is left over is on one side only.
+        if not x[_I_Q_LEFT_NAMES] and x[_I_N_LEFT_NAMES]:
+            x[_I_Q_WITHIN] = 1.0
+        elif not x[_I_N_LEFT_NAMES] and x[_I_Q_LEFT_NAMES]:
+            x[_I_N_WITHIN] = 1.0
     x[_I_Q_ONE_WORD] = 1.0 if qs.one_word else 0.0
     x[_I_N_ONE_WORD] = 1.0 if ns.one_word else 0.0
     x[_I_BOTH_ONE_WORD] = 1.0 if qs.one_word and ns.one_word else 0.0
@@ -389,6 +420,8 @@ _I_NO_NAME = INDEX["q_no_name_word"]
 _I_Q_LEFT_NAMES, _I_N_LEFT_NAMES = INDEX["q_left_names"], INDEX["n_left_names"]
 _I_CRAFT_LEFT = INDEX["craft_left_names"]
 _I_TINY = INDEX["only_tiny_fuzzy"]
+_I_CROSS_COST, _I_CROSS_WORST = INDEX["cross_cost"], INDEX["cross_cost_worst"]
+_I_Q_WITHIN, _I_N_WITHIN = INDEX["query_within_listed"], INDEX["listed_within_query"]
 _NAME_KIND_INTS = frozenset({int(TokenKind.OTHER), int(TokenKind.GIVEN)})
 _CROSS_BY_CLASS = tuple(INDEX[f"cross_info_{c}"] for c in ("cyrillic", "syllabic", "abjad", "han"))
 _COMPLETE_BY_CLASS = tuple(INDEX[f"complete_{c}"] for c in ("cyrillic", "syllabic", "abjad", "han"))
