@@ -10,6 +10,12 @@ every pair under the current costs and counts its edits; an edit's cost is
 -log(times it was made / times its source letters were met), so keeping a letter is
 nearly free and a change the script never makes is dear. The worst-fitting tenth of
 pairs each round is left out of the count: Wikidata pairs a few names wrongly.
+
+Wikidata's pairs are mostly foreign names written in each script, with their vowels
+spelled out (كازانوفا for Casanova); the lists' own names are mostly native ones
+(محمد for Muhammad, short vowels unwritten). So the words of the lists' own aliases
+in another script, met by the aligner with a Latin alias of the same entity, are
+learned from too (train entities only, counted LIST_WEIGHT times).
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ MIN_COUNT = 3  # an edit made fewer times than this keeps its kind's unseen cost
 UNSEEN = {"del": 5.0, "ins": 5.0, "sub": 6.0, "sub12": 6.5, "sub21": 6.5}
 NOISE_SHARE = 0.1
 MAX_LENGTH_RATIO = 2.5
+LIST_WEIGHT = 3  # a word pair from the lists counts as this many Wikidata pairs
 
 
 def training_words(folder: Path, script_file: str) -> list[tuple[str, str, str]]:
@@ -64,6 +71,39 @@ def training_words(folder: Path, script_file: str) -> list[tuple[str, str, str]]
     return out
 
 
+def list_alias_words() -> list[tuple[str, str, str]]:
+    """(script, romanised, latin) of the words the aligner meets between an entity's
+    alias in another script and its Latin aliases, train entities only."""
+    from bench.all_lists import all_lists_screener
+    from clearance.matching.name_statistics import bundled_statistics
+    from clearance.matching.screener import compare_alignment
+    from tools.scorer.pairs import EntityGroups, entity_names
+
+    screener = all_lists_screener()
+    groups = EntityGroups(screener)
+    statistics = bundled_statistics()
+    values = screener.index.name_values
+    out = []
+    for entity, names in enumerate(entity_names(screener)):
+        if groups.split(entity) != "train":
+            continue
+        texts = list(dict.fromkeys(values[n] for n in names))
+        others = [t for t in texts if not t.isascii()]
+        latins = [t for t in texts if t.isascii()]
+        for other in others:
+            for latin in latins:
+                a, b, alignment = compare_alignment(other, latin, statistics)
+                for pair in alignment.pairs:
+                    script = a.scripts[pair.q[0]]
+                    if script == LATIN or any(b.scripts[j] != LATIN for j in pair.n):
+                        continue
+                    x = "".join(a.tokens[i] for i in pair.q)
+                    y = "".join(b.tokens[j] for j in pair.n)
+                    if x.isalpha() and y.isalpha() and len(y) >= 3:
+                        out.append((script, x, y))
+    return out
+
+
 def initial_costs(words: list[tuple[str, str, str]]) -> EditCosts:
     letters = {ch for _, a, b in words for ch in a + b}
     return EditCosts({f"{ch}>{ch}": 0.0 for ch in letters},
@@ -75,7 +115,8 @@ def costs_from_counts(edits: Counter[tuple[str, str]], sources: Counter[str]) ->
     for (src, dst), n in edits.items():
         if n < MIN_COUNT:
             continue
-        met = sources[src] if src else sources[""]
+        # An insertion after a letter ("^": at the start) is met as often as that letter.
+        met = sources[src[:-1] if src.endswith("+") else src]
         cost = -math.log((n + SMOOTHING) / (met + SMOOTHING))
         kind = edit_kind(src, dst)
         costs[f"{src}>{dst}"] = round(min(max(cost, 0.0), UNSEEN[kind]), 4)
@@ -90,6 +131,7 @@ def source_units(words: list[tuple[str, str, str]]) -> Counter[str]:
         units.update(a)
         units.update(a[k : k + 2] for k in range(len(a) - 1))
         units[""] += len(a) + 1
+        units["^"] += 1
     return units
 
 
@@ -132,6 +174,11 @@ def write_costs(out: Path = COSTS_FILE, iterations: int = 4) -> None:
     for script_file in SCRIPTS:
         for word in training_words(WIKIDATA, script_file):
             by_script.setdefault(word[0], []).append(word)
+    from_lists = list_alias_words()
+    for word in from_lists:
+        by_script.setdefault(word[0], []).extend([word] * LIST_WEIGHT)
+    print(f"word pairs from the lists' own aliases: {len(from_lists):,} "
+          f"({time.time() - started:.0f}s)")  # fmt: skip
     # Scripts with few words (Hiragana names in the Japanese file …) join the pooled table.
     tables: dict[str, dict] = {}
     pooled = [w for words in by_script.values() for w in words]

@@ -98,8 +98,8 @@ FEATURES: tuple[str, ...] = (
     "craft_left_names",  # name words of the query left over against a vessel or aircraft
     "only_tiny_fuzzy",  # every word met is a fuzzy pair, one side of three letters or fewer
     # (SAP ~ SPP, SAP ~ SAPA)
-    "cross_cost",  # information x learned cost per letter of reading a word of another
-    # script as the Latin word it met (transliteration.py), over the words so met
+    "cross_cost",  # learned cost per letter of reading the words of another script as
+    # the Latin words they met (transliteration.py), their mean weighed by information
     "cross_cost_worst",  # the highest of those costs per letter: one word badly read
     "query_within_listed",  # not complete, but every name word of the query met (two or
     # more), the listed name has more: a second given name, a father's name
@@ -258,6 +258,7 @@ def alignment_features(
     all_exact = True
     left_over = False
     tiny_fuzzy = met_pairs = word_pairs = 0
+    cross_weight = 0.0
     for pair in alignment.pairs:
         match = pair.match
         how = match.how
@@ -295,6 +296,7 @@ def alignment_features(
             x[_CROSS] += info * sim
             x[_CROSS_BY_CLASS[_script_class(query, pq[0])]] += info * sim
             cost = _cross_cost(query, name, pq, pn)
+            cross_weight += info
             x[_I_CROSS_COST] += info * cost
             if cost > x[_I_CROSS_WORST]:
                 x[_I_CROSS_WORST] = cost
@@ -325,6 +327,8 @@ def alignment_features(
         elif how == JOINED:
             x[_JOINED] += info
             x[_JOINED_MISS] += miss
+    if cross_weight > 0:
+        x[_I_CROSS_COST] /= cross_weight
     x[_MET] = met if met < MET_CAP else MET_CAP
     x[_MET_MORE] = min(max(0.0, met - MET_CAP), MET_CAP)
     numbers_left = [0, 0]

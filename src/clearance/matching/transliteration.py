@@ -42,6 +42,12 @@ class EditCosts:
     def cost(self, src: str, dst: str, kind: str) -> float:
         return self.costs.get(f"{src}>{dst}", self.default[kind])
 
+    def insertion(self, after: str, dst: str) -> float:
+        """Adding `dst` after the source letter `after` ("^" at the start): vowels a
+        script leaves unwritten are added after its consonants, not anywhere."""
+        known = self.costs.get(f"{after}+>{dst}")
+        return known if known is not None else self.costs.get(f">{dst}", self.default["ins"])
+
 
 def cheapest_path(
     costs: EditCosts, source: str, target: str
@@ -64,7 +70,8 @@ def cheapest_path(
             if s1:
                 _relax(best, back, i + 1, j, here + c(s1, "", "del"), i, j, "del")
             if t1:
-                _relax(best, back, i, j + 1, here + c("", t1, "ins"), i, j, "ins")
+                after = source[i - 1] if i else "^"
+                _relax(best, back, i, j + 1, here + costs.insertion(after, t1), i, j, "ins")
             if s1 and t1:
                 _relax(best, back, i + 1, j + 1, here + c(s1, t1, "sub"), i, j, "sub")
                 if j + 1 < m:
@@ -76,7 +83,9 @@ def cheapest_path(
     edits: list[tuple[str, str]] = []
     i, j = n, m
     while back[i][j] is not None:
-        pi, pj, _ = back[i][j]  # type: ignore[misc]
+        pi, pj, kind = back[i][j]  # type: ignore[misc]
+        if kind == "ins":  # counted with the letter it follows, and without
+            edits.append(((source[pi - 1] if pi else "^") + "+", target[pj:j]))
         edits.append((source[pi:i], target[pj:j]))
         i, j = pi, pj
     edits.reverse()
@@ -101,7 +110,7 @@ def _relax(
 def edit_kind(src: str, dst: str) -> str:
     if not dst:
         return "del"
-    if not src:
+    if not src or src.endswith("+"):
         return "ins"
     if len(src) == 2:
         return "sub21"

@@ -78,7 +78,7 @@ class ScreeningHit:
 
 
 # Near misses are looked for down to this many log-odds under the threshold in use
-# (0.40 -> 0.03): scores are calibrated probabilities, so a fixed share of the threshold
+# (0.45 -> 0.04): scores are calibrated probabilities, so a fixed share of the threshold
 # would mean another distance at every threshold.
 NEAR_MISS_LOG_ODDS = 3.0
 
