@@ -1,0 +1,76 @@
+"""Where a check spends its time: cProfile of the first pass and of a batch chunk.
+
+    python bench/profile_match.py [--queries N] [--batch N] [--top N]
+
+The same queries as bench/match.py (the treated UN positives and random negatives),
+checked once with empty token caches (first pass), then a batch of new names run as
+one worker runs its chunks (`batch._check_chunk`), in this process so that the
+profile sees it. Prints the top functions by own time and by cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.all_lists import all_lists_screener  # noqa: E402
+from bench.quality_measures import read_rows  # noqa: E402
+from clearance.matching import Screener  # noqa: E402
+from clearance.matching.batch import _check_chunk  # noqa: E402
+
+
+def top_lines(profile: cProfile.Profile, sort: str, top: int) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.strip_dirs().sort_stats(sort).print_stats(top)
+    lines = out.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    total = next(line for line in lines if "function calls" in line)
+    return "\n".join([total.strip(), *lines[start:]]).rstrip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--queries", type=int, default=3000)
+    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--top", type=int, default=15)
+    args = parser.parse_args()
+    index = all_lists_screener().index
+    rng = random.Random(7)
+    positives = [r["full_name"] for r in read_rows("positives_un_treated.csv")]
+    negatives = [r["full_name"] for r in read_rows("negatives_global.csv")]
+    negatives += [r["full_name"] for r in read_rows("negatives_us.csv")]
+    queries = positives + rng.sample(negatives, max(0, args.queries - len(positives)))
+    rng.shuffle(queries)
+
+    screener = Screener(index)
+    profile = cProfile.Profile()
+    profile.enable()
+    for q in queries:
+        screener.check(q)
+    profile.disable()
+    print(f"## first pass, {len(queries)} checks, by own time")
+    print(top_lines(profile, "tottime", args.top))
+    print(f"\n## first pass, {len(queries)} checks, by cumulative time")
+    print(top_lines(profile, "cumulative", args.top))
+
+    batch = negatives[: args.batch]
+    screener = Screener(index)
+    profile = cProfile.Profile()
+    profile.enable()
+    for start in range(0, len(batch), 256):
+        _check_chunk(screener, list(batch[start : start + 256]), {})
+    profile.disable()
+    print(f"\n## batch, {len(batch)} new names in chunks of 256, one process, by own time")
+    print(top_lines(profile, "tottime", args.top))
+
+
+if __name__ == "__main__":
+    main()
