@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from clearance.matching import secondary
-from clearance.matching.alignment import Alignment, Side, _glued_runs, align
+from clearance.matching.alignment import Alignment, Side, align
 from clearance.matching.explain import describe_name_match
 from clearance.matching.features import PairFacts, SideSummary, alignment_features, summarize
 from clearance.matching.index import KINDS, MatchIndex
@@ -40,17 +38,6 @@ from clearance.matching.retrieval import (
     candidate_names,
     query_tokens,
 )
-from clearance.matching.score_bound import (
-    BoundModel,
-    Candidates,
-    PairFlags,
-    VocabTables,
-    gather,
-    logit_bounds,
-    raise_by_joins,
-    reach,
-    vocab_tables,
-)
 from clearance.matching.scripts import LATIN, STRICT
 from clearance.matching.similarity import TokenMatch, token_similarity
 from clearance.model import Entity, NameKind
@@ -60,8 +47,7 @@ DEFAULT_THRESHOLD = bundled_model().threshold
 LOOKUP_THRESHOLD = probability(logit_of(DEFAULT_THRESHOLD) - 2.0)
 _PERSON_SCHEMAS = frozenset({"Person"})
 _NO_SHARES = (0.0, 0.0, 0.0, 0.0)
-_BOUND_MARGIN = 1e-9  # the bound and the model add the same terms in another order
-_LISTED_SCRIPTS = frozenset({LATIN})  # listed names are read as written (_name_side)
+_LISTED_CACHE = 30_000  # listed names kept ready for scoring (of about 94,000)
 
 
 @dataclass(slots=True)
@@ -154,10 +140,6 @@ def query_side(tokens: NameTokens, info: Sequence[float], kinds: Sequence[int]) 
 class Screener:
     """Screens names against one compiled index (one set of lists, one version)."""
 
-    # Skip candidates whose bounded log-odds cannot pass (score_bound.py); off, every
-    # candidate is aligned, as the reference the tests compare with.
-    prune = True
-
     def __init__(
         self,
         index: MatchIndex,
@@ -170,8 +152,6 @@ class Screener:
         self.statistics = statistics or bundled_statistics()
         self._token_facts: dict[tuple[str, str], tuple[float, int]] = {}
         self._listed_names: dict[int, _ListedName] = {}
-        self._bound_model = BoundModel(self.model)
-        self._flag_tables: dict[tuple[str | None, bool], tuple[np.ndarray, ...]] = {}
 
     # -- construction -------------------------------------------------------------------
 
@@ -206,9 +186,7 @@ class Screener:
         best: dict[int, _Scored] = {}
         # Facts that agree can lift a name score up to the threshold: look lower for them.
         floor = secondary.lowest_liftable(logit_of(threshold), bool(birth_date), bool(country))
-        # Names whose log-odds surely stay at or below the floor are not aligned.
-        candidates = self._may_pass(prepared, floor) if self.prune else prepared.candidates
-        for name_idx in candidates:
+        for name_idx in prepared.candidates:
             scored = self._score_prepared(prepared, name_idx)
             e_idx = int(self.index.name_entity[name_idx])
             if scored.logit > floor and (e_idx not in best or scored.logit > best[e_idx].logit):
@@ -270,57 +248,6 @@ class Screener:
             prepared.organisation,
         )
 
-    def _may_pass(self, prepared: _PreparedQuery, floor: float) -> list[int]:
-        """The candidates whose log-odds may pass `floor`, by the bound of score_bound.py
-        (all candidates at once): single pairs and glued syllables first, then, for the
-        names that bound keeps out, the joins of leftover neighbours."""
-        names = prepared.candidates
-        if not names:
-            return names
-        index, query = self.index, prepared.side
-        tables = vocab_tables(index)
-        cands = gather(index, names)
-        q_reach, n_reach = reach(query, prepared.lookups, cands, tables, index.vocab_text)
-        flags = self._pair_flags(prepared, cands, tables)
-        args = (self._bound_model, query, prepared.summary)
-        rest = (cands, tables, flags, _LISTED_SCRIPTS)
-        low = logit_bounds(*args, q_reach, n_reach, *rest) + _BOUND_MARGIN <= floor
-        if low.any():  # what joined words could add to the names bounded out so far
-            which = np.flatnonzero(low)
-            runs = self._glued_runs
-            if raise_by_joins(query, q_reach, n_reach, cands, which, runs, tables, index,
-                              cached_similarity):  # fmt: skip
-                low = logit_bounds(*args, q_reach, n_reach, *rest) + _BOUND_MARGIN <= floor
-        return [n for n, out in zip(names, low.tolist(), strict=True) if not out]
-
-    def _pair_flags(
-        self, prepared: _PreparedQuery, cands: Candidates, tables: VocabTables
-    ) -> PairFlags:
-        """`_pair_facts` of every candidate, as arrays (read from a table of every kind
-        of party and kind of name, made once per kind of query)."""
-        key = (prepared.schema, prepared.organisation)
-        table = self._flag_tables.get(key)
-        if table is None:
-            facts = [
-                [self._pair_facts(*key, schema, kind) for kind in KINDS]
-                for schema in tables.schemas
-            ]
-            table = self._flag_tables[key] = tuple(
-                np.array([[getattr(f, name) for f in row] for row in facts], dtype=bool)
-                for name in PairFlags._fields[:5]
-            )
-        index = self.index
-        codes = tables.schema_code[index.name_entity[cands.names]]
-        kinds = index.name_kind[cands.names]
-        return PairFlags(*(t[codes, kinds] for t in table), tables.one_word[cands.names])
-
-    def _glued_runs(self, name_idx: int) -> list[tuple[int, int, str]]:
-        """(start, end, joined) of the runs of glued syllables of a listed name."""
-        if True not in self.index.name_glued(name_idx):
-            return []
-        side = self._listed(name_idx).side
-        return [(s, e, "".join(side.tokens[s:e])) for s, e in _glued_runs(side)]
-
     def _query_side(self, tokens: NameTokens) -> Side:
         """The query's words with their information (by the script each was written in,
         against the population of that script) and kind."""
@@ -381,6 +308,8 @@ class Screener:
                 index.entities.schema_of(int(index.name_entity[name_idx])),
                 KINDS[int(index.name_kind[name_idx])],
             )
+            if len(self._listed_names) >= _LISTED_CACHE:
+                self._listed_names.clear()  # about 1 kB a name: bounded per worker
             self._listed_names[name_idx] = listed
         return listed
 
