@@ -120,7 +120,7 @@ def _memory(pid: int) -> dict[str, int]:
 
 
 def _children(pid: int) -> list[int]:
-    out = []
+    out: list[int] = []
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{task}/children") as f:
