@@ -54,6 +54,17 @@ def fold(text: str) -> str:
     return anyascii(unicodedata.normalize("NFKC", text)).lower().strip()
 
 
+def bench_queries(count: int, rng: random.Random) -> tuple[list[str], list[str], list[str]]:
+    """(queries, positives, negatives): `count` names to check, the treated UN positives
+    and negatives (global and US) drawn at random, shuffled."""
+    positives = [r["full_name"] for r in read_rows("positives_un_treated.csv")]
+    negatives = [r["full_name"] for r in read_rows("negatives_global.csv")]
+    negatives += [r["full_name"] for r in read_rows("negatives_us.csv")]
+    queries = positives + rng.sample(negatives, max(0, count - len(positives)))
+    rng.shuffle(queries)
+    return queries, positives, negatives
+
+
 def percentiles(values: list[float]) -> tuple[float, float, float]:
     p50, p90, p99 = np.percentile(np.array(values) * 1000.0, [50, 90, 99])
     return float(p50), float(p90), float(p99)
@@ -224,11 +235,7 @@ def main() -> None:
           f"load {t_load:.2f}s ({size / 1e6:.0f} MB), cold process {cold:.2f}s")  # fmt: skip
 
     rng = random.Random(7)
-    positives = [r["full_name"] for r in read_rows("positives_un_treated.csv")]
-    negatives = [r["full_name"] for r in read_rows("negatives_global.csv")]
-    negatives += [r["full_name"] for r in read_rows("negatives_us.csv")]
-    queries = positives + rng.sample(negatives, max(0, args.queries - len(positives)))
-    rng.shuffle(queries)
+    queries, positives, negatives = bench_queries(args.queries, rng)
     first = percentiles(timed_checks(screener, queries))
     steady = percentiles(timed_checks(screener, queries))
     print("check first pass p50/p90/p99 ms: {:.2f} / {:.2f} / {:.2f}".format(*first))

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.all_lists import all_lists_screener  # noqa: E402
-from bench.quality_measures import read_rows  # noqa: E402
+from bench.match import bench_queries  # noqa: E402
 from clearance.matching import Screener  # noqa: E402
 from clearance.matching.batch import _check_chunk  # noqa: E402
 
@@ -43,12 +43,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
     index = all_lists_screener().index
-    rng = random.Random(7)
-    positives = [r["full_name"] for r in read_rows("positives_un_treated.csv")]
-    negatives = [r["full_name"] for r in read_rows("negatives_global.csv")]
-    negatives += [r["full_name"] for r in read_rows("negatives_us.csv")]
-    queries = positives + rng.sample(negatives, max(0, args.queries - len(positives)))
-    rng.shuffle(queries)
+    queries, _, negatives = bench_queries(args.queries, random.Random(7))
 
     screener = Screener(index)
     profile = cProfile.Profile()
