@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -314,9 +315,12 @@ class Screener:
         return listed
 
     @staticmethod
+    @functools.cache
     def _pair_facts(
         query_schema: str | None, organisation: bool, listed_schema: str, kind: NameKind
     ) -> PairFacts:
+        """What the features need beyond the two names: a few kinds of query by a few
+        kinds of party and of name, each made once (a frozen dataclass is slow to make)."""
         return PairFacts(
             schema_mismatch=secondary.pair_schema_mismatch(
                 query_schema, organisation, listed_schema
