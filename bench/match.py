@@ -4,21 +4,31 @@
 
 Measures: index build, save and cached load; single `check` latency in process
 (first pass, with cold token caches, and steady state); batch throughput with
-`check_many` on both cores; a cold `check` in a fresh process (import, cached index
-load, one query); peak memory; a brute-force rapidfuzz scan of every listed name
-(time per query and recall at 0.85) beside the index; and the index's candidate
-recall: the share of true matches among the candidates it hands the scorer.
+`check_many` on both cores, and the memory the two workers hold (proportional set
+size: pages shared with the parent count once); a cold `check` in a fresh process
+(import, cached index load, one query); the cold CLI, `clearance check "Higuision"`
+from process start to exit against a store of the bundled snapshot, with its import
+time (`python -X importtime`); peak memory; a brute-force rapidfuzz scan of every
+listed name (time per query and recall at 0.85) beside the index; and the index's
+candidate recall: the share of true matches among the candidates it hands the scorer.
+
+The package is byte-compiled first (`compileall`), as an installed package is: with
+PYTHONDONTWRITEBYTECODE set, every cold process would otherwise compile ~90 modules.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import random
+import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -42,6 +52,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def fold(text: str) -> str:
     return anyascii(unicodedata.normalize("NFKC", text)).lower().strip()
+
+
+def bench_queries(count: int, rng: random.Random) -> tuple[list[str], list[str], list[str]]:
+    """(queries, positives, negatives): `count` names to check, the treated UN positives
+    and negatives (global and US) drawn at random, shuffled."""
+    positives = [r["full_name"] for r in read_rows("positives_un_treated.csv")]
+    negatives = [r["full_name"] for r in read_rows("negatives_global.csv")]
+    negatives += [r["full_name"] for r in read_rows("negatives_us.csv")]
+    queries = positives + rng.sample(negatives, max(0, count - len(positives)))
+    rng.shuffle(queries)
+    return queries, positives, negatives
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
@@ -68,6 +89,84 @@ def cold_process(index_path: Path) -> float:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
     return time.perf_counter() - t
+
+
+def cold_cli(runs: int = 5) -> tuple[float, float, float]:
+    """(median, fastest) seconds of `clearance check "Higuision"` from process start to
+    exit, and the seconds its imports take, against a store of the bundled snapshot in
+    a scratch home (its first use loads the snapshot and builds the index: not timed)."""
+    compileall.compile_dir(str(ROOT / "src" / "clearance"), quiet=1)
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "CLEARANCE_HOME": home,
+               "XDG_DATA_HOME": f"{home}/data", "XDG_CACHE_HOME": f"{home}/cache",
+               "CLEARANCE_STALE_DAYS": "100000"}  # fmt: skip
+        env.pop("CLEARANCE_DB", None)
+        env.pop("CLEARANCE_CACHE_DIR", None)
+        command = [sys.executable, "-m", "clearance", "check", "Higuision"]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run(command, env=env, check=True, capture_output=True)
+            times.append(time.perf_counter() - t)
+        traced = subprocess.run([sys.executable, "-X", "importtime", *command[1:]], env=env,
+                                check=True, capture_output=True, text=True)  # fmt: skip
+    # Top-level imports only (no indentation before the name): their cumulative times.
+    top = re.findall(r"^import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", traced.stderr, re.M)
+    return statistics.median(times), min(times), sum(int(us) for us, _ in top) / 1e6
+
+
+def _memory(pid: int) -> dict[str, int]:
+    """Pss and Private_Dirty of a process, in MB (Linux)."""
+    out = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("Pss", "Private_Dirty"):
+                    out[key] = int(value.split()[0]) // 1024
+    except OSError:
+        pass
+    return out
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def batch_with_memory(screener: Screener, names: list[str]) -> tuple[float, dict[str, int]]:
+    """names/s of `check_many` on 2 workers, and the largest memory seen meanwhile: the
+    proportional set size of parent and workers together (the index counted once if
+    shared) and the private dirty memory of the workers (what each copied or built)."""
+    peak = {"pss": 0, "private": 0, "workers": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        me = os.getpid()
+        while not done.wait(0.25):
+            kids = [_memory(k) for k in _children(me)]
+            if not kids:
+                continue
+            pss = _memory(me).get("Pss", 0) + sum(k.get("Pss", 0) for k in kids)
+            if pss > peak["pss"]:
+                peak.update(pss=pss, workers=len(kids),
+                            private=max(k.get("Private_Dirty", 0) for k in kids))  # fmt: skip
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    t = time.perf_counter()
+    screener.check_many(names, workers=2)
+    rate = len(names) / (time.perf_counter() - t)
+    done.set()
+    watcher.join()
+    return rate, peak
 
 
 def candidate_recall(screener: Screener) -> tuple[float, int]:
@@ -136,11 +235,7 @@ def main() -> None:
           f"load {t_load:.2f}s ({size / 1e6:.0f} MB), cold process {cold:.2f}s")  # fmt: skip
 
     rng = random.Random(7)
-    positives = [r["full_name"] for r in read_rows("positives_un_treated.csv")]
-    negatives = [r["full_name"] for r in read_rows("negatives_global.csv")]
-    negatives += [r["full_name"] for r in read_rows("negatives_us.csv")]
-    queries = positives + rng.sample(negatives, max(0, args.queries - len(positives)))
-    rng.shuffle(queries)
+    queries, positives, negatives = bench_queries(args.queries, rng)
     first = percentiles(timed_checks(screener, queries))
     steady = percentiles(timed_checks(screener, queries))
     print("check first pass p50/p90/p99 ms: {:.2f} / {:.2f} / {:.2f}".format(*first))
@@ -148,10 +243,13 @@ def main() -> None:
 
     batch = negatives[: args.batch]
     fresh = Screener(index)  # token caches empty: the batch pays for its own lookups
-    t = time.perf_counter()
-    fresh.check_many(batch, workers=2)
-    rate = len(batch) / (time.perf_counter() - t)
-    print(f"batch {len(batch)} names on 2 workers: {rate:,.0f} names/s")
+    rate, workers_memory = batch_with_memory(fresh, batch)
+    print(f"batch {len(batch)} names on 2 workers: {rate:,.0f} names/s; memory of parent and "
+          f"workers {workers_memory['pss']} MB (PSS), a worker's own "
+          f"{workers_memory['private']} MB")  # fmt: skip
+    cli_median, cli_fastest, cli_imports = cold_cli()
+    print(f"cold CLI check: median {cli_median:.2f} s, fastest {cli_fastest:.2f} s, "
+          f"imports {cli_imports:.2f} s")  # fmt: skip
 
     recall, n_recall = candidate_recall(screener)
     print(f"candidate recall {recall:.2%} of {n_recall} treated positives")
@@ -188,6 +286,11 @@ def main() -> None:
         "| ≤ 0.5 / 5 ms |",
         f"| single check p50 / p99, steady | {steady[0]:.2f} / {steady[2]:.2f} ms | ≤ 0.5 / 5 ms |",
         f"| batch, `check_many` on 2 workers | {rate:,.0f} names/s | ≥ 10,000 |",
+        f"| memory of the batch: parent and 2 workers (PSS) / a worker's own | "
+        f"{workers_memory['pss']} / {workers_memory['private']} MB | ≤ 1 GB |",
+        f'| cold CLI `clearance check "Higuision"`, median / fastest of 5 | {cli_median:.2f} / '
+        f"{cli_fastest:.2f} s | ≤ 1.5 s |",
+        f"| of which imports (`python -X importtime`, top-level modules) | {cli_imports:.2f} s | |",
         f"| peak memory (this benchmark process) | {peak:.0f} MB | ≤ 1 GB |",
         f"| candidate recall (treated positives) | {recall:.2%} of {n_recall} | |",
         f"| brute-force JW scan of all names | {brute_s * 1000:.1f} ms/query, recall "

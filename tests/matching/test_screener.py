@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 
 import pytest
 
-from clearance.matching import DEFAULT_THRESHOLD, Hit, MatchIndex, Screener
+from clearance.matching import DEFAULT_THRESHOLD, Hit, MatchIndex, Screener, cached_index
+from clearance.matching.index import code_fingerprint
 from clearance.matching.match_model import logit_of
+from clearance.matching.screener import cache_dir
 from clearance.model import Entity, Listing, Name, NameKind, PartialDate
 
 pytestmark = pytest.mark.slow
@@ -168,6 +171,52 @@ def test_damaged_index_file_is_refused(tmp_path: pytest.TempPathFactory) -> None
     path.write_bytes(pickle.dumps({"format": -1}))
     with pytest.raises(ValueError, match="not a match index"):
         MatchIndex.load(path)
+
+
+def test_cut_short_or_empty_index_file_is_refused_and_rebuilt(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The arrays and entities follow the pickle in the file and are mapped, not read:
+    a file cut short (a full disk) or empty is refused, and the cache rebuilds it."""
+    index = MatchIndex.build([_entity("t:1", [("Ivan SIDOROV", NameKind.PRIMARY)])])
+    path = tmp_path / "cut.pkl"  # type: ignore[operator]
+    index.save(path)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) - 100])
+    with pytest.raises(ValueError, match="cut short"):
+        MatchIndex.load(path)
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match="not a match index"):
+        MatchIndex.load(path)
+    monkeypatch.setenv("CLEARANCE_CACHE_DIR", str(tmp_path))
+    digest = hashlib.sha256(f"{code_fingerprint()}:key".encode()).hexdigest()[:24]
+    cached = cache_dir() / "match-index" / f"{digest}.pkl"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(whole[:50])
+    rebuilt = cached_index("key", lambda: [_entity("t:9", [("Olga PETROVA", NameKind.PRIMARY)])])
+    assert rebuilt.entities[0].id == "t:9"
+    assert MatchIndex.load(cached).entities[0].id == "t:9"  # the good index replaced it
+
+
+def test_mapped_index_pickles_whole_and_screens_the_same(
+    tmp_path: pytest.TempPathFactory,
+) -> None:
+    """A worker started by spawn gets the index pickled: the mapped entity bytes travel
+    as bytes, and the copy screens as the original does."""
+    entities = [
+        _entity("t:1", [("Ivan Petrovich SIDOROV", NameKind.PRIMARY)]),
+        _entity("t:2", [("Vanya Trading LLC", NameKind.PRIMARY)], "Company"),
+    ]
+    path = tmp_path / "index.pkl"  # type: ignore[operator]
+    MatchIndex.build(entities).save(path)
+    mapped = MatchIndex.load(path)
+    assert not mapped.name_tokens.flags.writeable  # read in place from the file
+    copy = pickle.loads(pickle.dumps(mapped))
+    for query in ("Sidorov Ivan", "Vanya Trading"):
+        assert [(h.entity_id, h.score) for h in Screener(copy).check(query)] == [
+            (h.entity_id, h.score) for h in Screener(mapped).check(query)
+        ]
+    assert copy.entity(1).id == mapped.entity(1).id == "t:2"
 
 
 def test_screener_load_reads_the_store_and_caches_the_index(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -47,6 +48,7 @@ DEFAULT_THRESHOLD = bundled_model().threshold
 LOOKUP_THRESHOLD = probability(logit_of(DEFAULT_THRESHOLD) - 2.0)
 _PERSON_SCHEMAS = frozenset({"Person"})
 _NO_SHARES = (0.0, 0.0, 0.0, 0.0)
+_LISTED_CACHE = 30_000  # listed names kept ready for scoring (of about 94,000)
 
 
 @dataclass(slots=True)
@@ -114,6 +116,14 @@ class _PreparedQuery(NamedTuple):
     candidates: list[int]
 
 
+class _ListedName(NamedTuple):
+    vids: list[int]
+    side: Side
+    summary: SideSummary
+    schema: str  # of the listed entity
+    kind: NameKind
+
+
 class ScoredName(NamedTuple):
     """One listed name scored against a query (Screener.scored_candidates)."""
 
@@ -142,6 +152,7 @@ class Screener:
         self.model = model or bundled_model()
         self.statistics = statistics or bundled_statistics()
         self._token_facts: dict[tuple[str, str], tuple[float, int]] = {}
+        self._listed_names: dict[int, _ListedName] = {}
 
     # -- construction -------------------------------------------------------------------
 
@@ -269,18 +280,48 @@ class Screener:
         query_schema: str | None,
         organisation: bool = False,
     ) -> _Scored:
-        index = self.index
-        vids = index.name_token_ids(name_idx)
-        name = self._name_side(vids, name_idx)
+        listed = self._listed(name_idx)
+        vids, name = listed.vids, listed.side
 
         def pair_sim(i: int, j: int) -> TokenMatch | None:
             return lookups[i].matches.get(vids[j])
 
         alignment = align(query, name, pair_sim, cached_similarity)
-        e_idx = int(index.name_entity[name_idx])
-        kind = KINDS[int(index.name_kind[name_idx])]
-        listed_schema = index.entities.schema_of(e_idx)
-        facts = PairFacts(
+        facts = self._pair_facts(query_schema, organisation, listed.schema, listed.kind)
+        x = alignment_features(query, name, alignment, facts, summary, listed.summary)
+        return _Scored(self.model.logit(x), name_idx, alignment, x)
+
+    def _listed(self, name_idx: int) -> _ListedName:
+        """What scoring reads of a listed name, built on first use and kept: the same
+        names come back as candidates query after query."""
+        listed = self._listed_names.get(name_idx)
+        if listed is None:
+            index = self.index
+            vids = index.name_token_ids(name_idx)
+            listed = _ListedName(
+                vids,
+                self._name_side(vids, name_idx),
+                SideSummary(
+                    index.name_info_list[name_idx],
+                    index.name_counted_list[name_idx] == 1,
+                    _NO_SHARES,
+                ),
+                index.entities.schema_of(int(index.name_entity[name_idx])),
+                KINDS[int(index.name_kind[name_idx])],
+            )
+            if len(self._listed_names) >= _LISTED_CACHE:
+                self._listed_names.clear()  # about 1 kB a name: bounded per worker
+            self._listed_names[name_idx] = listed
+        return listed
+
+    @staticmethod
+    @functools.cache
+    def _pair_facts(
+        query_schema: str | None, organisation: bool, listed_schema: str, kind: NameKind
+    ) -> PairFacts:
+        """What the features need beyond the two names: a few kinds of query by a few
+        kinds of party and of name, each made once (a frozen dataclass is slow to make)."""
+        return PairFacts(
             schema_mismatch=secondary.pair_schema_mismatch(
                 query_schema, organisation, listed_schema
             ),
@@ -289,11 +330,6 @@ class Screener:
             weak_alias=kind is NameKind.WEAK,
             former_name=kind is NameKind.FORMER,
         )
-        name_summary = SideSummary(
-            index.name_info_list[name_idx], index.name_counted_list[name_idx] == 1, _NO_SHARES
-        )
-        x = alignment_features(query, name, alignment, facts, summary, name_summary)
-        return _Scored(self.model.logit(x), name_idx, alignment, x)
 
     def _name_side(self, vids: list[int], name_idx: int) -> Side:
         index = self.index
