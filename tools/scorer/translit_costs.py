@@ -92,7 +92,8 @@ def list_alias_words() -> list[tuple[str, str, str]]:
         latins = [t for t in texts if t.isascii()]
         for other in others:
             for latin in latins:
-                a, b, alignment = compare_alignment(other, latin, statistics)
+                # The rules alone, so that the costs never learn from themselves.
+                a, b, alignment = compare_alignment(other, latin, statistics, read_across=False)
                 for pair in alignment.pairs:
                     script = a.scripts[pair.q[0]]
                     if script == LATIN or any(b.scripts[j] != LATIN for j in pair.n):
@@ -197,7 +198,10 @@ def write_costs(out: Path = COSTS_FILE, iterations: int = 4) -> None:
     data = {
         "fitted_by": "tools/scorer/translit_costs.py",
         "script_sha256": sha256(Path(__file__)),
-        "data_sha256": {f"wd_{s}_16.tsv": sha256(WIKIDATA / f"wd_{s}_16.tsv") for s in SCRIPTS},
+        "data_sha256": {
+            **{f"wd_{s}_16.tsv": sha256(WIKIDATA / f"wd_{s}_16.tsv") for s in SCRIPTS},
+            "snapshot manifest": sha256(ROOT / "src/clearance/snapshot/data/manifest.json"),
+        },
         "iterations": iterations,
         "scripts": tables,
     }

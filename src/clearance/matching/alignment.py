@@ -93,9 +93,11 @@ def align(
     name: Side,
     pair_sim: Callable[[int, int], TokenMatch | None],
     similarity: Callable[[str, str, int, bool], TokenMatch] = token_similarity,
+    read_across: bool = True,
 ) -> Alignment:
     """Align `query` with `name`; `pair_sim(i, j)` gives the similarity of plain tokens,
-    `similarity` that of joined tokens."""
+    `similarity` that of joined tokens; without `read_across`, the rules alone (no
+    learned reading of other scripts: what the costs are learned from)."""
     qt, nt = query.tokens, name.tokens
     legal_counted = any(t[0] == LEGAL_PREFIX for t in qt) and any(t[0] == LEGAL_PREFIX for t in nt)
     qw, nw = query.info, name.info
@@ -113,12 +115,16 @@ def align(
                 m = _special_match(a, b, q_alone[i], n_alone[j])
             else:
                 m = pair_sim(i, j)
-                if (m is None or m.sim < MIN_TOKEN_SIM) and q_latin[i] != n_latin[j]:
+                if (
+                    read_across
+                    and (m is None or m.sim < MIN_TOKEN_SIM)
+                    and q_latin[i] != n_latin[j]
+                ):
                     m = _read_across(query, name, (i,), (j,)) or m
             if m is not None and m.sim >= MIN_TOKEN_SIM:
                 candidates.append((m.sim, 2, qw[i] + nw[j], (i,), (j,), m))
     if any(query.glued) or any(name.glued):
-        candidates.extend(_glued_joins(query, name, qw, nw, similarity))
+        candidates.extend(_glued_joins(query, name, qw, nw, similarity, read_across))
     candidates.sort(key=lambda c: (c[0], c[1], c[2]), reverse=True)
     q_used = [False] * len(qt)
     n_used = [False] * len(nt)
@@ -177,6 +183,7 @@ def _glued_joins(
     qw: Sequence[float],
     nw: Sequence[float],
     similarity: Callable[[str, str, int, bool], TokenMatch],
+    read_across: bool = True,
 ) -> list[_Candidate]:
     """Rejoin what one word held, against single tokens of the other name, every rule on."""
     out: list[_Candidate] = []
@@ -195,8 +202,10 @@ def _glued_joins(
                     m = similarity(t, joined, one.leniency[i], True)
                 else:
                     m = similarity(joined, t, level, True)
-                if m.sim < MIN_TOKEN_SIM and (one.scripts[i] == LATIN) != (
-                    two.scripts[start] == LATIN
+                if (
+                    read_across
+                    and m.sim < MIN_TOKEN_SIM
+                    and (one.scripts[i] == LATIN) != (two.scripts[start] == LATIN)
                 ):
                     qs, ns = (span, (i,)) if query_is_two else ((i,), span)
                     m = _read_across(query, name, qs, ns) or m

@@ -448,7 +448,7 @@ def _side(tokens: NameTokens, statistics: NameStatistics) -> Side:
 
 
 def compare_alignment(
-    name_a: str, name_b: str, statistics: NameStatistics
+    name_a: str, name_b: str, statistics: NameStatistics, read_across: bool = True
 ) -> tuple[Side, Side, Alignment]:
     """`name_a` as the query, `name_b` as the listed name, aligned. A name written only
     in Latin letters is taken as the listed one when the other is in another script:
@@ -466,7 +466,7 @@ def compare_alignment(
             return token_similarity(ta.tokens[i], tb.tokens[j], ta.leniency[i])
         return token_similarity(tb.tokens[j], ta.tokens[i], tb.leniency[j])
 
-    return a, b, align(a, b, pair_sim)
+    return a, b, align(a, b, pair_sim, read_across=read_across)
 
 
 def _compare(name_a: str, name_b: str, model: MatchModel, statistics: NameStatistics) -> float:
