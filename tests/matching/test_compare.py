@@ -57,7 +57,8 @@ def test_different_parties_score_below_threshold(a: str, b: str) -> None:
 
 
 # Known misses of the fitted scorer across abjads and Hangul (Persian vowels, short
-# Arabic names, Hebrew): the cross-script goals of issue 13 are not all met yet (docs/benchmarks.md, bench/quality.py).
+# Arabic names, Hebrew): the cross-script goals of issue 13 are not all met yet
+# (docs/benchmarks.md, bench/quality.py).
 # Strict: the day one of them meets, the test says so and the mark comes off.
 _CROSS_SCRIPT_MISS = pytest.mark.xfail(
     strict=True, reason="cross-script recall below issue 13's goals (abjad, Hangul, Han)"
